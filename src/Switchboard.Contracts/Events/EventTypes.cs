@@ -1,0 +1,40 @@
+#pragma warning disable CS1591 // The constant names are the documentation.
+
+namespace Switchboard.Contracts.Events;
+
+/// <summary>The names of the event types. Custom types start with <see cref="CustomPrefix"/>.</summary>
+public static class EventTypes
+{
+    /// <summary>Prefix of custom event types, stored as opaque JSON.</summary>
+    public const string CustomPrefix = "x-";
+
+    public const string CallStarted = "call.started";
+    public const string CallEnded = "call.ended";
+    public const string ParticipantJoined = "participant.joined";
+    public const string ParticipantLeft = "participant.left";
+    public const string TranscriptFinal = "transcript.final";
+    public const string TranscriptInterim = "transcript.interim";
+    public const string AgentState = "agent.state";
+    public const string AgentHandoff = "agent.handoff";
+    public const string AgentHeartbeat = "agent.heartbeat";
+    public const string ToolCalled = "tool.called";
+    public const string ToolResult = "tool.result";
+    public const string MetricsTurn = "metrics.turn";
+    public const string SentimentScored = "sentiment.scored";
+    public const string AlertRaised = "alert.raised";
+    public const string EscalationRequested = "escalation.requested";
+    public const string EscalationClaimed = "escalation.claimed";
+    public const string EscalationAnswered = "escalation.answered";
+    public const string EscalationTimedOut = "escalation.timed_out";
+    public const string EscalationCancelled = "escalation.cancelled";
+    public const string SupervisorJoined = "supervisor.joined";
+    public const string SupervisorLeft = "supervisor.left";
+    public const string SupervisorGuidance = "supervisor.guidance";
+    public const string CommandAcked = "command.acked";
+    public const string ControlTakeover = "control.takeover";
+    public const string ControlHandback = "control.handback";
+    public const string TransferRequested = "transfer.requested";
+    public const string TransferCompleted = "transfer.completed";
+    public const string TransferFailed = "transfer.failed";
+    public const string Debug = "debug";
+}

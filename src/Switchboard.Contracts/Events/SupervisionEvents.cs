@@ -1,0 +1,114 @@
+namespace Switchboard.Contracts.Events;
+
+/// <summary><c>escalation.*</c>: the agent asks a human while the caller holds.</summary>
+public sealed record EscalationData(
+    string? RequestId = null,
+    string? Question = null,
+    string? Topic = null,
+    string? Context = null,
+    string? Answer = null,
+    string? By = null,
+    double? TimeoutMs = null,
+    string? Reason = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("requestId", RequestId);
+        errors.Optional("question", Question, Limits.MediumText);
+        errors.Optional("topic", Topic, 64);
+        errors.Optional("context", Context, Limits.LongText);
+        errors.Optional("answer", Answer, Limits.LongText);
+        errors.Optional("by", By);
+        errors.NonNegative("timeoutMs", TimeoutMs);
+        errors.Optional("reason", Reason, Limits.MediumText);
+    }
+
+    /// <summary>Validation of <c>escalation.requested</c>, which must carry its question.</summary>
+    public sealed record Requested : IEventData
+    {
+        /// <summary>The request id.</summary>
+        public string? RequestId { get; init; }
+
+        /// <summary>The question for a human.</summary>
+        public string? Question { get; init; }
+
+        /// <summary>Routing topic (matches supervisor skills).</summary>
+        public string? Topic { get; init; }
+
+        /// <summary>What the agent knows so far.</summary>
+        public string? Context { get; init; }
+
+        /// <summary>How long the caller may hold.</summary>
+        public double? TimeoutMs { get; init; }
+
+        /// <inheritdoc />
+        public void Validate(FieldErrors errors)
+        {
+            errors.Required("requestId", RequestId);
+            errors.Required("question", Question, Limits.MediumText);
+            errors.Optional("topic", Topic, 64);
+            errors.Optional("context", Context, Limits.LongText);
+            errors.NonNegative("timeoutMs", TimeoutMs);
+        }
+    }
+}
+
+/// <summary><c>supervisor.joined</c> and <c>supervisor.left</c>.</summary>
+public sealed record SupervisorPresenceData(string? User = null, string? Mode = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("user", User);
+        errors.OneOf("mode", Mode, Vocabulary.SupervisorModes);
+    }
+}
+
+/// <summary><c>supervisor.guidance</c>: text guidance sent to the agent.</summary>
+public sealed record GuidanceData(string? CommandId = null, string? Text = null, string? By = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("commandId", CommandId);
+        errors.Required("text", Text, Limits.LongText);
+        errors.Required("by", By);
+    }
+}
+
+/// <summary><c>command.acked</c>: the agent applied a command.</summary>
+public sealed record CommandAckedData(string? CommandId = null, bool? Ok = null, string? Error = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("commandId", CommandId);
+        errors.Optional("error", Error, Limits.MediumText);
+    }
+}
+
+/// <summary><c>control.takeover</c> and <c>control.handback</c>.</summary>
+public sealed record ControlData(string? By = null, string? Summary = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("by", By);
+        errors.Optional("summary", Summary, Limits.LongText);
+    }
+}
+
+/// <summary><c>transfer.requested</c>, <c>.completed</c> and <c>.failed</c>.</summary>
+public sealed record TransferData(string? Destination = null, string? Mode = null, string? Error = null, string? By = null)
+    : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("destination", Destination, 256);
+        errors.OneOf("mode", Mode, Vocabulary.TransferModes);
+        errors.Optional("error", Error, Limits.MediumText);
+        errors.Optional("by", By);
+    }
+}

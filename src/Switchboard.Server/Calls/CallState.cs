@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>The live view of one call, folded from its events by <see cref="CallProjection"/>.</summary>
+public sealed record CallState
+{
+    public required string CallId { get; init; }
+
+    /// <summary>"active" or "ended".</summary>
+    public string Status { get; init; } = "active";
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public string? EndReason { get; init; }
+
+    public long LastSeq { get; init; }
+
+    /// <summary>When the server last received a durable event of the call.</summary>
+    public DateTimeOffset LastEventAt { get; init; }
+
+    public string? RoomName { get; init; }
+
+    public string? RoomSid { get; init; }
+
+    public string? AgentName { get; init; }
+
+    public string? Direction { get; init; }
+
+    public CallerInfo? Caller { get; init; }
+
+    /// <summary>The persona now speaking for the agent (changes on handoff).</summary>
+    public string? Persona { get; init; }
+
+    public string? AgentState { get; init; }
+
+    public DateTimeOffset? AgentStateSince { get; init; }
+
+    public ImmutableDictionary<string, ParticipantView> Participants { get; init; } =
+        ImmutableDictionary<string, ParticipantView>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The last few final transcript lines, oldest first.</summary>
+    public ImmutableList<TranscriptLine> RecentTranscript { get; init; } = [];
+
+    public EscalationView? OpenEscalation { get; init; }
+
+    /// <summary>Supervisors watching or holding the call, by user.</summary>
+    public ImmutableDictionary<string, string> Supervisors { get; init; } =
+        ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public string? TakeoverBy { get; init; }
+
+    public double? LastE2eMs { get; init; }
+
+    public int Turns { get; init; }
+
+    public int ToolErrors { get; init; }
+
+    public SentimentView? Sentiment { get; init; }
+
+    /// <summary>Commands sent and not yet acknowledged, and the last acknowledged ones.</summary>
+    public ImmutableList<CommandView> Commands { get; init; } = [];
+}
+
+/// <summary>A participant of the call.</summary>
+public sealed record ParticipantView(string Identity, string Role, string? Kind, string? Name, DateTimeOffset JoinedAt);
+
+/// <summary>A final line of the transcript.</summary>
+public sealed record TranscriptLine(long Seq, string Speaker, string Text, string SegmentId, DateTimeOffset At)
+{
+    public string? Sentiment { get; init; }
+
+    public double? SentimentScore { get; init; }
+}
+
+/// <summary>An escalation the caller is holding for.</summary>
+public sealed record EscalationView(string RequestId, string Question, string? Topic, DateTimeOffset RequestedAt, string? ClaimedBy);
+
+/// <summary>The call's latest sentiment.</summary>
+public sealed record SentimentView(string Label, double Score);
+
+/// <summary>A supervisor command and whether the agent applied it.</summary>
+public sealed record CommandView(string CommandId, string Kind, string? Text, DateTimeOffset SentAt, bool Applied);

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Storage;
+using Switchboard.Server.Streaming;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// The state of every active call, kept current from committed events, and the commit sink that
+/// updates it before handing the events to live subscribers (so a client that was acknowledged
+/// can read its effect at once).
+/// </summary>
+public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvider clock) : ICommitSink
+{
+    private readonly ConcurrentDictionary<string, CallState> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
+
+    /// <summary>Active calls.</summary>
+    public ICollection<CallState> Active => _active.Values;
+
+    /// <summary>Number of active calls.</summary>
+    public int Count => _active.Count;
+
+    /// <summary>The state of an active call.</summary>
+    public CallState? Find(string callId) => _active.GetValueOrDefault(callId);
+
+    /// <summary>When the agent of a call was last heard from (event or heartbeat).</summary>
+    public DateTimeOffset? LastHeard(string callId) =>
+        _lastHeard.TryGetValue(callId, out var ticks) ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <inheritdoc />
+    public void OnCommitted(CommittedBatch batch)
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        foreach (var e in batch.Events)
+        {
+            if (batch.EndedBefore.Contains(e.CallId))
+            {
+                continue;
+            }
+
+            var state = CallProjection.Apply(_active.GetValueOrDefault(e.CallId), e);
+            if (state.Status == "ended")
+            {
+                _active.TryRemove(e.CallId, out _);
+                _lastHeard.TryRemove(e.CallId, out _);
+            }
+            else
+            {
+                _active[e.CallId] = state;
+                _lastHeard[e.CallId] = now;
+            }
+
+            wallboard.MarkChanged(e.CallId, state);
+        }
+
+        hub.Publish(batch.Events);
+    }
+
+    /// <summary>Ephemeral events: the agent is alive; fan them out.</summary>
+    public void OnEphemeral(IReadOnlyList<StoredEvent> events)
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        foreach (var e in events)
+        {
+            if (_active.ContainsKey(e.CallId))
+            {
+                _lastHeard[e.CallId] = now;
+            }
+        }
+
+        hub.Publish(events);
+    }
+
+    /// <summary>Replaces the state of a call during the start-up rebuild.</summary>
+    internal void Restore(CallState state)
+    {
+        if (state.Status == "ended")
+        {
+            return;
+        }
+
+        _active[state.CallId] = state;
+        // Agents get a full timeout to reconnect after a restart of the server.
+        _lastHeard[state.CallId] = clock.GetUtcNow().UtcTicks;
+    }
+}

@@ -1,0 +1,42 @@
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>What the wallboard shows of one active call.</summary>
+public sealed record WallboardSummary(
+    string CallId,
+    string Status,
+    DateTimeOffset StartedAt,
+    long LastSeq,
+    string? AgentName,
+    string? Persona,
+    string? AgentState,
+    CallerInfo? Caller,
+    TranscriptLine? LastLine,
+    double? LastE2eMs,
+    SentimentView? Sentiment,
+    EscalationView? OpenEscalation,
+    int Supervisors,
+    string? TakeoverBy,
+    int ToolErrors,
+    string? EndReason)
+{
+    /// <summary>Projects the summary from the call's state.</summary>
+    public static WallboardSummary From(CallState s) => new(
+        s.CallId,
+        s.Status,
+        s.StartedAt,
+        s.LastSeq,
+        s.AgentName,
+        s.Persona,
+        s.AgentState,
+        s.Caller,
+        s.RecentTranscript.Count > 0 ? s.RecentTranscript[^1] : null,
+        s.LastE2eMs,
+        s.Sentiment,
+        s.OpenEscalation,
+        s.Supervisors.Count,
+        s.TakeoverBy,
+        s.ToolErrors,
+        s.EndReason);
+}

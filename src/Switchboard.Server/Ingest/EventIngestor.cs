@@ -1,0 +1,78 @@
+using Switchboard.Contracts.Agent;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Ingest;
+
+/// <summary>
+/// The one way into the event log, for agents and for the server's own features. A batch is
+/// validated as a whole: if any event is invalid, nothing of it is stored (docs/PROTOCOL.md).
+/// Durable events are acknowledged after commit; ephemeral ones are fanned out at once.
+/// </summary>
+public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvider clock)
+{
+    /// <summary>Validates and ingests a batch.</summary>
+    /// <param name="events">The batch.</param>
+    /// <param name="fromAgent">True for agents: server-only event types are refused.</param>
+    /// <param name="cancellationToken">Stops waiting (a queued batch still commits).</param>
+    public async Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, CancellationToken cancellationToken)
+    {
+        var errors = EventValidator.Validate(events, fromAgent);
+        if (errors.Count > 0)
+        {
+            return new IngestOutcome(null, errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var durable = new List<NewEvent>(events.Count);
+        List<StoredEvent>? ephemeral = null;
+        var durableIndex = new int[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var data = e!.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? EmptyData : e.Data;
+            if (EventCatalog.IsDurable(e.Type!))
+            {
+                durableIndex[i] = durable.Count;
+                durable.Add(new NewEvent(e.CallId!, e.Id!, e.Type!, e.At!.Value, now, data));
+            }
+            else
+            {
+                durableIndex[i] = -1;
+                (ephemeral ??= []).Add(new StoredEvent(e.CallId!, 0, e.Id!, e.Type!, e.At!.Value, now, data));
+            }
+        }
+
+        var results = await store.AppendAsync(durable, cancellationToken);
+        if (ephemeral is not null)
+        {
+            live.OnEphemeral(ephemeral);
+        }
+
+        var acks = new EventAck[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i]!;
+            var d = durableIndex[i];
+            acks[i] = d >= 0 ? new EventAck(e.Id!, e.CallId!, results[d].Seq, results[d].Duplicate) : new EventAck(e.Id!, e.CallId!, 0);
+        }
+
+        return new IngestOutcome(acks, null);
+    }
+
+    /// <summary>Appends events emitted by the server itself (never refused for being server-only).</summary>
+    public async Task<IReadOnlyList<EventAck>> AppendServerEventsAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
+    {
+        var outcome = await IngestAsync(events, fromAgent: false, cancellationToken);
+        if (outcome.Rejected)
+        {
+            var first = outcome.Errors![0];
+            throw new InvalidOperationException($"Server event {first.EventId} is invalid: {first.Field} {first.Message}");
+        }
+
+        return outcome.Acks!;
+    }
+
+    private static readonly System.Text.Json.JsonElement EmptyData = System.Text.Json.JsonDocument.Parse("{}").RootElement;
+}

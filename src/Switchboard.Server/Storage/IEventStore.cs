@@ -1,0 +1,29 @@
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Storage;
+
+/// <summary>
+/// The append-only event log: the one source of truth. Appends are acknowledged only after the
+/// batch is durably committed; each committed batch is handed to the <see cref="ICommitSink"/>
+/// in commit order before the append completes.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>
+    /// Appends durable events. Returns one result per event, in order: its per-call seq, or the
+    /// original seq when the (callId, id) pair was stored before.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Reads a call's events with seq greater than <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Lists stored calls, newest first.</summary>
+    Task<IReadOnlyList<CallRecord>> ListCallsAsync(CallQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Ids of calls that have started and not ended, for rebuilding projections at start-up.</summary>
+    Task<IReadOnlyList<string>> ListActiveCallIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when the store is open and accepts writes.</summary>
+    Task<bool> IsWritableAsync(CancellationToken cancellationToken);
+}

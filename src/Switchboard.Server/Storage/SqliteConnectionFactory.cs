@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Server.Storage;
+
+/// <summary>Opens connections to the one SQLite database, with the pragmas every connection needs.</summary>
+public sealed class SqliteConnectionFactory
+{
+    private static int s_initialised;
+    private readonly string _connectionString;
+
+    /// <summary>Creates the factory: the data directory is created if missing and migrations are applied.</summary>
+    public SqliteConnectionFactory(IOptions<StorageOptions> options)
+    {
+        if (Interlocked.Exchange(ref s_initialised, 1) == 0)
+        {
+            SQLitePCL.Batteries_V2.Init();
+        }
+
+        var path = options.Value.DatabasePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DatabasePath = path;
+        Synchronous = options.Value.Synchronous;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+        using var connection = Open();
+        SqliteMigrations.Apply(connection);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>The configured <c>synchronous</c> level.</summary>
+    public string Synchronous { get; }
+
+    /// <summary>Opens a connection with WAL, a busy timeout and the configured synchronous level.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

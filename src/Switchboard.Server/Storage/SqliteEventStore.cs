@@ -1,0 +1,224 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Storage;
+
+/// <summary>
+/// The SQLite event log. One writer task drains a channel of append requests and commits them
+/// in batches (group commit); callers are answered only after their batch has committed.
+/// Reads use their own pooled connections, which WAL lets run beside the writer.
+/// </summary>
+public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
+{
+    private readonly SqliteConnectionFactory _connections;
+    private readonly ICommitSink _sink;
+    private readonly ILogger<SqliteEventStore> _logger;
+    private readonly Channel<AppendRequest> _queue;
+    private readonly SqliteEventWriter _writer;
+    private readonly Task _writerLoop;
+    private readonly int _maxEventsPerCommit;
+
+    /// <summary>Opens the writer's connection and starts the writer.</summary>
+    public SqliteEventStore(SqliteConnectionFactory connections, ICommitSink sink, IOptions<StorageOptions> options, ILogger<SqliteEventStore> logger)
+    {
+        _connections = connections;
+        _sink = sink;
+        _logger = logger;
+        _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
+        var connection = connections.Open();
+        _writer = new SqliteEventWriter(connection);
+        _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var request = new AppendRequest(events);
+        await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        // Once queued the request is committed or failed as a whole; cancellation only stops the wait.
+        return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT seq, event_id, type, at, received_at, data FROM events
+            WHERE call_id = $call AND seq > $after ORDER BY seq LIMIT $limit;
+            """;
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$call", callId);
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var result = new List<StoredEvent>(Math.Min(limit, 1024));
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Add(new StoredEvent(
+                callId,
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                FromTicks(reader.GetInt64(3)),
+                FromTicks(reader.GetInt64(4)),
+                JsonElement.Parse(reader.GetString(5))));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(result);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CallRecord>> ListCallsAsync(CallQuery query, CancellationToken cancellationToken)
+    {
+        var where = query.Status switch
+        {
+            "active" => "WHERE ended_at IS NULL",
+            "ended" => "WHERE ended_at IS NOT NULL",
+            _ => "WHERE 1 = 1",
+        };
+        if (query.Before is not null)
+        {
+            where += " AND first_at < $before";
+        }
+
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT call_id, first_at, last_at, last_seq, ended_at, end_reason FROM calls {where} ORDER BY first_at DESC LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        if (query.Before is { } before)
+        {
+            command.Parameters.AddWithValue("$before", before.UtcTicks);
+        }
+
+        using var reader = command.ExecuteReader();
+        var result = new List<CallRecord>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Add(new CallRecord(
+                reader.GetString(0),
+                FromTicks(reader.GetInt64(1)),
+                FromTicks(reader.GetInt64(2)),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : FromTicks(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return Task.FromResult<IReadOnlyList<CallRecord>>(result);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListActiveCallIdsAsync(CancellationToken cancellationToken)
+    {
+        var calls = await ListCallsAsync(new CallQuery("active", int.MaxValue), cancellationToken).ConfigureAwait(false);
+        return calls.Select(c => c.CallId).ToList();
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        if (_writerLoop.IsCompleted)
+        {
+            return Task.FromResult(false);
+        }
+
+        try
+        {
+            using var connection = _connections.Open();
+            using var command = connection.CreateCommand();
+            // BEGIN IMMEDIATE takes the write lock without writing: proves the file is writable.
+            command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+            command.ExecuteNonQuery();
+            return Task.FromResult(true);
+        }
+        catch (SqliteException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    /// <summary>Stops accepting appends, commits what is queued and closes the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _writer.Dispose();
+    }
+
+    internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private async Task WriteLoopAsync()
+    {
+        var pending = new List<AppendRequest>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            pending.Clear();
+            var count = 0;
+            while (count < _maxEventsPerCommit && reader.TryRead(out var request))
+            {
+                pending.Add(request);
+                count += request.Events.Count;
+            }
+
+            CommitGroup(pending);
+        }
+    }
+
+    private void CommitGroup(List<AppendRequest> group)
+    {
+        CommittedBatch batch;
+        try
+        {
+            batch = _writer.Commit(group);
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        {
+            LogCommitFailed(ex, group.Count);
+            foreach (var request in group)
+            {
+                request.Completion.TrySetException(new EventStoreUnavailableException("The event store could not commit the batch.", ex));
+            }
+
+            return;
+        }
+
+        try
+        {
+            _sink.OnCommitted(batch);
+        }
+#pragma warning disable CA1031 // A failing subscriber must never fail an acknowledged append.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSinkFailed(ex);
+        }
+
+        foreach (var request in group)
+        {
+            request.Completion.TrySetResult(request.Results!);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Committing {Requests} append requests failed")]
+    private partial void LogCommitFailed(Exception ex, int requests);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A commit subscriber failed; the events are stored")]
+    private partial void LogSinkFailed(Exception ex);
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Streaming;
+
+/// <summary>The live streams: one call's events, and the wallboard.</summary>
+public static class StreamEndpoints
+{
+    private const int HistoryPage = 1000;
+
+    /// <summary>Registers the hub and streaming options.</summary>
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EventHub>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/api/v1/calls/{id}/stream</c> and <c>/api/v1/wallboard/stream</c>.</summary>
+    public static IEndpointRouteBuilder MapStreaming(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").RequireAuthorization(IdentityExtensions.ViewerPolicy).WithTags("Streams");
+        group.MapGet("/calls/{id}/stream", CallStreamAsync)
+            .WithSummary("SSE: the call's history, then live events; id = seq; resumes with Last-Event-ID.");
+        group.MapGet("/wallboard/stream", WallboardStreamAsync)
+            .WithSummary("SSE: a snapshot of active calls, then coalesced per-call changes.");
+        return app;
+    }
+
+    private static async Task CallStreamAsync(
+        string id,
+        HttpContext context,
+        IEventStore store,
+        EventHub hub,
+        IOptions<StreamingOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (!TryReadResumePoint(context.Request, out var last))
+        {
+            await TypedResults.Problem(
+                title: "Invalid resume point",
+                detail: "Last-Event-ID and 'after' must be a non-negative whole number: the seq of the last event you received.",
+                statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        // Subscribe before reading history, so nothing committed in between is missed; what is
+        // seen twice is dropped by seq.
+        using var subscription = hub.SubscribeCall(id, options.Value.CallBufferCapacity);
+        var sse = new SseWriter(context.Response);
+        sse.WriteRetry(1000);
+        last = await WriteHistoryAsync(sse, store, id, last, long.MaxValue, cancellationToken);
+        sse.Write("caught-up", new { seq = last });
+        await sse.FlushAsync(cancellationToken);
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
+        Task<bool>? tick = null;
+        var reader = subscription.Reader;
+        try
+        {
+            while (true)
+            {
+                var wait = reader.WaitToReadAsync(cancellationToken);
+                if (!wait.IsCompleted)
+                {
+                    var waitTask = wait.AsTask();
+                    tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                    if (await Task.WhenAny(waitTask, tick) == tick)
+                    {
+                        tick = null;
+                        sse.WriteHeartbeat();
+                        await sse.FlushAsync(cancellationToken);
+                        await waitTask;
+                    }
+
+                    wait = new ValueTask<bool>(waitTask);
+                }
+
+                if (!await wait)
+                {
+                    break;
+                }
+
+                while (reader.TryRead(out var e))
+                {
+                    if (e.IsEphemeral)
+                    {
+                        sse.WriteEvent(e);
+                    }
+                    else if (e.Seq > last)
+                    {
+                        if (e.Seq > last + 1)
+                        {
+                            last = await WriteHistoryAsync(sse, store, id, last, e.Seq - 1, cancellationToken);
+                        }
+
+                        sse.WriteEvent(e);
+                        last = e.Seq;
+                    }
+                }
+
+                await sse.FlushAsync(cancellationToken);
+            }
+
+            if (subscription.Overflowed)
+            {
+                sse.Write("resume", new
+                {
+                    after = last,
+                    reason = "This stream fell too far behind and was closed. Reconnect with Last-Event-ID set to 'after' to continue without a gap.",
+                });
+                await sse.FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: a normal end of a stream.
+        }
+    }
+
+    private static async Task<long> WriteHistoryAsync(SseWriter sse, IEventStore store, string callId, long after, long upTo, CancellationToken cancellationToken)
+    {
+        while (after < upTo)
+        {
+            var page = await store.ReadAsync(callId, after, HistoryPage, cancellationToken);
+            foreach (var e in page)
+            {
+                if (e.Seq > upTo)
+                {
+                    return after;
+                }
+
+                sse.WriteEvent(e);
+                after = e.Seq;
+            }
+
+            await sse.FlushAsync(cancellationToken);
+            if (page.Count < HistoryPage)
+            {
+                break;
+            }
+        }
+
+        return after;
+    }
+
+    private static bool TryReadResumePoint(HttpRequest request, out long after)
+    {
+        string? raw = request.Headers["Last-Event-ID"];
+        if (string.IsNullOrEmpty(raw))
+        {
+            raw = request.Query["after"];
+        }
+
+        after = 0;
+        return string.IsNullOrEmpty(raw) || (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out after) && after >= 0);
+    }
+
+    private static async Task WallboardStreamAsync(
+        HttpContext context,
+        LiveCalls live,
+        WallboardFeed feed,
+        IOptions<StreamingOptions> options,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        using var subscriber = feed.Subscribe();
+        var sse = new SseWriter(context.Response);
+        sse.WriteRetry(1000);
+        var calls = live.Active.Select(WallboardSummary.From).OrderBy(c => c.StartedAt).ToList();
+        sse.Write("snapshot", new { at = clock.GetUtcNow(), calls });
+        await sse.FlushAsync(cancellationToken);
+        var sender = new WallboardSender(sse, subscriber, clock, TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds));
+        try
+        {
+            await sender.RunAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}

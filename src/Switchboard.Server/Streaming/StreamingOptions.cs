@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Server.Streaming;
+
+/// <summary>Configuration section <c>Streaming</c>.</summary>
+public sealed class StreamingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Streaming";
+
+    /// <summary>Seconds between heartbeat comments on idle streams.</summary>
+    [Range(0.1, 300)]
+    public double HeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>Events a call-stream subscriber may fall behind before it is told to resume.</summary>
+    [Range(16, 1_000_000)]
+    public int CallBufferCapacity { get; set; } = 16_384;
+
+    /// <summary>Least time between two wallboard updates of the same call.</summary>
+    [Range(0, 10_000)]
+    public int WallboardCoalesceMilliseconds { get; set; } = 50;
+}
