@@ -20,7 +20,10 @@ if (KeysCommand.Matches(args))
 }
 
 app.UseOperations();
+app.UseSessions();
 app.MapHealth();
+app.MapAuth();
+app.MapAdmin();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
