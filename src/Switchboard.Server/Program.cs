@@ -4,6 +4,7 @@ using Switchboard.Server.Ingest;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
+using Switchboard.Server.Supervision;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
@@ -12,6 +13,7 @@ builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
 builder.AddOperations();
+builder.AddSupervision();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
@@ -27,6 +29,7 @@ app.MapAdmin();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapSupervision();
 await app.RunAsync();
 return 0;
 

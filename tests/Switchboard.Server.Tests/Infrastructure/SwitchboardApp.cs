@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Identity;
 
@@ -22,6 +23,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     private bool OwnsDirectory { get; }
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Replaces services before the app starts (for example the clock).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
 
     /// <summary>Creates an API key with the given scope and returns its secret.</summary>
     public string CreateKey(string scope, string? name = null) =>
@@ -47,6 +51,11 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

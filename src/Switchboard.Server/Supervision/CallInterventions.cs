@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Switchboard.Contracts.Commands;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
+using Switchboard.Server.Ingest;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Supervision;
+
+/// <summary>
+/// Carries out supervisor interventions on a call. Actions on one call run one at a time, so the
+/// take-over check and the take-over itself cannot interleave; each is recorded as events in the
+/// call's log and in the audit trail, and repeated request ids replay the first answer.
+/// </summary>
+public sealed class CallInterventions(
+    LiveCalls live,
+    EventIngestor ingestor,
+    AgentCommandRouter commands,
+    IEventStore store,
+    InterventionLedger ledger,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Seq, DateTimeOffset At)> _takeovers = new(StringComparer.Ordinal);
+
+    /// <summary>Runs one action under the call's lock with idempotency and audit.</summary>
+    public async Task<InterventionOutcome> RunAsync(
+        string callId,
+        string action,
+        string? requestId,
+        Actor actor,
+        Func<CallState, Task<InterventionOutcome>> act,
+        CancellationToken cancellationToken)
+    {
+        if (requestId is { Length: > Limits.ShortText })
+        {
+            return InterventionOutcome.Problem(400, "Invalid request id", $"'requestId' may have at most {Limits.ShortText} characters.");
+        }
+
+        var gate = _locks.GetOrAdd(callId, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        InterventionOutcome outcome;
+        try
+        {
+            if (ledger.Find(callId, action + "\n" + actor.Id, requestId) is { } done)
+            {
+                return done;
+            }
+
+            outcome = live.Find(callId) is { } call
+                ? await act(call)
+                : InterventionOutcome.Problem(404, "No such active call", $"No active call has id '{callId}'; it may have ended.");
+            ledger.Remember(callId, action + "\n" + actor.Id, requestId, outcome);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        audit.Record(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
+        return outcome;
+    }
+
+    /// <summary>Watch the call (transcript-only without LiveKit).</summary>
+    public async Task<InterventionOutcome> ListenAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (!call.Supervisors.ContainsKey(actor.Name))
+        {
+            await AppendAsync(call.CallId, Seed(actor, "listen", requestId), cancellationToken, (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
+        }
+
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "listen", requestId, null, false, "transcript")
+        {
+            StreamUrl = $"/api/v1/calls/{Uri.EscapeDataString(call.CallId)}/stream",
+        });
+    }
+
+    /// <summary>Stop watching.</summary>
+    public async Task<InterventionOutcome> LeaveAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy == actor.Name)
+        {
+            return InterventionOutcome.Problem(409, "Hand back first", "You hold this call; hand it back to the agent before leaving.");
+        }
+
+        if (call.Supervisors.ContainsKey(actor.Name))
+        {
+            await AppendAsync(call.CallId, Seed(actor, "leave", requestId), cancellationToken, (EventTypes.SupervisorLeft, new SupervisorPresenceData(actor.Name, call.Supervisors[actor.Name])));
+        }
+
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "leave", requestId, null, false, "transcript"));
+    }
+
+    /// <summary>Send guidance text to the agent; it shows as applied once the agent acknowledges it.</summary>
+    public async Task<InterventionOutcome> GuideAsync(CallState call, Actor actor, string text, string? requestId, CancellationToken cancellationToken)
+    {
+        var commandId = ServerEvent.NewId("cmd");
+        // The event goes first so that the agent's acknowledgement always finds it in the call's state.
+        await AppendAsync(call.CallId, Seed(actor, "guide", requestId), cancellationToken, (EventTypes.SupervisorGuidance, new GuidanceData(commandId, text, actor.Name)));
+        var delivered = Send(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "guide", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>Take the call over: the agent pauses (stops generating and speaking, keeps listening).</summary>
+    public async Task<InterventionOutcome> TakeoverAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy is { } holder)
+        {
+            return holder == actor.Name
+                ? InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, null, false, "text"))
+                : InterventionOutcome.Problem(409, "Already taken over", $"{holder} holds this call; only one supervisor can take over at a time.");
+        }
+
+        var acks = await AppendAsync(
+            call.CallId,
+            Seed(actor, "takeover", requestId),
+            cancellationToken,
+            (EventTypes.ControlTakeover, new ControlData(actor.Name)),
+            (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "takeover")));
+        _takeovers[call.CallId] = (acks[0].Seq, clock.GetUtcNow());
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>During a take-over by text: words for the caller, spoken by the agent's voice as the supervisor's.</summary>
+    public async Task<InterventionOutcome> SayAsync(CallState call, Actor actor, string text, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy != actor.Name)
+        {
+            return NotHolder(call);
+        }
+
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = Send(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name });
+        await AppendAsync(call.CallId, Seed(actor, "say", requestId), cancellationToken, (EventTypes.TranscriptFinal, new TranscriptData("supervisor", commandId, text)));
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "say", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>Hand the call back: the agent resumes with a summary of what was said meanwhile.</summary>
+    public async Task<InterventionOutcome> HandbackAsync(CallState call, Actor actor, string? note, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy != actor.Name)
+        {
+            return NotHolder(call);
+        }
+
+        var now = clock.GetUtcNow();
+        var (seq, at) = _takeovers.TryRemove(call.CallId, out var t) ? t : (Math.Max(0, call.LastSeq - 200), now);
+        var since = await store.ReadAsync(call.CallId, seq, 5000, cancellationToken);
+        var summary = TakeoverSummary.Build(actor.Name, at, now, since, note);
+        await AppendAsync(
+            call.CallId,
+            Seed(actor, "handback", requestId),
+            cancellationToken,
+            (EventTypes.ControlHandback, new ControlData(actor.Name, summary)),
+            (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, "text") { Summary = summary });
+    }
+
+    /// <summary>End the call: the agent is told to end, and the call is closed as ended by a supervisor.</summary>
+    public async Task<InterventionOutcome> EndAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy is { } holder && holder != actor.Name)
+        {
+            return InterventionOutcome.Problem(409, "Call is taken over", $"{holder} holds this call; they must hand it back or end it.");
+        }
+
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
+        await AppendAsync(call.CallId, Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
+        _takeovers.TryRemove(call.CallId, out _);
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "end", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>Sends a command to the agent; true when a connection received it now.</summary>
+    public bool Send(string callId, string commandId, string type, object data) =>
+        commands.Send(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)));
+
+    private static string? Seed(Actor actor, string action, string? requestId) => requestId is null ? null : $"{actor.Id}|{action}|{requestId}";
+
+    private static InterventionOutcome NotHolder(CallState call) => call.TakeoverBy is { } holder
+        ? InterventionOutcome.Problem(409, "Not the holder", $"{holder} holds this call; only they can speak for it or hand it back.")
+        : InterventionOutcome.Problem(409, "Not taken over", "Take the call over first.");
+
+    private async Task<IReadOnlyList<Contracts.Agent.EventAck>> AppendAsync(
+        string callId, string? seed, CancellationToken cancellationToken, params (string Type, object Data)[] events)
+    {
+        var now = clock.GetUtcNow();
+        var envelopes = events.Select((e, i) => ServerEvent.Create(
+            callId,
+            e.Type,
+            e.Data,
+            seed is null ? ServerEvent.NewId("sup") : ServerEvent.StableId("sup", $"{seed}|{e.Type}|{i}"),
+            now)).ToList();
+        return await ingestor.AppendServerEventsAsync(envelopes, cancellationToken);
+    }
+}
