@@ -1,6 +1,8 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Escalations;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.Knowledge;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -14,6 +16,8 @@ builder.AddCalls();
 builder.AddIngest();
 builder.AddOperations();
 builder.AddSupervision();
+builder.AddEscalations();
+builder.AddKnowledge();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
@@ -30,6 +34,8 @@ app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
 app.MapSupervision();
+app.MapEscalations();
+app.MapKnowledge();
 await app.RunAsync();
 return 0;
 
