@@ -28,6 +28,7 @@ if (KeysCommand.Matches(args))
 app.UseOperations();
 app.UseSessions();
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapAdmin();
 app.MapIngest();

@@ -1,135 +1,74 @@
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Switchboard.Contracts.Agent;
-using Switchboard.Contracts.Commands;
 using Switchboard.Contracts.Events;
 
 namespace Switchboard.Server.Tests.Infrastructure;
 
-/// <summary>An agent speaking the raw WebSocket protocol: event batches up, acks and commands down.</summary>
+/// <summary>A raw agent WebSocket speaking the protocol of docs/PROTOCOL.md.</summary>
 public sealed class AgentSocket : IAsyncDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly WebSocket _socket;
-    private readonly Channel<AgentMessage> _acks = Channel.CreateUnbounded<AgentMessage>();
-    private readonly Channel<AgentCommand> _commands = Channel.CreateUnbounded<AgentCommand>();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiver;
-    private int _ref;
 
-    private AgentSocket(WebSocket socket)
-    {
-        _socket = socket;
-        _receiver = Task.Run(ReceiveAsync);
-    }
+    private AgentSocket(WebSocket socket) => _socket = socket;
 
-    public static async Task<AgentSocket> ConnectAsync(SwitchboardApp app, string agentKey)
+    public static async Task<AgentSocket> ConnectAsync(SwitchboardApp app, string key, CancellationToken cancellationToken)
     {
         var client = app.Server.CreateWebSocketClient();
-        client.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + agentKey;
-        using var timeout = new CancellationTokenSource(Wait);
-        var socket = await client.ConnectAsync(new Uri("ws://localhost/api/v1/agent/ws"), timeout.Token);
+        client.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + key;
+        var socket = await client.ConnectAsync(new Uri(app.Server.BaseAddress, "/api/v1/agent/ws"), cancellationToken);
         return new AgentSocket(socket);
     }
 
-    /// <summary>Sends events and waits for their acknowledgement.</summary>
-    public async Task<AgentMessage> SendAsync(params EventEnvelope[] events)
+    public Task SendAsync(object message, CancellationToken cancellationToken) =>
+        _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message, ContractJson.Options), WebSocketMessageType.Text, true, cancellationToken);
+
+    public Task SendRawAsync(string text, CancellationToken cancellationToken) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
+
+    public async Task<AgentMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var reference = "r" + Interlocked.Increment(ref _ref);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new AgentMessage { Op = AgentOps.Events, Ref = reference, Events = [.. events] }, ContractJson.Options);
-        using var timeout = new CancellationTokenSource(Wait);
-        await _socket.SendAsync(json, WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(buffer, cancellationToken);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return JsonSerializer.Deserialize<AgentMessage>(message.ToArray(), ContractJson.Options)!;
+    }
+
+    /// <summary>Receives until a message with the given op arrives.</summary>
+    public async Task<AgentMessage> ReceiveOpAsync(string op, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var message = await _acks.Reader.ReadAsync(timeout.Token);
-            if (message.Ref == reference)
+            var message = await ReceiveAsync(cancellationToken);
+            if (message.Op == op)
             {
-                Assert.Equal(AgentOps.Ack, message.Op);
                 return message;
             }
         }
     }
 
-    /// <summary>The next command pushed to this agent (fails after a timeout).</summary>
-    public async Task<AgentCommand> NextCommandAsync(TimeSpan? within = null)
-    {
-        using var timeout = new CancellationTokenSource(within ?? Wait);
-        return await _commands.Reader.ReadAsync(timeout.Token);
-    }
-
-    /// <summary>The next command of a type, skipping others.</summary>
-    public async Task<AgentCommand> NextCommandAsync(string type)
-    {
-        while (true)
-        {
-            var command = await NextCommandAsync();
-            if (command.Type == type)
-            {
-                return command;
-            }
-        }
-    }
-
-    /// <summary>True when no command arrives within a short while.</summary>
-    public bool HasPendingCommand => _commands.Reader.TryPeek(out _);
-
-    /// <summary>Acknowledges a command as applied.</summary>
-    public Task<AgentMessage> AckAsync(AgentCommand command) =>
-        SendAsync(Events.Make(command.CallId, EventTypes.CommandAcked, new { commandId = command.CommandId, ok = true }));
-
-    private async Task ReceiveAsync()
-    {
-        var buffer = new byte[64 * 1024];
-        try
-        {
-            while (_socket.State == WebSocketState.Open)
-            {
-                using var message = new MemoryStream();
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer, _stop.Token);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
-                    message.Write(buffer, 0, result.Count);
-                }
-                while (!result.EndOfMessage);
-
-                var parsed = JsonSerializer.Deserialize<AgentMessage>(message.ToArray(), ContractJson.Options)!;
-                if (parsed.Op == AgentOps.Command)
-                {
-                    await _commands.Writer.WriteAsync(parsed.Command!);
-                }
-                else
-                {
-                    await _acks.Writer.WriteAsync(parsed);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            _acks.Writer.TryComplete();
-            _commands.Writer.TryComplete();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _socket.Abort();
-        await _receiver;
-        _socket.Dispose();
-        _stop.Dispose();
-    }
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
 
-    /// <summary>Decodes a text field of a command's data.</summary>
-    public static string? Field(AgentCommand command, string name) =>
-        command.Data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        _socket.Dispose();
+    }
 }

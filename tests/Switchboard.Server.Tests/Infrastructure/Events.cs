@@ -1,31 +1,59 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Events;
 
 namespace Switchboard.Server.Tests.Infrastructure;
 
-/// <summary>Event envelopes as an agent would send them.</summary>
+/// <summary>Builds wire events and posts batches, as an agent would.</summary>
 public static class Events
 {
-    public static EventEnvelope Make(string callId, string type, object data, string? id = null) => new()
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+
+    public static JsonObject Make(string callId, string id, string type, object? data = null, int second = 0) => new()
     {
-        Id = id ?? Guid.NewGuid().ToString("N"),
-        CallId = callId,
-        Type = type,
-        At = DateTimeOffset.UtcNow,
-        Data = JsonSerializer.SerializeToElement(data, ContractJson.Options),
+        ["id"] = id,
+        ["callId"] = callId,
+        ["type"] = type,
+        ["at"] = T0.AddSeconds(second).ToString("O"),
+        ["data"] = data is null ? new JsonObject() : JsonSerializer.SerializeToNode(data, ContractJson.Options),
     };
 
-    public static EventEnvelope CallStarted(string callId) =>
-        Make(callId, EventTypes.CallStarted, new { roomName = "room-" + callId, agentName = "receptionist", direction = "inbound" });
+    public static JsonObject Started(string callId, string id = "start") =>
+        Make(callId, id, EventTypes.CallStarted, new { agentName = "salon", direction = "inbound", caller = new { number = "+15550100" } });
 
-    public static EventEnvelope Said(string callId, string speaker, string text) =>
-        Make(callId, EventTypes.TranscriptFinal, new { speaker, segmentId = Guid.NewGuid().ToString("N"), text });
+    public static JsonObject Line(string callId, string id, string text, string speaker = "customer") =>
+        Make(callId, id, EventTypes.TranscriptFinal, new { speaker, segmentId = "seg-" + id, text });
 
-    public static EventEnvelope Ended(string callId, string reason = "caller_hangup") =>
-        Make(callId, EventTypes.CallEnded, new { reason });
+    public static JsonObject Ended(string callId, string id = "end", string reason = "completed") =>
+        Make(callId, id, EventTypes.CallEnded, new { reason });
 
-    public static EventEnvelope Escalate(string callId, string requestId, string question, string? topic, double timeoutMs = 60_000) =>
-        Make(callId, EventTypes.EscalationRequested, new { requestId, question, topic, context = "The caller asked about it twice.", timeoutMs });
+    public static JsonObject Batch(params JsonObject[] events) => new() { ["events"] = new JsonArray(events) };
 
-    public static string NewCallId() => "CALL_" + Guid.NewGuid().ToString("N")[..12];
+    public static async Task<BatchAck> PostAsync(HttpClient client, params JsonObject[] events)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/events", Batch(events));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/v1/events answered {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<BatchAck>(body, ContractJson.Options)!;
+    }
+
+    public static async Task<List<StoredEvent>> ReadAllAsync(HttpClient viewer, string callId)
+    {
+        var all = new List<StoredEvent>();
+        long after = 0;
+        while (true)
+        {
+            var page = await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/calls/{callId}/events?after={after}&limit=1000");
+            var events = page.GetProperty("events").Deserialize<List<StoredEvent>>(ContractJson.Options)!;
+            all.AddRange(events);
+            if (events.Count < 1000)
+            {
+                return all;
+            }
+
+            after = events[^1].Seq;
+        }
+    }
 }

@@ -12,15 +12,15 @@ namespace Switchboard.Server.Tests.Integration;
 public sealed class EscalationTests : IAsyncLifetime
 {
     private readonly SwitchboardApp _app = new();
-    private readonly string _callId = Events.NewCallId();
+    private readonly string _callId = AgentEvents.NewCallId();
     private string _agentKey = null!;
-    private AgentSocket _agent = null!;
+    private CommandAgent _agent = null!;
 
     public async Task InitializeAsync()
     {
         _agentKey = _app.CreateKey("agent");
-        _agent = await AgentSocket.ConnectAsync(_app, _agentKey);
-        await _agent.SendAsync(Events.CallStarted(_callId), Events.Said(_callId, "customer", "Can I get a refund for a double charge?"));
+        _agent = await CommandAgent.ConnectAsync(_app, _agentKey);
+        await _agent.SendAsync(AgentEvents.CallStarted(_callId), AgentEvents.Said(_callId, "customer", "Can I get a refund for a double charge?"));
     }
 
     public async Task DisposeAsync()
@@ -33,10 +33,10 @@ public sealed class EscalationTests : IAsyncLifetime
     public async Task Without_an_online_supervisor_the_agent_learns_it_at_once()
     {
         using var offline = await _app.SignInAsync(Roles.Supervisor, "sam");
-        await _agent.SendAsync(Events.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
+        await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
 
         var command = await _agent.NextCommandAsync(CommandTypes.EscalationAnswer);
-        Assert.Equal(("q1", EscalationOutcomes.NoSupervisor), (AgentSocket.Field(command, "requestId"), AgentSocket.Field(command, "outcome")));
+        Assert.Equal(("q1", EscalationOutcomes.NoSupervisor), (CommandAgent.Field(command, "requestId"), CommandAgent.Field(command, "outcome")));
         var all = await offline.GetFromJsonAsync<JsonElement>("/api/v1/escalations?status=all");
         Assert.Equal(HelpRequestStatus.Unavailable, all[0].GetProperty("request").GetProperty("status").GetString());
     }
@@ -46,11 +46,11 @@ public sealed class EscalationTests : IAsyncLifetime
     {
         using var sam = await _app.SignInAsync(Roles.Supervisor, "sam", ["billing"]);
         await using var online = await LiveStream.OpenAsync(sam, "/api/v1/escalations/stream", "snapshot");
-        await _agent.SendAsync(Events.Escalate(_callId, "q1", "Is this medication safe?", "medical"));
+        await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Is this medication safe?", "medical"));
 
         var command = await _agent.NextCommandAsync(CommandTypes.EscalationAnswer);
-        Assert.Equal(EscalationOutcomes.NoSupervisor, AgentSocket.Field(command, "outcome"));
-        Assert.Contains("medical", AgentSocket.Field(command, "reason"), StringComparison.Ordinal);
+        Assert.Equal(EscalationOutcomes.NoSupervisor, CommandAgent.Field(command, "outcome"));
+        Assert.Contains("medical", CommandAgent.Field(command, "reason"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class EscalationTests : IAsyncLifetime
     {
         using var sam = await _app.SignInAsync(Roles.Supervisor, "sam");
         await using var online = await LiveStream.OpenAsync(sam, "/api/v1/wallboard/stream", "snapshot");
-        await _agent.SendAsync(Events.Escalate(_callId, "q1", "Can we refund twice?", "billing", timeoutMs: 300));
+        await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Can we refund twice?", "billing", timeoutMs: 300));
 
         var command = await _agent.NextCommandAsync(CommandTypes.EscalationAnswer);
-        Assert.Equal(EscalationOutcomes.TimedOut, AgentSocket.Field(command, "outcome"));
+        Assert.Equal(EscalationOutcomes.TimedOut, CommandAgent.Field(command, "outcome"));
         var request = (await sam.GetFromJsonAsync<JsonElement>("/api/v1/escalations?status=all"))[0].GetProperty("request");
         Assert.Equal(HelpRequestStatus.TimedOut, request.GetProperty("status").GetString());
         Assert.Contains(await EventTypesAsync(sam), t => t == EventTypes.EscalationTimedOut);
@@ -74,10 +74,10 @@ public sealed class EscalationTests : IAsyncLifetime
     {
         using var sam = await _app.SignInAsync(Roles.Supervisor, "sam");
         await using var queue = await LiveStream.OpenAsync(sam, "/api/v1/escalations/stream", "snapshot");
-        await _agent.SendAsync(Events.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
+        await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
         await queue.NextAsync("request");
 
-        await _agent.SendAsync(Events.Ended(_callId, "caller_hangup"));
+        await _agent.SendAsync(AgentEvents.Ended(_callId, "caller_hangup"));
         var update = JsonDocument.Parse((await queue.NextAsync("request")).Data).RootElement.GetProperty("request");
         Assert.Equal((HelpRequestStatus.Cancelled, "The call ended (caller_hangup)."), (update.GetProperty("status").GetString(), update.GetProperty("closeReason").GetString()));
         Assert.Empty((await sam.GetFromJsonAsync<JsonElement>("/api/v1/escalations")).EnumerateArray());
@@ -90,7 +90,7 @@ public sealed class EscalationTests : IAsyncLifetime
         using var sam = await _app.SignInAsync(Roles.Supervisor, "sam");
         using var kim = await _app.SignInAsync(Roles.Supervisor, "kim");
         await using var online = await LiveStream.OpenAsync(sam, "/api/v1/escalations/stream", "snapshot");
-        await _agent.SendAsync(Events.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
+        await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
         var frame = await online.NextAsync("request");
         var id = JsonDocument.Parse(frame.Data).RootElement.GetProperty("request").GetProperty("id").GetString();
 

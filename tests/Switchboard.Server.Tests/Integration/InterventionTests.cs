@@ -12,15 +12,15 @@ namespace Switchboard.Server.Tests.Integration;
 public sealed class InterventionTests : IAsyncLifetime
 {
     private readonly SwitchboardApp _app = new();
-    private readonly string _callId = Events.NewCallId();
-    private AgentSocket _agent = null!;
+    private readonly string _callId = AgentEvents.NewCallId();
+    private CommandAgent _agent = null!;
     private HttpClient _alice = null!;
     private HttpClient _bob = null!;
 
     public async Task InitializeAsync()
     {
-        _agent = await AgentSocket.ConnectAsync(_app, _app.CreateKey("agent"));
-        await _agent.SendAsync(Events.CallStarted(_callId), Events.Said(_callId, "customer", "I want to cancel my booking."));
+        _agent = await CommandAgent.ConnectAsync(_app, _app.CreateKey("agent"));
+        await _agent.SendAsync(AgentEvents.CallStarted(_callId), AgentEvents.Said(_callId, "customer", "I want to cancel my booking."));
         _alice = await _app.SignInAsync(Roles.Supervisor, "alice");
         _bob = await _app.SignInAsync(Roles.Supervisor, "bob");
     }
@@ -38,7 +38,7 @@ public sealed class InterventionTests : IAsyncLifetime
     {
         var result = await PostAsync(_alice, "guide", new { text = "Offer the 10% voucher." });
         var command = await _agent.NextCommandAsync(CommandTypes.Guide);
-        Assert.Equal("Offer the 10% voucher.", AgentSocket.Field(command, "text"));
+        Assert.Equal("Offer the 10% voucher.", CommandAgent.Field(command, "text"));
         Assert.Equal(result.GetProperty("commandId").GetString(), command.CommandId);
         Assert.False(State().Commands.Single().Applied);
 
@@ -64,18 +64,18 @@ public sealed class InterventionTests : IAsyncLifetime
     {
         await PostAsync(_alice, "takeover", new { requestId = "t1" });
         var pause = await _agent.NextCommandAsync(CommandTypes.Pause);
-        Assert.Equal("takeover", AgentSocket.Field(pause, "reason"));
+        Assert.Equal("takeover", CommandAgent.Field(pause, "reason"));
         Assert.Equal("alice", State().TakeoverBy);
 
         await PostAsync(_alice, "say", new { text = "Hi, I'm Alice, a supervisor. I can cancel it for you." });
         var say = await _agent.NextCommandAsync(CommandTypes.Say);
-        Assert.Equal("Hi, I'm Alice, a supervisor. I can cancel it for you.", AgentSocket.Field(say, "text"));
+        Assert.Equal("Hi, I'm Alice, a supervisor. I can cancel it for you.", CommandAgent.Field(say, "text"));
         Assert.Equal(("supervisor", "Hi, I'm Alice, a supervisor. I can cancel it for you."), (State().RecentTranscript[^1].Speaker, State().RecentTranscript[^1].Text));
-        await _agent.SendAsync(Events.Said(_callId, "customer", "Great, booking 4411 please."));
+        await _agent.SendAsync(AgentEvents.Said(_callId, "customer", "Great, booking 4411 please."));
 
         var handback = await PostAsync(_alice, "handback", new { note = "Booking 4411 is cancelled." });
         var resume = await _agent.NextCommandAsync(CommandTypes.Resume);
-        var summary = AgentSocket.Field(resume, "summary")!;
+        var summary = CommandAgent.Field(resume, "summary")!;
         Assert.Equal(handback.GetProperty("summary").GetString(), summary);
         Assert.Contains("supervisor: Hi, I'm Alice", summary, StringComparison.Ordinal);
         Assert.Contains("customer: Great, booking 4411 please.", summary, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class InterventionTests : IAsyncLifetime
     {
         await PostAsync(_alice, "end", new { });
         var end = await _agent.NextCommandAsync(CommandTypes.End);
-        Assert.Equal("supervisor_ended", AgentSocket.Field(end, "reason"));
+        Assert.Equal("supervisor_ended", CommandAgent.Field(end, "reason"));
         Assert.Null(_app.Services.GetRequiredService<LiveCalls>().Find(_callId));
         var call = await _alice.GetFromJsonAsync<JsonElement>($"/api/v1/calls/{_callId}");
         Assert.Equal("supervisor_ended", call.GetProperty("endReason").GetString());

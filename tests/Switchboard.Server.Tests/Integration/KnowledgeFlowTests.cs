@@ -12,13 +12,13 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
 {
     private readonly SwitchboardApp _app = new();
     private string _agentKey = null!;
-    private AgentSocket _agent = null!;
+    private CommandAgent _agent = null!;
     private HttpClient _sam = null!;
 
     public async Task InitializeAsync()
     {
         _agentKey = _app.CreateKey("agent");
-        _agent = await AgentSocket.ConnectAsync(_app, _agentKey);
+        _agent = await CommandAgent.ConnectAsync(_app, _agentKey);
         _sam = await _app.SignInAsync(Roles.Supervisor, "sam", ["billing"]);
     }
 
@@ -33,9 +33,9 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
     public async Task An_answered_escalation_becomes_knowledge_that_agents_find_and_supervisors_are_offered()
     {
         await using var queue = await LiveStream.OpenAsync(_sam, "/api/v1/escalations/stream", "snapshot");
-        var call = Events.NewCallId();
-        await _agent.SendAsync(Events.CallStarted(call), Events.Said(call, "customer", "I was charged twice for my haircut."));
-        await _agent.SendAsync(Events.Escalate(call, "q1", "Can we refund a double card charge?", "Billing"));
+        var call = AgentEvents.NewCallId();
+        await _agent.SendAsync(AgentEvents.CallStarted(call), AgentEvents.Said(call, "customer", "I was charged twice for my haircut."));
+        await _agent.SendAsync(AgentEvents.Escalate(call, "q1", "Can we refund a double card charge?", "Billing"));
 
         // In the queue, with its context, hold time and the call's recent transcript.
         var view = await queue.NextOpenRequestAsync();
@@ -55,7 +55,7 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
         // Pushed to the agent over its command channel.
         var command = await _agent.NextCommandAsync(CommandTypes.EscalationAnswer);
         Assert.Equal(("q1", EscalationOutcomes.Answered, "Yes: refund the duplicate charge within 5 days.", "sam"),
-            (AgentSocket.Field(command, "requestId"), AgentSocket.Field(command, "outcome"), AgentSocket.Field(command, "answer"), AgentSocket.Field(command, "by")));
+            (CommandAgent.Field(command, "requestId"), CommandAgent.Field(command, "outcome"), CommandAgent.Field(command, "answer"), CommandAgent.Field(command, "by")));
 
         // A pending entry that search does not find yet.
         var pending = await _sam.GetFromJsonAsync<JsonElement>("/api/v1/kb?status=pending");
@@ -71,8 +71,8 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
         Assert.Equal(entryId, hits[0].GetProperty("id").GetInt64());
         Assert.True(hits[0].GetProperty("score").GetDouble() > 0);
 
-        var next = Events.NewCallId();
-        await _agent.SendAsync(Events.CallStarted(next), Events.Escalate(next, "q2", "Could you refund a charge made twice?", "billing"));
+        var next = AgentEvents.NewCallId();
+        await _agent.SendAsync(AgentEvents.CallStarted(next), AgentEvents.Escalate(next, "q2", "Could you refund a charge made twice?", "billing"));
         var suggested = await queue.NextOpenRequestAsync();
         Assert.Equal("q2", suggested.GetProperty("request").GetProperty("requestId").GetString());
         Assert.Equal("Yes: refund the duplicate charge within 5 days.", suggested.GetProperty("quickResponses")[0].GetProperty("answer").GetString());
@@ -84,8 +84,8 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
         await using var online = await LiveStream.OpenAsync(_sam, "/api/v1/escalations/stream", "snapshot");
         foreach (var (question, answer) in new[] { ("What are your opening hours on Sunday?", "10 to 4."), ("What are the opening hours on Sundays?", "10 to 4 on Sundays.") })
         {
-            var call = Events.NewCallId();
-            await _agent.SendAsync(Events.CallStarted(call), Events.Escalate(call, "q", question, "billing"));
+            var call = AgentEvents.NewCallId();
+            await _agent.SendAsync(AgentEvents.CallStarted(call), AgentEvents.Escalate(call, "q", question, "billing"));
             var id = (await online.NextOpenRequestAsync()).GetProperty("request").GetProperty("id").GetString();
             Assert.Equal(HttpStatusCode.OK, (await _sam.PostAsJsonAsync($"/api/v1/escalations/{id}/answer", new { answer })).StatusCode);
         }
