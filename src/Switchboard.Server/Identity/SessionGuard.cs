@@ -47,13 +47,20 @@ public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery,
 
         if (HttpMethods.IsGet(context.Request.Method) && IsLiveStream(path) && Roles.Includes(user.FindFirstValue(ClaimTypes.Role), Roles.Supervisor))
         {
-            using var presence = online.Enter(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+            using var presence = online.Enter(user.FindFirstValue(ClaimTypes.NameIdentifier)!, CallOfStream(path));
             await next(context);
             return;
         }
 
         await next(context);
     }
+
+    /// <summary>The call id of <c>/api/v1/calls/{id}/stream</c>, else null.</summary>
+    private static string? CallOfStream(PathString path) =>
+        path.StartsWithSegments("/api/v1/calls", StringComparison.OrdinalIgnoreCase, out var rest)
+        && rest.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var id, "stream"]
+            ? Uri.UnescapeDataString(id)
+            : null;
 
     private static bool IsLiveStream(PathString path) =>
         path.StartsWithSegments("/api/v1", StringComparison.OrdinalIgnoreCase)

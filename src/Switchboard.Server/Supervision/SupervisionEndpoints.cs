@@ -14,6 +14,7 @@ public static class SupervisionEndpoints
         builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<InterventionLedger>();
         builder.Services.AddSingleton<CallInterventions>();
+        builder.Services.AddHostedService<WatcherDeparture>();
         return builder;
     }
 

@@ -60,6 +60,19 @@ public sealed class InterventionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listener_whose_call_stream_closes_stops_being_shown_as_watching()
+    {
+        var stream = await LiveStream.OpenAsync(_alice, $"/api/v1/calls/{_callId}/stream", "caught-up");
+        await PostAsync(_alice, "listen", new { });
+        Assert.Equal("listen", State().Supervisors["alice"]);
+
+        await stream.DisposeAsync();
+        var left = await NextEventAsync(Contracts.Events.EventTypes.SupervisorLeft);
+        Assert.Equal("alice", left.GetProperty("data").GetProperty("user").GetString());
+        Assert.False(State().Supervisors.ContainsKey("alice"));
+    }
+
+    [Fact]
     public async Task Take_over_by_text_pauses_the_agent_speaks_through_it_and_hands_back_with_a_summary()
     {
         await PostAsync(_alice, "takeover", new { requestId = "t1" });
@@ -139,6 +152,21 @@ public sealed class InterventionTests : IAsyncLifetime
         using var response = await _alice.PostAsJsonAsync($"/api/v1/calls/{_callId}/transfer", new { destination = "billing" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("LiveKit:Url", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> NextEventAsync(string type)
+    {
+        using var viewer = await _app.SignInAsync(Roles.Viewer);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var frame in SseReader.ReadAsync(viewer, $"/api/v1/calls/{_callId}/stream", cancellationToken: timeout.Token))
+        {
+            if (frame.Event == type)
+            {
+                return JsonDocument.Parse(frame.Data).RootElement.Clone();
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended.");
     }
 
     private CallState State() => _app.Services.GetRequiredService<LiveCalls>().Find(_callId)!;
