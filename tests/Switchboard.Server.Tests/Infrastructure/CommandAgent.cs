@@ -51,6 +51,14 @@ public sealed class CommandAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks for the commands of a call on this connection (as an agent does after reconnecting).</summary>
+    public async Task SubscribeAsync(string callId)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new AgentMessage { Op = AgentOps.Subscribe, CallIds = [callId] }, ContractJson.Options);
+        using var timeout = new CancellationTokenSource(Wait);
+        await _socket.SendAsync(json, WebSocketMessageType.Text, true, timeout.Token);
+    }
+
     /// <summary>The next command pushed to this agent (fails after a timeout).</summary>
     public async Task<AgentCommand> NextCommandAsync(TimeSpan? within = null)
     {
