@@ -1,6 +1,7 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -11,6 +12,7 @@ builder.AddIdentity();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
+builder.AddLiveKit();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ app.MapHealth();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapLiveKit();
 await app.RunAsync();
 return 0;
 
