@@ -70,6 +70,9 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="times"/> requests to <paramref name="method"/> get no answer for 10 s.</summary>
+    public void HangNext(string method, int times) => FailNext(method, times, 0, "");
+
     public IReadOnlyList<TwirpCall> CallsTo(string method) => [.. Calls.Where(c => c.Method == method)];
 
     private async Task HandleAsync(HttpContext context, string service, string method)
@@ -106,6 +109,12 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
 
         if (_failures.TryPeek(out var failure) && failure.Method == name && _failures.TryDequeue(out failure))
         {
+            if (failure.Status == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             context.Response.StatusCode = failure.Status;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(failure.Body);

@@ -36,7 +36,12 @@ public static class LiveKitSetup
         {
             Content = new StringContent(body, Encoding.UTF8, "application/webhook+json"),
         };
-        request.Headers.TryAddWithoutValidation("Authorization", authorization ?? Sign(body));
+        authorization ??= Sign(body);
+        if (authorization.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
         return request;
     }
 
