@@ -46,15 +46,15 @@ public static class LiveKitEndpoints
     private static Results<Ok<LiveKitStatus>, ProblemHttpResult> Status(IOptions<LiveKitOptions> options)
     {
         var o = options.Value;
-        if (!o.ApiConfigured && o.AcceptedWebhookKeys.Count == 0)
+        if (!o.ApiConfigured && o.WebhookSecrets().Count == 0)
         {
             return LiveKitProblems.From(new LiveKitNotConfiguredException());
         }
 
         return TypedResults.Ok(new LiveKitStatus(
             o.ApiConfigured,
-            o.ApiConfigured ? o.ApiBaseAddress.ToString() : null,
-            [.. o.AcceptedWebhookKeys.Keys],
+            o.ApiConfigured ? o.ApiBaseAddress().ToString() : null,
+            [.. o.WebhookSecrets().Keys],
             o.ReconcileIntervalSeconds));
     }
 }

@@ -55,22 +55,19 @@ public sealed class LiveKitOptions
     public bool ApiConfigured =>
         !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
 
-    /// <summary>The keys accepted on webhooks, key → secret.</summary>
-    public IReadOnlyDictionary<string, string> AcceptedWebhookKeys =>
+    /// <summary>The keys accepted on webhooks, key → secret (a method: option validation reads every property).</summary>
+    public IReadOnlyDictionary<string, string> WebhookSecrets() =>
         WebhookKeys.Count > 0 ? WebhookKeys
         : ApiConfigured ? new Dictionary<string, string>(StringComparer.Ordinal) { [ApiKey!] = ApiSecret! }
         : new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The HTTP base address of the server API.</summary>
-    public Uri ApiBaseAddress
+    /// <summary>The HTTP base address of the server API (ws and wss become http and https).</summary>
+    public Uri ApiBaseAddress()
     {
-        get
-        {
-            var url = new Uri(Url!);
-            var scheme = url.Scheme switch { "ws" => "http", "wss" => "https", var s => s };
-            var port = url.IsDefaultPort ? -1 : url.Port;
-            var path = url.AbsolutePath.EndsWith('/') ? url.AbsolutePath : url.AbsolutePath + "/";
-            return new UriBuilder(scheme, url.Host, port, path).Uri;
-        }
+        var url = new Uri(Url!);
+        var scheme = url.Scheme switch { "ws" => "http", "wss" => "https", var s => s };
+        var port = url.IsDefaultPort ? -1 : url.Port;
+        var path = url.AbsolutePath.EndsWith('/') ? url.AbsolutePath : url.AbsolutePath + "/";
+        return new UriBuilder(scheme, url.Host, port, path).Uri;
     }
 }

@@ -34,11 +34,11 @@ public sealed partial class LiveKitReconciler(
         var o = options.Value;
         if (!api.Configured)
         {
-            LogOff(o.AcceptedWebhookKeys.Count > 0 ? "on" : "off");
+            LogOff(o.WebhookSecrets().Count > 0 ? "on" : "off");
             return;
         }
 
-        LogOn(o.ApiBaseAddress.ToString(), o.ReconcileIntervalSeconds, o.AcceptedWebhookKeys.Count);
+        LogOn(o.ApiBaseAddress().ToString(), o.ReconcileIntervalSeconds, o.WebhookSecrets().Count);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.ReconcileIntervalSeconds), clock);
         try
         {

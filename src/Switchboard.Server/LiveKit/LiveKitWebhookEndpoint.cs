@@ -26,7 +26,7 @@ public static partial class LiveKitWebhookEndpoint
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(LiveKitWebhookEndpoint).FullName!);
-        var keys = options.Value.AcceptedWebhookKeys;
+        var keys = options.Value.WebhookSecrets();
         if (keys.Count == 0)
         {
             return LiveKitProblems.WebhooksOff();

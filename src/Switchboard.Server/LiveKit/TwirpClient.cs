@@ -34,7 +34,7 @@ public sealed partial class TwirpClient(HttpClient http, IOptions<LiveKitOptions
         string method, TRequest body, string token, bool safeToRepeat, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, RequestJson);
-        var uri = new Uri(options.Value.ApiBaseAddress, "twirp/" + method);
+        var uri = new Uri(options.Value.ApiBaseAddress(), "twirp/" + method);
         var attempts = safeToRepeat ? options.Value.MaxAttempts : 1;
         var requestId = Guid.NewGuid().ToString();
         for (var attempt = 1; ; attempt++)
