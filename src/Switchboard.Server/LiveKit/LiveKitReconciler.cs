@@ -19,6 +19,7 @@ public sealed partial class LiveKitReconciler(
     EventIngestor ingestor,
     AgentTracks tracks,
     IOptions<LiveKitOptions> options,
+    IOptions<CallsOptions> calls,
     TimeProvider clock,
     ILogger<LiveKitReconciler> logger) : BackgroundService
 {
@@ -98,7 +99,9 @@ public sealed partial class LiveKitReconciler(
 
         _stored.IntersectWith(bySid.Keys);
         var discovered = 0;
-        var silentAfter = TimeSpan.FromSeconds(options.Value.ReconcileIntervalSeconds);
+        // Look for the agent of a call that has been silent toward Switchboard for a while, early
+        // enough that the lost-agent guard does not end it first.
+        var silentAfter = TimeSpan.FromSeconds(Math.Min(options.Value.ReconcileIntervalSeconds, calls.Value.AgentTimeoutSeconds / 2));
         foreach (var room in bySid.Values)
         {
             if (live.Find(room.Sid) is { } call)
