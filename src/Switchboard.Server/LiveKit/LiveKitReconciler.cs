@@ -49,12 +49,9 @@ public sealed partial class LiveKitReconciler(
                 {
                     await ReconcileAsync(stoppingToken);
                 }
-                catch (LiveKitBridgeException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogFailed(ex.Message);
-                }
-                catch (EventStoreUnavailableException ex)
-                {
+                    // A failed pass must not stop the host; the next pass tries again.
                     LogFailed(ex.Message);
                 }
             }

@@ -32,12 +32,6 @@ public static partial class LiveKitWebhookEndpoint
             return LiveKitProblems.WebhooksOff();
         }
 
-        var body = await ReadBodyAsync(context.Request, cancellationToken);
-        if (body is null)
-        {
-            return TypedResults.Problem(title: "Webhook too large", detail: $"A webhook body may have at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-
         var header = context.Request.Headers.Authorization.ToString().Trim();
         if (header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
@@ -47,6 +41,12 @@ public static partial class LiveKitWebhookEndpoint
         if (header.Length == 0)
         {
             return Refuse(logger, "no Authorization header");
+        }
+
+        var body = await ReadBodyAsync(context.Request, cancellationToken);
+        if (body is null)
+        {
+            return TypedResults.Problem(title: "Webhook too large", detail: $"A webhook body may have at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var verified = LiveKitJwt.Verify(header, keys, clock.GetUtcNow());
@@ -81,6 +81,13 @@ public static partial class LiveKitWebhookEndpoint
         catch (EventStoreUnavailableException)
         {
             return TypedResults.Problem(title: "Event log unavailable", detail: "The webhook could not be stored; LiveKit will retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The webhook maps to an event the log refuses (e.g. an identity over Switchboard's
+            // length limit): a 4xx, because a retry would be refused the same way.
+            LogUnmappable(logger, webhook.Event, ex.Message);
+            return TypedResults.Problem(title: "Webhook not applicable", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
     }
 
@@ -131,6 +138,9 @@ public static partial class LiveKitWebhookEndpoint
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "LiveKit webhook refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "LiveKit webhook {Event} could not be written to the event log: {Reason}")]
+    private static partial void LogUnmappable(ILogger logger, string @event, string reason);
 }
 
 /// <summary>The answer to LiveKit (which ignores it; it helps when testing by hand).</summary>
