@@ -11,6 +11,8 @@ internal static class ProtoEnums
     public static readonly string?[] TrackType = ["AUDIO", "VIDEO", "DATA"];
     public static readonly string?[] TrackSource = ["UNKNOWN", "CAMERA", "MICROPHONE", "SCREEN_SHARE", "SCREEN_SHARE_AUDIO"];
     public static readonly string?[] TransferStatus = ["STS_TRANSFER_ONGOING", "STS_TRANSFER_FAILED", "STS_TRANSFER_SUCCESSFUL"];
+    public static readonly string?[] TransferReason =
+        ["STR_UNSPECIFIED", "STR_COMPLETED", "STR_CALL_ENDED", "STR_REJECTED", "STR_RINGING_TIMEOUT", "STR_SUBSCRIPTION_TERMINATED", "STR_CANCELED"];
 }
 
 /// <summary>A LiveKit room.</summary>
@@ -79,7 +81,7 @@ public sealed record SipTransferOutcome(string TransferId, string Status, string
         // An empty answer (google.protobuf.Empty) comes from servers that report failure only as an error.
         var status = o.Field("status") is null && o.Field("transferId") is null ? "STS_TRANSFER_SUCCESSFUL" : o.Enum("status", ProtoEnums.TransferStatus);
         var sip = o.Obj("sipStatus");
-        return new(o.Str("transferId"), status, o.Field("reason") is { } r ? r.ToString() : "", (int)sip.Int64("code"), sip.Str("status"));
+        return new(o.Str("transferId"), status, o.Enum("reason", ProtoEnums.TransferReason), (int)sip.Int64("code"), sip.Str("status"));
     }
 }
 
