@@ -17,7 +17,6 @@ public sealed class LiveKitServerApiTests : IAsyncLifetime
     {
         _api = await LiveKitApiDouble.StartAsync();
         _app = LiveKitSetup.App(_api);
-        _app.Settings["LiveKit:RequestTimeoutSeconds"] = "1";
     }
 
     public async Task DisposeAsync()
@@ -111,10 +110,12 @@ public sealed class LiveKitServerApiTests : IAsyncLifetime
     [Fact]
     public async Task SafeRequest_ThatHangs_IsCutOffAndRetried()
     {
+        using var impatient = LiveKitSetup.App(_api);
+        impatient.Settings["LiveKit:RequestTimeoutSeconds"] = "2";
         _api.AddRoom("RM_hang", "call-hang");
         _api.HangNext("livekit.RoomService/ListRooms", 1);
 
-        var rooms = await Api.ListRoomsAsync(null, CancellationToken.None);
+        var rooms = await impatient.Services.GetRequiredService<LiveKitServerApi>().ListRoomsAsync(null, CancellationToken.None);
 
         Assert.Single(rooms);
         Assert.Equal(2, _api.CallsTo("livekit.RoomService/ListRooms").Count);
