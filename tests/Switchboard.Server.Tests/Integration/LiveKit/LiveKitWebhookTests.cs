@@ -116,6 +116,20 @@ public sealed class LiveKitWebhookTests : IDisposable
     }
 
     [Fact]
+    public async Task Webhook_WithABearerPrefix_IsAccepted_AndAnOversizedOneIsRefused()
+    {
+        using var hooks = _app.CreateClient();
+        var body = LiveKitSetup.WebhookBody("room_started", "RM_bearer", "call-bearer");
+        var huge = new string(' ', LiveKitWebhookEndpoint.MaxBodyBytes) + body;
+
+        using var bearer = await hooks.SendAsync(LiveKitSetup.Webhook(body, "Bearer " + LiveKitSetup.Sign(body)));
+        using var oversized = await hooks.SendAsync(LiveKitSetup.Webhook(huge));
+
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+    }
+
+    [Fact]
     public async Task Bridge_WithoutConfiguration_AnswersProblemsSayingWhatToSet()
     {
         using var app = new SwitchboardApp();
