@@ -35,7 +35,8 @@ public sealed partial class LiveKitReconciler(
         var o = options.Value;
         if (!api.Configured)
         {
-            LogOff(o.WebhookSecrets().Count > 0 ? "on" : "off");
+            var keys = o.WebhookSecrets().Count;
+            LogOff(keys > 0 ? $"webhooks are accepted for {keys} key(s)" : "webhooks are off too: set LiveKit:WebhookKeys:<key> to accept them");
             return;
         }
 
@@ -195,7 +196,7 @@ public sealed partial class LiveKitReconciler(
     }
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information,
-        Message = "LiveKit bridge is off: set LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret to use the server API and reconcile calls (webhooks: {Webhooks})")]
+        Message = "LiveKit bridge is off: set LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret to use the server API and reconcile calls; {Webhooks}")]
     private partial void LogOff(string webhooks);
 
     [LoggerMessage(EventId = 4302, Level = LogLevel.Information,
