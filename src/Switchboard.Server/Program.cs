@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Demo;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Operations;
@@ -12,6 +13,7 @@ builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
 builder.AddOperations();
+builder.AddDemo();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
