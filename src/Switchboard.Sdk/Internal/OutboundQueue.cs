@@ -1,25 +1,42 @@
-using System.Collections.Concurrent;
-
 namespace Switchboard.Sdk.Internal;
 
 /// <summary>
-/// The bounded buffer between the agent's threads and the sender. Enqueueing never blocks: when
-/// the buffer (queued plus awaiting acknowledgement) is full, the oldest queued ephemeral event is
-/// dropped, or if there is none the oldest queued durable one. Events leave in arrival order.
+/// The bounded buffer between the agent's threads and the sender. Enqueueing never waits for I/O
+/// and allocates nothing (two fixed rings under a short lock): when the buffer — queued plus
+/// awaiting acknowledgement — is full, the oldest queued ephemeral event is dropped, or if there is
+/// none the oldest queued durable one. Events leave in report order.
 /// </summary>
-internal sealed class OutboundQueue(int capacity)
+internal sealed class OutboundQueue
 {
-    private readonly ConcurrentQueue<QueuedEvent> _durable = new();
-    private readonly ConcurrentQueue<QueuedEvent> _ephemeral = new();
+    private readonly Lock _gate = new();
+    private readonly EventRing _durable;
+    private readonly EventRing _ephemeral;
     private readonly SemaphoreSlim _wake = new(0);
-    private long _count;
+    private readonly int _capacity;
+    private long _inFlight;
     private long _stamp;
     private int _signalled;
     private long _droppedEphemeral;
     private long _droppedDurable;
 
+    public OutboundQueue(int capacity)
+    {
+        _capacity = capacity;
+        _durable = new EventRing(capacity + 1);
+        _ephemeral = new EventRing(capacity + 1);
+    }
+
     /// <summary>Events held: queued plus sent and not yet acknowledged.</summary>
-    public long Count => Interlocked.Read(ref _count);
+    public long Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _durable.Count + _ephemeral.Count + _inFlight;
+            }
+        }
+    }
 
     public long DroppedEphemeral => Interlocked.Read(ref _droppedEphemeral);
 
@@ -28,15 +45,34 @@ internal sealed class OutboundQueue(int capacity)
     /// <summary>The highest stamp given so far.</summary>
     public long LastStamp => Interlocked.Read(ref _stamp);
 
-    public bool IsEmpty => _durable.IsEmpty && _ephemeral.IsEmpty;
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _durable.Count + _ephemeral.Count == 0;
+            }
+        }
+    }
 
     public void Enqueue(QueuedEvent e)
     {
-        e.Stamp = Interlocked.Increment(ref _stamp);
-        (e.IsEphemeral ? _ephemeral : _durable).Enqueue(e);
-        if (Interlocked.Increment(ref _count) > capacity)
+        QueuedEvent? victim = null;
+        lock (_gate)
         {
-            DropOldest();
+            e.Stamp = ++_stamp;
+            if (_durable.Count + _ephemeral.Count + _inFlight >= _capacity)
+            {
+                victim = _ephemeral.Take() ?? _durable.Take();
+            }
+
+            (e.IsEphemeral ? _ephemeral : _durable).Push(e);
+        }
+
+        if (victim is not null)
+        {
+            CountDrop(victim);
         }
 
         Signal();
@@ -64,40 +100,52 @@ internal sealed class OutboundQueue(int capacity)
     }
 
     /// <summary>
-    /// Moves up to <paramref name="max"/> events into <paramref name="batch"/> in arrival order.
-    /// Ephemeral events reported before <paramref name="staleBefore"/> are dropped as too late.
+    /// Moves up to <paramref name="max"/> events into <paramref name="batch"/> in report order; they
+    /// count as in flight until <see cref="Completed"/>. Ephemeral events reported before
+    /// <paramref name="staleBefore"/> are dropped as too late.
     /// </summary>
     public void Drain(List<QueuedEvent> batch, int max, long staleBefore)
     {
-        while (batch.Count < max)
+        List<QueuedEvent>? stale = null;
+        lock (_gate)
         {
-            var hasDurable = _durable.TryPeek(out var durable);
-            var hasEphemeral = _ephemeral.TryPeek(out var ephemeral);
-            if (!hasDurable && !hasEphemeral)
+            while (batch.Count < max)
             {
-                return;
-            }
+                var d = _durable.Peek();
+                var p = _ephemeral.Peek();
+                if (d is null && p is null)
+                {
+                    break;
+                }
 
-            var source = !hasEphemeral || (hasDurable && durable!.Stamp < ephemeral!.Stamp) ? _durable : _ephemeral;
-            if (!source.TryDequeue(out var next))
-            {
-                continue;
-            }
+                var next = (p is null || (d is not null && d.Stamp < p.Stamp) ? _durable : _ephemeral).Take()!;
+                if (next.IsEphemeral && next.AtTicks < staleBefore)
+                {
+                    (stale ??= []).Add(next);
+                    continue;
+                }
 
-            if (next.IsEphemeral && next.AtTicks < staleBefore)
-            {
-                Dropped(next);
-                continue;
+                batch.Add(next);
+                _inFlight++;
             }
+        }
 
-            batch.Add(next);
+        foreach (var e in stale ?? [])
+        {
+            CountDrop(e);
         }
     }
 
-    /// <summary>Events acknowledged or given up after being drained: they no longer count.</summary>
-    public void Completed(int count) => Interlocked.Add(ref _count, -count);
+    /// <summary>Events in flight acknowledged or given up: they no longer count.</summary>
+    public void Completed(int count)
+    {
+        lock (_gate)
+        {
+            _inFlight -= count;
+        }
+    }
 
-    /// <summary>An event drained but given up (refused by the server): counted as dropped.</summary>
+    /// <summary>An event in flight given up (it could not be serialised): counted as dropped.</summary>
     public void Discarded(QueuedEvent e)
     {
         Completed(1);
@@ -107,32 +155,10 @@ internal sealed class OutboundQueue(int capacity)
     /// <summary>The smallest stamp still queued, or <see cref="long.MaxValue"/>.</summary>
     public long OldestQueuedStamp()
     {
-        var oldest = long.MaxValue;
-        if (_durable.TryPeek(out var d))
+        lock (_gate)
         {
-            oldest = d.Stamp;
+            return Math.Min(_durable.Peek()?.Stamp ?? long.MaxValue, _ephemeral.Peek()?.Stamp ?? long.MaxValue);
         }
-
-        if (_ephemeral.TryPeek(out var e) && e.Stamp < oldest)
-        {
-            oldest = e.Stamp;
-        }
-
-        return oldest;
-    }
-
-    private void DropOldest()
-    {
-        if (_ephemeral.TryDequeue(out var victim) || _durable.TryDequeue(out victim))
-        {
-            Dropped(victim);
-        }
-    }
-
-    private void Dropped(QueuedEvent e)
-    {
-        Interlocked.Decrement(ref _count);
-        CountDrop(e);
     }
 
     private void CountDrop(QueuedEvent e)
@@ -146,6 +172,7 @@ internal sealed class OutboundQueue(int capacity)
             Interlocked.Increment(ref _droppedDurable);
         }
 
+        SdkMetrics.Dropped.Add(1);
         e.Call.OnDropped(e.IsEphemeral, e.AtTicks);
     }
 }
