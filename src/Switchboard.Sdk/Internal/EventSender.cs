@@ -181,7 +181,9 @@ internal sealed class EventSender(
         {
             case OutcomeKind.Acked:
                 SdkMetrics.AckLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                SdkMetrics.Acknowledged.Add(_batch.Count);
+                var durable = outcome.Results?.Count(r => r.Seq > 0) ?? 0;
+                SdkMetrics.Acknowledged.Add(durable, new KeyValuePair<string, object?>("durable", true));
+                SdkMetrics.Acknowledged.Add(_batch.Count - durable, new KeyValuePair<string, object?>("durable", false));
                 Interlocked.Add(ref _acknowledged, _batch.Count);
                 queue.Completed(_batch.Count);
                 _batch.Clear();
