@@ -1,8 +1,10 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Demo;
 using Switchboard.Server.Escalations;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Knowledge;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -14,10 +16,12 @@ builder.AddIdentity();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
+builder.AddLiveKit();
 builder.AddOperations();
 builder.AddSupervision();
 builder.AddEscalations();
 builder.AddKnowledge();
+builder.AddDemo();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
@@ -34,6 +38,7 @@ app.MapAdmin();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapLiveKit();
 app.MapSupervision();
 app.MapEscalations();
 app.MapKnowledge();

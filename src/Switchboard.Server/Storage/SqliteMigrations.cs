@@ -44,6 +44,15 @@ public static class SqliteMigrations
         );
         """,
         """
+        CREATE TABLE webhook_receipts (
+            event_id    TEXT    NOT NULL PRIMARY KEY,
+            event       TEXT    NOT NULL,
+            room_sid    TEXT,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_webhook_receipts_received_at ON webhook_receipts (received_at);
+        """,
+        """
         CREATE TABLE users (
             id                   TEXT    NOT NULL PRIMARY KEY,
             username             TEXT    NOT NULL UNIQUE COLLATE NOCASE,

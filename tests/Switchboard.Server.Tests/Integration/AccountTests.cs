@@ -103,7 +103,7 @@ public sealed partial class AccountTests
     [Fact]
     public async Task An_idle_session_expires()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var app = new SwitchboardApp();
         app.ConfigureServices = s => s.AddSingleton<TimeProvider>(clock);
         app.Settings["Accounts:SessionIdleMinutes"] = "30";
@@ -118,7 +118,7 @@ public sealed partial class AccountTests
     [Fact]
     public async Task An_active_session_still_ends_at_the_absolute_timeout()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var app = new SwitchboardApp();
         app.ConfigureServices = s => s.AddSingleton<TimeProvider>(clock);
         app.Settings["Accounts:SessionIdleMinutes"] = "30";
