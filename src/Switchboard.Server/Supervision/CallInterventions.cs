@@ -5,6 +5,7 @@ using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Supervision;
@@ -20,6 +21,7 @@ public sealed class CallInterventions(
     AgentCommandRouter commands,
     IEventStore store,
     InterventionLedger ledger,
+    RoomInterventions rooms,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -64,17 +66,31 @@ public sealed class CallInterventions(
         return outcome;
     }
 
-    /// <summary>Watch the call (transcript-only without LiveKit).</summary>
+    /// <summary>Watch the call: a hidden, subscribe-only LiveKit token, or transcript-only without LiveKit.</summary>
     public async Task<InterventionOutcome> ListenAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
     {
+        SupervisorToken? token = null;
+        if (rooms.Controls(call))
+        {
+            try
+            {
+                token = await rooms.ListenTokenAsync(call, actor, cancellationToken);
+            }
+            catch (LiveKitBridgeException ex)
+            {
+                return InterventionOutcome.Problem(ex.Status, ex.Title, ex.Message);
+            }
+        }
+
         if (!call.Supervisors.ContainsKey(actor.Name))
         {
             await AppendAsync(call.CallId, Seed(actor, "listen", requestId), cancellationToken, (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
         }
 
-        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "listen", requestId, null, false, "transcript")
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "listen", requestId, null, false, token is null ? "transcript" : "voice")
         {
             StreamUrl = $"/api/v1/calls/{Uri.EscapeDataString(call.CallId)}/stream",
+            LiveKit = token,
         });
     }
 
@@ -110,8 +126,23 @@ public sealed class CallInterventions(
         if (call.TakeoverBy is { } holder)
         {
             return holder == actor.Name
-                ? InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, null, false, "text"))
+                ? InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, null, false, Mode(call)))
                 : InterventionOutcome.Problem(409, "Already taken over", $"{holder} holds this call; only one supervisor can take over at a time.");
+        }
+
+        // With LiveKit: the agent's voice is muted and the supervisor may publish before anything is recorded.
+        if (rooms.Controls(call))
+        {
+            var (problem, agentLeftMuted) = await rooms.TakeOverAsync(call, actor, cancellationToken);
+            if (problem is not null)
+            {
+                if (agentLeftMuted)
+                {
+                    Send(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true });
+                }
+
+                return problem;
+            }
         }
 
         var acks = await AppendAsync(
@@ -123,7 +154,7 @@ public sealed class CallInterventions(
         _takeovers[call.CallId] = (acks[0].Seq, clock.GetUtcNow());
         var commandId = ServerEvent.NewId("cmd");
         var delivered = Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
-        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, "text"));
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, Mode(call)));
     }
 
     /// <summary>During a take-over by text: words for the caller, spoken by the agent's voice as the supervisor's.</summary>
@@ -148,6 +179,18 @@ public sealed class CallInterventions(
             return NotHolder(call);
         }
 
+        var unmuted = false;
+        if (rooms.Controls(call))
+        {
+            var (problem, agentUnmuted) = await rooms.HandBackAsync(call, actor, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            unmuted = agentUnmuted;
+        }
+
         var now = clock.GetUtcNow();
         var (seq, at) = _takeovers.TryRemove(call.CallId, out var t) ? t : (Math.Max(0, call.LastSeq - 200), now);
         var since = await store.ReadAsync(call.CallId, seq, 5000, cancellationToken);
@@ -159,8 +202,9 @@ public sealed class CallInterventions(
             (EventTypes.ControlHandback, new ControlData(actor.Name, summary)),
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
         var commandId = ServerEvent.NewId("cmd");
-        var delivered = Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name });
-        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, "text") { Summary = summary });
+        // When LiveKit could not unmute the agent remotely, the agent unmutes its own track.
+        var delivered = Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, Mode(call)) { Summary = summary });
     }
 
     /// <summary>End the call: the agent is told to end, and the call is closed as ended by a supervisor.</summary>
@@ -175,12 +219,59 @@ public sealed class CallInterventions(
         var delivered = Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
         await AppendAsync(call.CallId, Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
         _takeovers.TryRemove(call.CallId, out _);
-        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "end", requestId, commandId, delivered, "text"));
+        var warning = rooms.Controls(call) ? await rooms.DeleteRoomAsync(call, cancellationToken) : null;
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "end", requestId, commandId, delivered, Mode(call)) { Warning = warning });
+    }
+
+    /// <summary>
+    /// Transfer through LiveKit SIP: cold refers the caller to the destination and ends the call;
+    /// warm dials a human into the room and, once they answered, ends the AI's part.
+    /// </summary>
+    public async Task<InterventionOutcome> TransferAsync(CallState call, Actor actor, string? name, string? mode, string? requestId, CancellationToken cancellationToken)
+    {
+        if (!rooms.Controls(call))
+        {
+            var missing = new LiveKitNotConfiguredException();
+            return rooms.Configured
+                ? InterventionOutcome.Problem(409, "Not a LiveKit call", "This call has no LiveKit room, so it cannot be transferred.")
+                : InterventionOutcome.Problem(missing.Status, missing.Title, missing.Message + " Name destinations under Supervision:TransferDestinations.");
+        }
+
+        var warm = mode == "warm";
+        if (rooms.Destination(name) is not { } destination || mode is not (null or "cold" or "warm")
+            || (warm && (destination.SipTrunkId is null || destination.SipCallTo is null)))
+        {
+            return InterventionOutcome.Problem(400, "Invalid transfer", $"'destination' must be one of: {string.Join(", ", rooms.DestinationNames)}; 'mode' cold or warm (warm needs SipTrunkId and SipCallTo).");
+        }
+
+        if (call.TakeoverBy is { } holder && holder != actor.Name)
+        {
+            return InterventionOutcome.Problem(409, "Call is taken over", $"{holder} holds this call; they must hand it back or transfer it.");
+        }
+
+        var how = warm ? "warm" : "cold";
+        var seed = Seed(actor, "transfer", requestId);
+        await AppendAsync(call.CallId, seed, cancellationToken, (EventTypes.TransferRequested, new TransferData(name, how, By: actor.Name)));
+        if (await rooms.TransferAsync(call, name!, destination, warm, cancellationToken) is { } error)
+        {
+            await AppendAsync(call.CallId, seed is null ? null : seed + "|failed", cancellationToken, (EventTypes.TransferFailed, new TransferData(name, how, error, actor.Name)));
+            return InterventionOutcome.Problem(502, "Transfer failed", error);
+        }
+
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = Send(call.CallId, commandId, CommandTypes.End, new { reason = "transferred", by = actor.Name });
+        (string, object)[] done = warm
+            ? [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name))]
+            : [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name)), (EventTypes.CallEnded, new CallEndedData("transferred", $"Transferred to {name} by {actor.Name}."))];
+        await AppendAsync(call.CallId, seed is null ? null : seed + "|done", cancellationToken, done);
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "transfer", requestId, commandId, delivered, "voice") { Destination = name });
     }
 
     /// <summary>Sends a command to the agent; true when a connection received it now.</summary>
     public bool Send(string callId, string commandId, string type, object data) =>
         commands.Send(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)));
+
+    private string Mode(CallState call) => rooms.Controls(call) ? "voice" : "text";
 
     private static string? Seed(Actor actor, string action, string? requestId) => requestId is null ? null : $"{actor.Id}|{action}|{requestId}";
 

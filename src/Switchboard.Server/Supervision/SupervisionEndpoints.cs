@@ -13,6 +13,7 @@ public static class SupervisionEndpoints
     {
         builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<InterventionLedger>();
+        builder.Services.AddSingleton<RoomInterventions>();
         builder.Services.AddSingleton<CallInterventions>();
         builder.Services.AddHostedService<WatcherDeparture>();
         return builder;
@@ -41,7 +42,7 @@ public static class SupervisionEndpoints
             Run(id, "handback", body, http, calls, (c, a, r) => calls.HandbackAsync(c, a, body?.Note, r, ct), ct))
             .WithSummary("Hand the call back; the agent resumes with a summary of what was said meanwhile.");
         group.MapPost("/transfer", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
-            Run(id, "transfer", body, http, calls, (c, a, r) => Task.FromResult(TransferUnavailable()), ct))
+            Run(id, "transfer", body, http, calls, (c, a, r) => calls.TransferAsync(c, a, body?.Destination, body?.Mode, r, ct), ct))
             .WithSummary("Transfer the call to a configured destination (cold or warm); needs LiveKit.");
         group.MapPost("/end", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
             Run(id, "end", body, http, calls, (c, a, r) => calls.EndAsync(c, a, r, ct), ct))
@@ -71,11 +72,6 @@ public static class SupervisionEndpoints
                 detail: $"'text' is required and may have at most {Limits.LongText} characters.",
                 statusCode: StatusCodes.Status400BadRequest))
             : null;
-
-    private static InterventionOutcome TransferUnavailable() => InterventionOutcome.Problem(
-        StatusCodes.Status503ServiceUnavailable,
-        "LiveKit is not configured",
-        "Transfers go through LiveKit's SIP service. Configure LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret, and name destinations under Supervision:TransferDestinations.");
 }
 
 /// <summary>Body of an intervention; which fields matter depends on the action.</summary>
