@@ -148,6 +148,8 @@ public sealed partial class HelpQueue(
     {
         foreach (var request in Close(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"})."))
         {
+            // An agent still waiting (its end of the call may outlive the caller) stops waiting.
+            Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
             await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: reason == "caller_hangup" ? "caller_hangup" : "call_ended"), cancellationToken);
         }
     }
