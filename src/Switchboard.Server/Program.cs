@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Demo;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.LiveKit;
@@ -14,6 +15,7 @@ builder.AddCalls();
 builder.AddIngest();
 builder.AddLiveKit();
 builder.AddOperations();
+builder.AddDemo();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
