@@ -60,6 +60,12 @@ public sealed class CallInterventions(
         finally
         {
             gate.Release();
+            if (live.Find(callId) is null)
+            {
+                // The call is over: forget its lock and take-over mark (a late waiter on the old lock finds no call either).
+                _locks.TryRemove(callId, out _);
+                _takeovers.TryRemove(callId, out _);
+            }
         }
 
         audit.Record(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
