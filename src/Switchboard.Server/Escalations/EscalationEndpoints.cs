@@ -38,18 +38,18 @@ public static class EscalationEndpoints
     }
 
     private static Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult> List(
-        HttpContext http, HelpQueue queue, HelpRequestStore store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, TimeProvider clock,
-        string status = "pending", bool mine = false, int limit = 100)
+        HttpContext http, HelpQueue queue, HelpRequestStore store, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
+        TimeProvider clock, string status = "pending", bool mine = false, int limit = 100)
     {
         if (status is not ("pending" or "all") || limit is < 1 or > 1000)
         {
             return TypedResults.Problem(title: "Invalid query", detail: "'status' must be pending or all, and 'limit' between 1 and 1000.", statusCode: 400);
         }
 
-        var me = Actor.From(http).Name;
+        var isMine = Mine(http, users);
         var requests = status == "pending" ? queue.Pending() : store.List(pendingOnly: false, limit);
         return TypedResults.Ok<IReadOnlyList<HelpRequestView>>([.. requests
-            .Where(r => !mine || r.RoutedTo.Contains(me) || r.ClaimedBy == me)
+            .Where(r => !mine || isMine(r))
             .Take(limit)
             .Select(r => View(r, live, kb, options.Value, clock))]);
     }
@@ -72,11 +72,11 @@ public static class EscalationEndpoints
     }
 
     private static async Task StreamAsync(
-        HttpContext http, HelpQueue queue, HelpQueueFeed feed, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
+        HttpContext http, HelpQueue queue, HelpQueueFeed feed, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
         IOptions<StreamingOptions> streaming, TimeProvider clock, CancellationToken cancellationToken, bool all = false)
     {
-        var me = Actor.From(http).Name;
-        bool Shown(HelpRequest r) => all || r.RoutedTo.Contains(me) || r.ClaimedBy == me;
+        var isMine = Mine(http, users);
+        bool Shown(HelpRequest r) => all || isMine(r);
         var (reader, handle) = feed.Subscribe();
         using (handle)
         {
@@ -120,6 +120,14 @@ public static class EscalationEndpoints
             {
             }
         }
+    }
+
+    /// <summary>A request is yours when it was routed to you, you claimed it, or its topic is one of your skills (you came online later).</summary>
+    private static Func<HelpRequest, bool> Mine(HttpContext http, UserStore users)
+    {
+        var actor = Actor.From(http);
+        var user = users.Find(actor.Id);
+        return r => r.RoutedTo.Contains(actor.Name) || r.ClaimedBy == actor.Name || (user is not null && (r.Topic is null || user.HasSkill(r.Topic)));
     }
 
     private static HelpRequestView View(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock)

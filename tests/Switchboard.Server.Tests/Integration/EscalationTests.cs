@@ -100,6 +100,26 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await kim.PostAsync("/api/v1/escalations/help_nope/claim", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_supervisor_with_the_skill_who_comes_online_later_sees_the_request_and_others_do_not()
+    {
+        using var sam = await _app.SignInAsync(Roles.Supervisor, "sam", ["billing"]);
+        await using (var online = await LiveStream.OpenAsync(sam, "/api/v1/escalations/stream", "snapshot"))
+        {
+            await _agent.SendAsync(AgentEvents.Escalate(_callId, "q1", "Can we refund twice?", "billing"));
+            await online.NextOpenRequestAsync();
+        }
+
+        using var kim = await _app.SignInAsync(Roles.Supervisor, "kim", ["billing"]);
+        using var lee = await _app.SignInAsync(Roles.Supervisor, "lee", ["medical"]);
+        await using var kimStream = await LiveStream.OpenAsync(kim, "/api/v1/escalations/stream", "snapshot");
+        var kimQueue = await kim.GetFromJsonAsync<JsonElement>("/api/v1/escalations?mine=true");
+        var leeQueue = await lee.GetFromJsonAsync<JsonElement>("/api/v1/escalations?mine=true");
+        Assert.Equal("q1", kimQueue.EnumerateArray().Single().GetProperty("request").GetProperty("requestId").GetString());
+        Assert.Empty(leeQueue.EnumerateArray());
+        Assert.Single((await lee.GetFromJsonAsync<JsonElement>("/api/v1/escalations")).EnumerateArray());
+    }
+
     private async Task<List<string>> EventTypesAsync(HttpClient client)
     {
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/calls/{_callId}/events");
