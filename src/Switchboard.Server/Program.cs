@@ -2,6 +2,7 @@ using Switchboard.Server.Calls;
 using Switchboard.Server.Demo;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -12,6 +13,7 @@ builder.AddIdentity();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
+builder.AddLiveKit();
 builder.AddOperations();
 builder.AddDemo();
 
@@ -23,9 +25,11 @@ if (KeysCommand.Matches(args))
 
 app.UseOperations();
 app.MapHealth();
+app.MapMetrics();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapLiveKit();
 await app.RunAsync();
 return 0;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
@@ -10,7 +11,7 @@ namespace Switchboard.Server.Ingest;
 /// validated as a whole: if any event is invalid, nothing of it is stored (docs/PROTOCOL.md).
 /// Durable events are acknowledged after commit; ephemeral ones are fanned out at once.
 /// </summary>
-public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvider clock)
+public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, TimeProvider clock)
 {
     /// <summary>Validates and ingests a batch.</summary>
     /// <param name="events">The batch.</param>
@@ -31,7 +32,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvide
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var data = e!.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? EmptyData : e.Data;
+            var data = e!.Data.ValueKind == JsonValueKind.Undefined ? EmptyData : e.Data;
             if (EventCatalog.IsDurable(e.Type!))
             {
                 durableIndex[i] = durable.Count;
@@ -44,12 +45,15 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvide
             }
         }
 
-        var results = await store.AppendAsync(durable, cancellationToken);
+        // Ephemeral events are not stored, so they go out at once rather than after the commit.
         if (ephemeral is not null)
         {
             live.OnEphemeral(ephemeral);
         }
 
+        var results = await store.AppendAsync(durable, cancellationToken);
+
+        ObserveCommandOutcomes(events);
         var acks = new EventAck[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
@@ -74,5 +78,21 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvide
         return outcome.Acks!;
     }
 
-    private static readonly System.Text.Json.JsonElement EmptyData = System.Text.Json.JsonDocument.Parse("{}").RootElement;
+    private void ObserveCommandOutcomes(IReadOnlyList<EventEnvelope?> events)
+    {
+        foreach (var e in events)
+        {
+            if (e!.Type == EventTypes.CommandAcked && e.Data.ValueKind == JsonValueKind.Object
+                && e.Data.TryGetProperty("commandId", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                commands.Acknowledged(e.CallId!, id.GetString()!);
+            }
+            else if (e.Type == EventTypes.CallEnded)
+            {
+                commands.Forget(e.CallId!);
+            }
+        }
+    }
+
+    private static readonly JsonElement EmptyData = JsonDocument.Parse("{}").RootElement;
 }
