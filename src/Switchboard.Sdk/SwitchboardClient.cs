@@ -88,6 +88,7 @@ public sealed class SwitchboardClient : IAsyncDisposable
             throw new InvalidOperationException($"Call '{callId}' is already open in this client; dispose its reporter first.");
         }
 
+        _sender.Subscribe(callId);
         _queue.Signal();
         return reporter;
     }
