@@ -53,6 +53,8 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // The first admin's one-time password would otherwise be printed by every test app.
+        builder.ConfigureTestServices(s => s.AddSingleton(new BootstrapNotice { Output = TextWriter.Null }));
         if (ConfigureServices is { } configure)
         {
             builder.ConfigureTestServices(configure);
