@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Switchboard.Contracts.Commands;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
-using Switchboard.Server.Ingest;
 using Switchboard.Server.LiveKit;
 using Switchboard.Server.Storage;
 
@@ -17,8 +15,7 @@ namespace Switchboard.Server.Supervision;
 /// </summary>
 public sealed class CallInterventions(
     LiveCalls live,
-    EventIngestor ingestor,
-    AgentCommandRouter commands,
+    InterventionLog log,
     IEventStore store,
     InterventionLedger ledger,
     RoomInterventions rooms,
@@ -90,7 +87,7 @@ public sealed class CallInterventions(
 
         if (!call.Supervisors.ContainsKey(actor.Name))
         {
-            await AppendAsync(call.CallId, Seed(actor, "listen", requestId), cancellationToken, (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
+            await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "listen", requestId), cancellationToken, (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
         }
 
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "listen", requestId, null, false, token is null ? "transcript" : "voice")
@@ -110,7 +107,7 @@ public sealed class CallInterventions(
 
         if (call.Supervisors.ContainsKey(actor.Name))
         {
-            await AppendAsync(call.CallId, Seed(actor, "leave", requestId), cancellationToken, (EventTypes.SupervisorLeft, new SupervisorPresenceData(actor.Name, call.Supervisors[actor.Name])));
+            await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "leave", requestId), cancellationToken, (EventTypes.SupervisorLeft, new SupervisorPresenceData(actor.Name, call.Supervisors[actor.Name])));
         }
 
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "leave", requestId, null, false, "transcript"));
@@ -121,8 +118,8 @@ public sealed class CallInterventions(
     {
         var commandId = ServerEvent.NewId("cmd");
         // The event goes first so that the agent's acknowledgement always finds it in the call's state.
-        await AppendAsync(call.CallId, Seed(actor, "guide", requestId), cancellationToken, (EventTypes.SupervisorGuidance, new GuidanceData(commandId, text, actor.Name)));
-        var delivered = Send(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name });
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "guide", requestId), cancellationToken, (EventTypes.SupervisorGuidance, new GuidanceData(commandId, text, actor.Name)));
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name });
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "guide", requestId, commandId, delivered, "text"));
     }
 
@@ -144,22 +141,22 @@ public sealed class CallInterventions(
             {
                 if (agentLeftMuted)
                 {
-                    Send(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true });
+                    log.Send(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true });
                 }
 
                 return problem;
             }
         }
 
-        var acks = await AppendAsync(
+        var acks = await log.AppendAsync(
             call.CallId,
-            Seed(actor, "takeover", requestId),
+            InterventionLog.Seed(actor, "takeover", requestId),
             cancellationToken,
             (EventTypes.ControlTakeover, new ControlData(actor.Name)),
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "takeover")));
         _takeovers[call.CallId] = (acks[0].Seq, clock.GetUtcNow());
         var commandId = ServerEvent.NewId("cmd");
-        var delivered = Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, Mode(call)));
     }
 
@@ -172,8 +169,8 @@ public sealed class CallInterventions(
         }
 
         var commandId = ServerEvent.NewId("cmd");
-        var delivered = Send(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name });
-        await AppendAsync(call.CallId, Seed(actor, "say", requestId), cancellationToken, (EventTypes.TranscriptFinal, new TranscriptData("supervisor", commandId, text)));
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name });
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "say", requestId), cancellationToken, (EventTypes.TranscriptFinal, new TranscriptData("supervisor", commandId, text)));
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "say", requestId, commandId, delivered, "text"));
     }
 
@@ -201,15 +198,15 @@ public sealed class CallInterventions(
         var (seq, at) = _takeovers.TryRemove(call.CallId, out var t) ? t : (Math.Max(0, call.LastSeq - 200), now);
         var since = await store.ReadAsync(call.CallId, seq, 5000, cancellationToken);
         var summary = TakeoverSummary.Build(actor.Name, at, now, since, note);
-        await AppendAsync(
+        await log.AppendAsync(
             call.CallId,
-            Seed(actor, "handback", requestId),
+            InterventionLog.Seed(actor, "handback", requestId),
             cancellationToken,
             (EventTypes.ControlHandback, new ControlData(actor.Name, summary)),
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
         var commandId = ServerEvent.NewId("cmd");
         // When LiveKit could not unmute the agent remotely, the agent unmutes its own track.
-        var delivered = Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted });
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted });
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, Mode(call)) { Summary = summary });
     }
 
@@ -222,79 +219,16 @@ public sealed class CallInterventions(
         }
 
         var commandId = ServerEvent.NewId("cmd");
-        var delivered = Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
-        await AppendAsync(call.CallId, Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
         _takeovers.TryRemove(call.CallId, out _);
         var warning = rooms.Controls(call) ? await rooms.DeleteRoomAsync(call, cancellationToken) : null;
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "end", requestId, commandId, delivered, Mode(call)) { Warning = warning });
     }
 
-    /// <summary>
-    /// Transfer through LiveKit SIP: cold refers the caller to the destination and ends the call;
-    /// warm dials a human into the room and, once they answered, ends the AI's part.
-    /// </summary>
-    public async Task<InterventionOutcome> TransferAsync(CallState call, Actor actor, string? name, string? mode, string? requestId, CancellationToken cancellationToken)
-    {
-        if (!rooms.Controls(call))
-        {
-            var missing = new LiveKitNotConfiguredException();
-            return rooms.Configured
-                ? InterventionOutcome.Problem(409, "Not a LiveKit call", "This call has no LiveKit room, so it cannot be transferred.")
-                : InterventionOutcome.Problem(missing.Status, missing.Title, missing.Message + " Name destinations under Supervision:TransferDestinations.");
-        }
-
-        var warm = mode == "warm";
-        if (rooms.Destination(name) is not { } destination || mode is not (null or "cold" or "warm")
-            || (warm && (destination.SipTrunkId is null || destination.SipCallTo is null)))
-        {
-            return InterventionOutcome.Problem(400, "Invalid transfer", $"'destination' must be one of: {string.Join(", ", rooms.DestinationNames)}; 'mode' cold or warm (warm needs SipTrunkId and SipCallTo).");
-        }
-
-        if (call.TakeoverBy is { } holder && holder != actor.Name)
-        {
-            return InterventionOutcome.Problem(409, "Call is taken over", $"{holder} holds this call; they must hand it back or transfer it.");
-        }
-
-        var how = warm ? "warm" : "cold";
-        var seed = Seed(actor, "transfer", requestId);
-        await AppendAsync(call.CallId, seed, cancellationToken, (EventTypes.TransferRequested, new TransferData(name, how, By: actor.Name)));
-        if (await rooms.TransferAsync(call, name!, destination, warm, cancellationToken) is { } error)
-        {
-            await AppendAsync(call.CallId, seed is null ? null : seed + "|failed", cancellationToken, (EventTypes.TransferFailed, new TransferData(name, how, error, actor.Name)));
-            return InterventionOutcome.Problem(502, "Transfer failed", error);
-        }
-
-        var commandId = ServerEvent.NewId("cmd");
-        var delivered = Send(call.CallId, commandId, CommandTypes.End, new { reason = "transferred", by = actor.Name });
-        (string, object)[] done = warm
-            ? [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name))]
-            : [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name)), (EventTypes.CallEnded, new CallEndedData("transferred", $"Transferred to {name} by {actor.Name}."))];
-        await AppendAsync(call.CallId, seed is null ? null : seed + "|done", cancellationToken, done);
-        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "transfer", requestId, commandId, delivered, "voice") { Destination = name });
-    }
-
-    /// <summary>Sends a command to the agent; true when a connection received it now.</summary>
-    public bool Send(string callId, string commandId, string type, object data) =>
-        commands.Send(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)));
-
     private string Mode(CallState call) => rooms.Controls(call) ? "voice" : "text";
-
-    private static string? Seed(Actor actor, string action, string? requestId) => requestId is null ? null : $"{actor.Id}|{action}|{requestId}";
 
     private static InterventionOutcome NotHolder(CallState call) => call.TakeoverBy is { } holder
         ? InterventionOutcome.Problem(409, "Not the holder", $"{holder} holds this call; only they can speak for it or hand it back.")
         : InterventionOutcome.Problem(409, "Not taken over", "Take the call over first.");
-
-    private async Task<IReadOnlyList<Contracts.Agent.EventAck>> AppendAsync(
-        string callId, string? seed, CancellationToken cancellationToken, params (string Type, object Data)[] events)
-    {
-        var now = clock.GetUtcNow();
-        var envelopes = events.Select((e, i) => ServerEvent.Create(
-            callId,
-            e.Type,
-            e.Data,
-            seed is null ? ServerEvent.NewId("sup") : ServerEvent.StableId("sup", $"{seed}|{e.Type}|{i}"),
-            now)).ToList();
-        return await ingestor.AppendServerEventsAsync(envelopes, cancellationToken);
-    }
 }

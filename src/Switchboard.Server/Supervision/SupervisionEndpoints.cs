@@ -14,6 +14,8 @@ public static class SupervisionEndpoints
         builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<InterventionLedger>();
         builder.Services.AddSingleton<RoomInterventions>();
+        builder.Services.AddSingleton<InterventionLog>();
+        builder.Services.AddSingleton<CallTransfers>();
         builder.Services.AddSingleton<CallInterventions>();
         builder.Services.AddHostedService<WatcherDeparture>();
         return builder;
@@ -41,8 +43,8 @@ public static class SupervisionEndpoints
         group.MapPost("/handback", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
             Run(id, "handback", body, http, calls, (c, a, r) => calls.HandbackAsync(c, a, body?.Note, r, ct), ct))
             .WithSummary("Hand the call back; the agent resumes with a summary of what was said meanwhile.");
-        group.MapPost("/transfer", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
-            Run(id, "transfer", body, http, calls, (c, a, r) => calls.TransferAsync(c, a, body?.Destination, body?.Mode, r, ct), ct))
+        group.MapPost("/transfer", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CallTransfers transfers, CancellationToken ct) =>
+            Run(id, "transfer", body, http, calls, (c, a, r) => transfers.TransferAsync(c, a, body?.Destination, body?.Mode, r, ct), ct))
             .WithSummary("Transfer the call to a configured destination (cold or warm); needs LiveKit.");
         group.MapPost("/end", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
             Run(id, "end", body, http, calls, (c, a, r) => calls.EndAsync(c, a, r, ct), ct))
