@@ -1,5 +1,6 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Insights;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
@@ -11,6 +12,7 @@ builder.AddIdentity();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
+builder.AddInsights();
 builder.AddOperations();
 
 var app = builder.Build();

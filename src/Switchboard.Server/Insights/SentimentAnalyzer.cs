@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Ingest;
+using Switchboard.Server.Storage;
+using Switchboard.Server.Streaming;
+
+namespace Switchboard.Server.Insights;
+
+/// <summary>
+/// Follows every committed event: scores each customer <c>transcript.final</c> and appends a
+/// <c>sentiment.scored</c>, and re-evaluates the attention of the calls the events touched. What
+/// arrives while a batch is being appended is handled as the next batch, so under load the delay
+/// stays near one commit.
+/// </summary>
+public sealed partial class SentimentAnalyzer(
+    EventHub hub,
+    EventIngestor ingestor,
+    ISentimentClassifier classifier,
+    AttentionTracker attention,
+    IOptions<InsightsOptions> options,
+    TimeProvider clock,
+    ILogger<SentimentAnalyzer> logger) : BackgroundService
+{
+    /// <summary>Most events handled per appended batch (well under the ingest batch limit).</summary>
+    public const int MaxBatch = 400;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Subscribing happens before the first await, so before the server takes requests.
+        var subscription = hub.SubscribeAll(options.Value.BufferCapacity);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await FollowAsync(subscription, stoppingToken);
+                if (!subscription.Overflowed)
+                {
+                    return;
+                }
+
+                // Fell behind the log: what was dropped is not scored; carry on with what comes next.
+                LogOverflowed(options.Value.BufferCapacity);
+                subscription.Dispose();
+                subscription = hub.SubscribeAll(options.Value.BufferCapacity);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            subscription.Dispose();
+        }
+    }
+
+    private async Task FollowAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        var reader = subscription.Reader;
+        var batch = new List<StoredEvent>(MaxBatch);
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var e))
+            {
+                batch.Add(e);
+            }
+
+            await HandleAsync(batch, cancellationToken);
+        }
+    }
+
+    /// <summary>Scores and evaluates one batch of events and appends what it derives.</summary>
+    internal async Task HandleAsync(IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
+    {
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        List<(StoredEvent Line, string SegmentId, ValueTask<SentimentResult> Result)>? scoring = null;
+        foreach (var e in batch)
+        {
+            if (e.IsEphemeral)
+            {
+                continue;
+            }
+
+            touched.Add(e.CallId);
+            if (e.Type == EventTypes.TranscriptFinal
+                && (e.Data.Str("speaker") ?? "customer") == "customer"
+                && e.Data.Str("text") is { } text
+                && !string.IsNullOrWhiteSpace(text))
+            {
+                // Started together so that a remote model answers for the whole batch in parallel.
+                (scoring ??= []).Add((e, e.Data.Str("segmentId") ?? e.Id, classifier.ClassifyAsync(text, cancellationToken)));
+            }
+        }
+
+        if (touched.Count == 0)
+        {
+            return;
+        }
+
+        var derived = new List<EventEnvelope>((scoring?.Count ?? 0) + 1);
+        var now = clock.GetUtcNow();
+        foreach (var (line, segmentId, pending) in scoring ?? [])
+        {
+            var result = await pending;
+            derived.Add(new EventEnvelope
+            {
+                Id = $"sentiment-{line.Seq}",
+                CallId = line.CallId,
+                Type = EventTypes.SentimentScored,
+                At = now,
+                Data = JsonSerializer.SerializeToElement(
+                    new SentimentScoredData(segmentId, result.Label, Math.Clamp(result.Score, -1, 1), result.Model), ContractJson.Options),
+            });
+        }
+
+        derived.AddRange(attention.Evaluate(touched, now));
+        if (derived.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ingestor.AppendServerEventsAsync(derived, cancellationToken);
+        }
+        catch (EventStoreUnavailableException ex)
+        {
+            LogAppendFailed(derived.Count, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The sentiment analyzer fell more than {Capacity} events behind; the events it missed are not scored")]
+    private partial void LogOverflowed(int capacity);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Could not append {Count} derived events")]
+    private partial void LogAppendFailed(int count, Exception ex);
+}
