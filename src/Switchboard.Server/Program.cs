@@ -1,7 +1,7 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
-using Switchboard.Server.Insights;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.Insights;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
