@@ -23,6 +23,7 @@ if (KeysCommand.Matches(args))
 
 app.UseOperations();
 app.MapHealth();
+app.MapMetrics();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();

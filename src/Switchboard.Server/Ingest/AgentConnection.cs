@@ -160,11 +160,9 @@ internal sealed class AgentConnection(WebSocket socket, EventIngestor ingestor, 
 
         foreach (var e in events)
         {
-            Attach(e!.CallId!);
-            if (e.Type == EventTypes.CommandAcked && e.Data.ValueKind == JsonValueKind.Object
-                && e.Data.TryGetProperty("commandId", out var id) && id.GetString() is { } commandId)
+            if (e!.Type != EventTypes.CallEnded)
             {
-                router.Acknowledged(e.CallId!, commandId);
+                Attach(e.CallId!);
             }
         }
 

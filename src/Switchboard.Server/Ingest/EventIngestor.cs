@@ -10,7 +10,7 @@ namespace Switchboard.Server.Ingest;
 /// validated as a whole: if any event is invalid, nothing of it is stored (docs/PROTOCOL.md).
 /// Durable events are acknowledged after commit; ephemeral ones are fanned out at once.
 /// </summary>
-public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvider clock)
+public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, TimeProvider clock)
 {
     /// <summary>Validates and ingests a batch.</summary>
     /// <param name="events">The batch.</param>
@@ -44,12 +44,15 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvide
             }
         }
 
-        var results = await store.AppendAsync(durable, cancellationToken);
+        // Ephemeral events are not stored, so they go out at once rather than after the commit.
         if (ephemeral is not null)
         {
             live.OnEphemeral(ephemeral);
         }
 
+        var results = await store.AppendAsync(durable, cancellationToken);
+
+        ObserveCommandOutcomes(events);
         var acks = new EventAck[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
@@ -72,6 +75,22 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, TimeProvide
         }
 
         return outcome.Acks!;
+    }
+
+    private void ObserveCommandOutcomes(IReadOnlyList<EventEnvelope?> events)
+    {
+        foreach (var e in events)
+        {
+            if (e!.Type == EventTypes.CommandAcked && e.Data.ValueKind == System.Text.Json.JsonValueKind.Object
+                && e.Data.TryGetProperty("commandId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                commands.Acknowledged(e.CallId!, id.GetString()!);
+            }
+            else if (e.Type == EventTypes.CallEnded)
+            {
+                commands.Forget(e.CallId!);
+            }
+        }
     }
 
     private static readonly System.Text.Json.JsonElement EmptyData = System.Text.Json.JsonDocument.Parse("{}").RootElement;

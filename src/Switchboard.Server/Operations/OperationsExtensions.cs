@@ -6,6 +6,7 @@ public static class OperationsExtensions
     /// <summary>Registers problem details and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>

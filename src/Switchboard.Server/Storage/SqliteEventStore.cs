@@ -20,6 +20,8 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SqliteEventWriter _writer;
     private readonly Task _writerLoop;
     private readonly int _maxEventsPerCommit;
+    private long _committedEvents;
+    private long _commits;
 
     /// <summary>Opens the writer's connection and starts the writer.</summary>
     public SqliteEventStore(SqliteConnectionFactory connections, ICommitSink sink, IOptions<StorageOptions> options, ILogger<SqliteEventStore> logger)
@@ -37,6 +39,15 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         });
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
+
+    /// <summary>Events committed since start.</summary>
+    public long CommittedEvents => Interlocked.Read(ref _committedEvents);
+
+    /// <summary>Transactions committed since start (events per commit shows the group-commit effect).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Append requests waiting for the writer.</summary>
+    public int QueueLength => _queue.Reader.Count;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
@@ -199,6 +210,8 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
             return;
         }
 
+        Interlocked.Add(ref _committedEvents, batch.Events.Count);
+        Interlocked.Increment(ref _commits);
         try
         {
             _sink.OnCommitted(batch);

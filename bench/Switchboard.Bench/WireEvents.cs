@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Switchboard.Bench;
+
+/// <summary>Builds agent messages as raw JSON text, so the load generator spends little CPU of its own.</summary>
+internal static class WireEvents
+{
+    private static long s_next;
+
+    public static string Line(string callId, string text) =>
+        $$$"""{"id":"b{{{Interlocked.Increment(ref s_next)}}}","callId":"{{{callId}}}","type":"transcript.final","at":"{{{DateTime.UtcNow:O}}}","data":{"speaker":"customer","segmentId":"s{{{s_next}}}","text":"{{{text}}}"}}""";
+
+    /// <summary>A transcript line whose text carries the send time, for delivery latency.</summary>
+    public static string Stamped(string callId) =>
+        Line(callId, "t=" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) + " I would like to move my appointment please");
+
+    public static string Event(string callId, string type, string data) =>
+        $$$"""{"id":"b{{{Interlocked.Increment(ref s_next)}}}","callId":"{{{callId}}}","type":"{{{type}}}","at":"{{{DateTime.UtcNow:O}}}","data":{{{data}}}}""";
+
+    public static byte[] SocketBatch(string reference, IEnumerable<string> events) =>
+        Encoding.UTF8.GetBytes($$$"""{"op":"events","ref":"{{{reference}}}","events":[{{{string.Join(',', events)}}}]}""");
+
+    public static byte[] HttpBatch(IEnumerable<string> events) =>
+        Encoding.UTF8.GetBytes($$$"""{"events":[{{{string.Join(',', events)}}}]}""");
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Storage;
+using Switchboard.Server.Streaming;
+
+namespace Switchboard.Server.Operations;
+
+/// <summary><c>GET /metrics</c>: process and pipeline figures in the Prometheus text format.</summary>
+public static class MetricsEndpoints
+{
+    /// <summary>Maps the metrics endpoint (loopback or authenticated operators only in production setups behind a proxy).</summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", Render).WithTags("Operations").AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Render(
+        SqliteEventStore store,
+        LiveCalls live,
+        EventHub hub,
+        WallboardFeed wallboard,
+        IOptions<OperationsOptions> options,
+        bool gc = false)
+    {
+        if (gc && options.Value.AllowGcOnMetrics)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        var text = new StringBuilder();
+        Gauge(text, "switchboard_active_calls", "Active calls.", live.Count);
+        Counter(text, "switchboard_events_committed_total", "Durable events committed since start.", store.CommittedEvents);
+        Counter(text, "switchboard_commits_total", "Store transactions committed since start.", store.Commits);
+        Gauge(text, "switchboard_store_queue_length", "Append requests waiting for the writer.", store.QueueLength);
+        Gauge(text, "switchboard_stream_subscribers", "Live call-stream and analyzer subscriptions.", hub.Count);
+        Gauge(text, "switchboard_wallboard_subscribers", "Connected wallboards.", wallboard.Count);
+        Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
+        Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);
+        return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
+    }
+
+    private static void Gauge(StringBuilder text, string name, string help, double value) => Write(text, name, help, "gauge", value);
+
+    private static void Counter(StringBuilder text, string name, string help, double value) => Write(text, name, help, "counter", value);
+
+    private static void Write(StringBuilder text, string name, string help, string type, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+}
