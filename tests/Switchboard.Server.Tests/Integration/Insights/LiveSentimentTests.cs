@@ -12,6 +12,8 @@ public sealed class LiveSentimentTests : IDisposable
 
     private readonly SwitchboardApp _app = new();
 
+    public LiveSentimentTests() => _app.Settings["Insights:Enabled"] = "true";
+
     public void Dispose() => _app.Dispose();
 
     private static object Event(string callId, string id, string type, object data, DateTimeOffset at) =>
@@ -92,6 +94,23 @@ public sealed class LiveSentimentTests : IDisposable
         await using var fresh = SseReader.ReadAsync(viewer, "/api/v1/wallboard/stream", cancellationToken: cancel.Token).GetAsyncEnumerator(cancel.Token);
         var snapshot = Data(await NextAsync(fresh, f => f.Event == "snapshot"));
         Assert.Equal(["SIM_upset", "SIM_calm"], CallIds(snapshot.GetProperty("calls")));
+    }
+
+    [Fact]
+    public async Task Scoring_a_late_utterance_does_not_revive_an_ended_call()
+    {
+        var agent = _app.ClientWithKey(_app.CreateKey("agent"));
+        var viewer = _app.ClientWithKey(_app.CreateKey("viewer"));
+        var t0 = DateTimeOffset.UtcNow;
+        await PostAsync(agent, Event("SIM_2", "e1", EventTypes.CallStarted, new { }, t0), Event("SIM_2", "e2", EventTypes.CallEnded, new { reason = "completed" }, t0));
+        await PostAsync(agent, Event("SIM_2", "e3", EventTypes.TranscriptFinal, new { speaker = "customer", segmentId = "late", text = "Hello? Is anyone there?" }, t0));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var stream = SseReader.ReadAsync(viewer, "/api/v1/calls/SIM_2/stream", cancellationToken: cancel.Token).GetAsyncEnumerator(cancel.Token);
+        await NextAsync(stream, f => f.Event == EventTypes.SentimentScored);
+
+        var active = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls");
+        Assert.Empty(active.GetProperty("calls").EnumerateArray());
     }
 
     [Fact]
