@@ -20,7 +20,7 @@ internal static class CommitToScoredDelay
 {
     public static async Task RunAsync(BenchSettings settings, IReadOnlyList<string> utterances)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "switchboard-bench-sentiment", Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(settings.DataRoot, "switchboard-bench-sentiment", Guid.NewGuid().ToString("N"));
         // The server needs no files from its project folder: its settings are copied beside this program.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SWITCHBOARD_SERVER", AppContext.BaseDirectory);
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -39,6 +39,7 @@ internal static class CommitToScoredDelay
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         client.Timeout = TimeSpan.FromSeconds(60);
         var posted = 0L;
+        var acks = new System.Collections.Concurrent.ConcurrentBag<double>();
         var wall = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(settings.Seconds);
         var calls = Enumerable.Range(0, settings.Calls).Select(i => Task.Run(async () =>
@@ -52,7 +53,9 @@ internal static class CommitToScoredDelay
             {
                 n++;
                 var text = utterances[random.Next(utterances.Count)];
+                var sent = Stopwatch.GetTimestamp();
                 Interlocked.Add(ref posted, await PostAsync(client, Event(callId, $"c{n}", EventTypes.TranscriptFinal, new { speaker = "customer", segmentId = $"c{n}", text })));
+                acks.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 await Task.Delay(settings.TurnMilliseconds / 2);
                 Interlocked.Add(ref posted, await PostAsync(
                     client,
@@ -80,6 +83,14 @@ internal static class CommitToScoredDelay
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  events posted        {posted:N0} ({posted / loadSeconds:N0}/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  customer utterances  {recorder.Transcripts:N0} ({recorder.Transcripts / loadSeconds:N0}/s), scored {delays.Length:N0}, unscored {recorder.Pending:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  alerts raised        {recorder.Alerts:N0}"));
+        var ackDelays = acks.Order().ToArray();
+        if (ackDelays.Length > 0)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  transcript POST→ack  p50 {Percentile(ackDelays, 0.50):0.00}  p90 {Percentile(ackDelays, 0.90):0.00}  p99 {Percentile(ackDelays, 0.99):0.00}  max {ackDelays[^1]:0.00} ms (for comparison)"));
+        }
+
         if (delays.Length > 0)
         {
             Console.WriteLine(string.Create(

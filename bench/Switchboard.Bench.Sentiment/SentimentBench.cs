@@ -5,7 +5,7 @@ namespace Switchboard.Bench.Sentiment;
 /// <summary>
 /// Sentiment benchmark: the delay from a customer transcript's commit to its sentiment.scored under
 /// load from many concurrent calls, then utterances scored per second on one core.
-/// Usage: dotnet run -c Release --project bench/Switchboard.Bench.Sentiment -- [--calls 500] [--seconds 30] [--turn-ms 2000] [--score-seconds 10]
+/// Usage: dotnet run -c Release --project bench/Switchboard.Bench.Sentiment -- [--calls 500] [--seconds 30] [--turn-ms 2000] [--score-seconds 10] [--data DIR]
 /// </summary>
 internal static class SentimentBench
 {

@@ -10,9 +10,9 @@ namespace Switchboard.Server.Insights;
 
 /// <summary>
 /// Follows every committed event: scores each customer <c>transcript.final</c> and appends a
-/// <c>sentiment.scored</c>, and re-evaluates the attention of the calls the events touched. What
-/// arrives while a batch is being appended is handled as the next batch, so under load the delay
-/// stays near one commit.
+/// <c>sentiment.scored</c>, and re-evaluates the attention of the calls the events touched. Appends
+/// are pipelined (a few in flight, queued in order), so a new utterance never waits for the
+/// previous batch's commit and under load the delay stays near one commit.
 /// </summary>
 public sealed partial class SentimentAnalyzer(
     EventHub hub,
@@ -25,6 +25,18 @@ public sealed partial class SentimentAnalyzer(
 {
     /// <summary>Most events handled per appended batch (well under the ingest batch limit).</summary>
     public const int MaxBatch = 400;
+
+    /// <summary>Most appends waiting for their commit at once.</summary>
+    public const int MaxAppendsInFlight = 4;
+
+    private readonly SemaphoreSlim _appends = new(MaxAppendsInFlight);
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _appends.Dispose();
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -122,13 +134,28 @@ public sealed partial class SentimentAnalyzer(
             return;
         }
 
+        await _appends.WaitAsync(cancellationToken);
+        _ = AppendAsync(derived, cancellationToken);
+    }
+
+    private async Task AppendAsync(List<EventEnvelope> derived, CancellationToken cancellationToken)
+    {
         try
         {
+            // Queued synchronously, so batches are appended in the order they were handled.
             await ingestor.AppendServerEventsAsync(derived, cancellationToken);
         }
-        catch (EventStoreUnavailableException ex)
+        catch (Exception ex) when (ex is EventStoreUnavailableException or InvalidOperationException)
         {
             LogAppendFailed(derived.Count, ex);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: a queued batch still commits.
+        }
+        finally
+        {
+            _appends.Release();
         }
     }
 
