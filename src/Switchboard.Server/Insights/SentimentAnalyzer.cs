@@ -39,15 +39,40 @@ public sealed partial class SentimentAnalyzer(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribing happens before the first await, so before the server takes requests.
+        // Subscribing happens before this returns, so before the server takes requests. The loop
+        // runs on its own thread: woken straight by the hub, it never queues behind request work
+        // on the thread pool, which is what keeps the commit-to-score delay low under load.
         var subscription = hub.SubscribeAll(options.Value.BufferCapacity);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(subscription, stoppingToken);
+                stopped.SetResult();
+            }
+            catch (Exception ex)
+            {
+                stopped.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Sentiment analyzer",
+        };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void Run(Subscription subscription, CancellationToken stoppingToken)
+    {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await FollowAsync(subscription, stoppingToken);
+                Follow(subscription, stoppingToken);
                 if (!subscription.Overflowed)
                 {
                     return;
@@ -68,11 +93,11 @@ public sealed partial class SentimentAnalyzer(
         }
     }
 
-    private async Task FollowAsync(Subscription subscription, CancellationToken cancellationToken)
+    private void Follow(Subscription subscription, CancellationToken cancellationToken)
     {
         var reader = subscription.Reader;
         var batch = new List<StoredEvent>(MaxBatch);
-        while (await reader.WaitToReadAsync(cancellationToken))
+        while (Wait(reader.WaitToReadAsync(cancellationToken)))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var e))
@@ -80,12 +105,14 @@ public sealed partial class SentimentAnalyzer(
                 batch.Add(e);
             }
 
-            await HandleAsync(batch, cancellationToken);
+            Handle(batch, cancellationToken);
         }
     }
 
-    /// <summary>Scores and evaluates one batch of events and appends what it derives.</summary>
-    internal async Task HandleAsync(IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
+    private static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Scores and evaluates one batch of events and starts appending what it derives.</summary>
+    internal void Handle(IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
         List<(StoredEvent Line, string SegmentId, ValueTask<SentimentResult> Result)>? scoring = null;
@@ -116,7 +143,7 @@ public sealed partial class SentimentAnalyzer(
         var now = clock.GetUtcNow();
         foreach (var (line, segmentId, pending) in scoring ?? [])
         {
-            var result = await pending;
+            var result = Wait(pending);
             derived.Add(new EventEnvelope
             {
                 Id = $"sentiment-{line.Seq}",
@@ -134,7 +161,7 @@ public sealed partial class SentimentAnalyzer(
             return;
         }
 
-        await _appends.WaitAsync(cancellationToken);
+        _appends.Wait(cancellationToken);
         _ = AppendAsync(derived, cancellationToken);
     }
 
