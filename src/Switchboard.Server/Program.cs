@@ -1,7 +1,9 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Demo;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Insights;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -13,7 +15,9 @@ builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
 builder.AddInsights();
+builder.AddLiveKit();
 builder.AddOperations();
+builder.AddDemo();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
@@ -27,6 +31,7 @@ app.MapMetrics();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapLiveKit();
 await app.RunAsync();
 return 0;
 
