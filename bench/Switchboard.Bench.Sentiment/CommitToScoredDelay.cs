@@ -107,7 +107,7 @@ internal static class CommitToScoredDelay
         }
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private static object Event(string callId, string id, string type, object data) =>
         new { id, callId, type, at = DateTimeOffset.UtcNow, data };

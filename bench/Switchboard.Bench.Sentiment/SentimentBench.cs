@@ -4,8 +4,9 @@ namespace Switchboard.Bench.Sentiment;
 
 /// <summary>
 /// Sentiment benchmark: the delay from a customer transcript's commit to its sentiment.scored under
-/// load from many concurrent calls, then utterances scored per second on one core.
-/// Usage: dotnet run -c Release --project bench/Switchboard.Bench.Sentiment -- [--calls 500] [--seconds 30] [--turn-ms 2000] [--score-seconds 10] [--data DIR]
+/// load from many concurrent calls (posting over HTTP, or with --simulator the call simulator over
+/// the agent WebSocket), then utterances scored per second on one core.
+/// Usage: dotnet run -c Release --project bench/Switchboard.Bench.Sentiment -- [--calls 500] [--seconds 30] [--turn-ms 2000] [--score-seconds 10] [--data DIR] [--simulator]
 /// </summary>
 internal static class SentimentBench
 {
@@ -18,8 +19,16 @@ internal static class SentimentBench
             $"Switchboard sentiment benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
         Console.WriteLine($"{utterances.Count} utterances from tests/data/sentiment");
 
-        // The delay first: the throughput run pins the process to one core for good.
-        await CommitToScoredDelay.RunAsync(settings, utterances);
+        // The delays first: the throughput run pins the process to one core for good.
+        if (settings.Simulator)
+        {
+            await SimulatorLoadDelay.RunAsync(settings);
+        }
+        else
+        {
+            await CommitToScoredDelay.RunAsync(settings, utterances);
+        }
+
         ScoringThroughput.Run(settings, utterances);
     }
 }
