@@ -90,6 +90,11 @@ public sealed partial class SentimentAnalyzer(
         finally
         {
             subscription.Dispose();
+            // Let the appends in flight finish before the service counts as stopped.
+            for (var i = 0; i < MaxAppendsInFlight; i++)
+            {
+                _appends.Wait(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
         }
     }
 
