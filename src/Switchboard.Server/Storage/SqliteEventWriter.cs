@@ -130,9 +130,10 @@ internal sealed class SqliteEventWriter : IDisposable
         SetTransaction(null);
         foreach (var (callId, cursor) in touched)
         {
-            if (cursor.EndedAt is not null)
+            if (cursor.EndedAt is not null || cursor.Ended)
             {
-                // Ended calls rarely receive more events; reload from the calls table if they do.
+                // Ended calls rarely receive more events; reload from the calls table if they do
+                // (a cursor loaded for a late event knows the call ended but not when).
                 _cursors.Remove(callId);
             }
             else
