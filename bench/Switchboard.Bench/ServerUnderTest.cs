@@ -134,6 +134,12 @@ internal sealed class ServerUnderTest : IDisposable
         }
 
         info.ArgumentList.Add("--Storage:DataDirectory=" + dataDirectory);
+        // Extra server settings for an experiment, e.g. SWITCHBOARD_BENCH_SERVER_ARGS="--Insights:Enabled=false".
+        foreach (var extra in (Environment.GetEnvironmentVariable("SWITCHBOARD_BENCH_SERVER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            info.ArgumentList.Add(extra);
+        }
+
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Calls__AgentTimeoutSeconds"] = "3600";

@@ -38,13 +38,24 @@ public sealed class SqliteConnectionFactory
     /// <summary>The configured <c>synchronous</c> level.</summary>
     public string Synchronous { get; }
 
+    /// <summary>Opens the writer's connection: as <see cref="Open"/>, with a page cache large enough for the hot indexes.</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var connection = Open();
+        using var pragma = connection.CreateCommand();
+        // The default 2 MB page cache makes every insert into a grown log re-read index pages.
+        pragma.CommandText = "PRAGMA cache_size=-65536;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
     /// <summary>Opens a connection with WAL, a busy timeout and the configured synchronous level.</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -30,7 +30,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         _sink = sink;
         _logger = logger;
         _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
-        var connection = connections.Open();
+        var connection = connections.OpenWriter();
         _writer = new SqliteEventWriter(connection);
         _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
