@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Dashboard;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Operations;
@@ -25,6 +26,7 @@ app.MapMetrics();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapDashboard();
 await app.RunAsync();
 return 0;
 
