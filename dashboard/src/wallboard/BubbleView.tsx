@@ -28,10 +28,12 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
   // Fit the rings into the area: 2·rings+1 hexagons across, and as many rows.
   const radius = Math.max(
     14,
-    Math.min(90, size.width / (Math.sqrt(3) * (2 * rings + 1)) - 2, size.height / (3 * rings + 2) - 2),
+    Math.min(110, size.width / (Math.sqrt(3) * (2 * rings + 1)) - 2, size.height / (3 * rings + 2) - 2),
   );
   const cells = hexCells(calls.length);
   const detailed = radius >= 44;
+  // Neighbouring centres are √3·radius apart; a slightly smaller circle leaves a gap between bubbles.
+  const diameter = 1.6;
 
   return (
     <div className="bubbles" ref={ref} role="list" aria-label="Active calls, most in need of attention at the centre">
@@ -53,9 +55,9 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
             data-call-id={call.callId}
             data-rank={i}
             style={{
-              width: radius * 1.8,
-              height: radius * 1.8,
-              transform: `translate(${size.width / 2 + x - radius * 0.9}px, ${size.height / 2 + y - radius * 0.9}px)`,
+              width: radius * diameter,
+              height: radius * diameter,
+              transform: `translate(${size.width / 2 + x - (radius * diameter) / 2}px, ${size.height / 2 + y - (radius * diameter) / 2}px)`,
               fontSize: Math.max(10, radius / 4.5),
             }}
             aria-label={`${name}, ${call.persona ?? call.agentName ?? "agent"}, ${call.agentState ?? "unknown state"}, sentiment ${tone}, ${formatDuration(call.startedAt, now)}${flags.length ? ", " + flags.join(", ") : ""}`}

@@ -120,7 +120,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
                 <span className={`tone tone-${toneOf(call)}`}>{call.sentiment ? `${call.sentiment.label} ${num(call.sentiment.score).toFixed(2)}` : "—"}</span>
               </td>
               <td>{call.agentState ?? "—"}</td>
-              <td className="num">{call.lastE2eMs !== null ? `${Math.round(num(call.lastE2eMs))} ms` : "—"}</td>
+              <td className="num">{call.lastE2eMs != null ? `${Math.round(num(call.lastE2eMs))} ms` : "—"}</td>
               <td className="last-line">{call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : "—"}</td>
               <td>{flagsOf(call).join(" · ") || "—"}</td>
             </tr>

@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+using Switchboard.Dashboard.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Switchboard.Dashboard.Tests.Browser;
+
+[Collection(DashboardCollection.Name)]
+public sealed class WallboardTests(DashboardServer app)
+{
+    private static readonly string[] Callers = ["Maria Lopez", "Tom Becker", "Aiko Tanaka", "Sam Okafor", "Lena Fischer", "Raj Patel", "Chloe Martin", "Omar Haddad", "Eva Novak", "Jon Berg", "Nina Rossi", "Paul Grant"];
+    private static readonly string[] Personas = ["salon", "support", "billing", "sales"];
+
+    [Fact(Timeout = 120_000)]
+    public async Task Wallboard_ShowsTheReportedCalls_AndFollowsThemLive()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        using var agent = app.NewAgent();
+        var prefix = "wb" + Guid.NewGuid().ToString("N")[..6];
+        var ids = Enumerable.Range(0, Callers.Length).Select(i => $"{prefix}-{i}").ToList();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await agent.StartAsync(ids[i], Callers[i], Personas[i % Personas.Length], cts.Token);
+            await agent.LineAsync(ids[i], "agent", "Thanks for calling, how can I help?", cts.Token);
+            await agent.StateAsync(ids[i], i % 3 == 0 ? "speaking" : "listening", cts.Token);
+        }
+
+        var page = await app.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/");
+            var bubbles = page.Locator($".bubble[data-call-id^='{prefix}-']");
+            await Expect(bubbles).ToHaveCountAsync(ids.Count);
+            await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Wallboard stream: Live" })).ToBeVisibleAsync();
+
+            // A new call appears and an ended one leaves, without reloading.
+            var late = $"{prefix}-late";
+            await agent.StartAsync(late, "Iris Walsh", "support", cts.Token);
+            await Expect(bubbles).ToHaveCountAsync(ids.Count + 1);
+            await agent.EndAsync(ids[0], cts.Token);
+            await Expect(page.Locator($".bubble[data-call-id='{ids[0]}']")).ToHaveCountAsync(0);
+
+            // A call whose agent asks for help moves to the centre with a badge.
+            await agent.PostAsync(cts.Token, TestAgent.Event(ids[7], "escalation.requested", new { requestId = "r-" + prefix, question = "Can we refund a cancelled booking?", topic = "billing", timeoutMs = 60000 }));
+            var escalated = page.Locator($".bubble[data-call-id='{ids[7]}']");
+            await Expect(escalated).ToHaveAttributeAsync("data-rank", "0");
+            await Expect(escalated.Locator(".badge")).ToBeVisibleAsync();
+            await Expect(escalated).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("needs help"));
+            await Screenshots.SaveAsync(page, "wallboard-bubbles");
+
+            // The card view: one row per call, filterable.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cards" }).ClickAsync();
+            var rows = page.Locator($"tr[data-call-id^='{prefix}-']");
+            await Expect(rows).ToHaveCountAsync(ids.Count);
+            await Expect(rows.First).ToHaveAttributeAsync("data-call-id", ids[7]);
+            await Screenshots.SaveAsync(page, "wallboard-cards");
+            await page.GetByLabel("Show").SelectOptionAsync("help");
+            await Expect(rows).ToHaveCountAsync(1);
+            await page.GetByLabel("Show").SelectOptionAsync("all");
+            await page.GetByLabel("Filter").FillAsync("Aiko");
+            await Expect(rows).ToHaveCountAsync(1);
+            await Expect(rows.First).ToContainTextAsync("Aiko Tanaka");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+            foreach (var id in ids.Skip(1).Append($"{prefix}-late"))
+            {
+                await agent.EndAsync(id, CancellationToken.None);
+            }
+        }
+    }
+}
