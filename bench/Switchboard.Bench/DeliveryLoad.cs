@@ -10,7 +10,7 @@ namespace Switchboard.Bench;
 /// </summary>
 internal static class DeliveryLoad
 {
-    public sealed record Result(double OfferedPerSecond, double DeliveredPerSecond, int Samples, double P50, double P99, double P999, double ServerCpuPercent);
+    public sealed record Result(double OfferedPerSecond, double DeliveredPerSecond, int Samples, double P50, double P99, double P999, double ServerCpuPercent, double AckP50, double AckP99);
 
     public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -24,6 +24,7 @@ internal static class DeliveryLoad
         await agents[0].SendAsync(calls.Select(c => WireEvents.Event(c, "call.started", """{"agentName":"bench"}""")).ToList(), null, cancellationToken);
 
         var latency = new Percentiles();
+        var acks = new Percentiles();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var viewer = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ViewerKey);
@@ -63,7 +64,7 @@ internal static class DeliveryLoad
                 }
 
                 sent += batch.Count;
-                pending.Add(agents[tick % agents.Count].SendAsync(batch, null, cancellationToken));
+                pending.Add(agents[tick % agents.Count].SendAsync(batch, Volatile.Read(ref measuring) == 1 ? acks : null, cancellationToken));
             }
 
             pending.RemoveAll(p => p.IsCompleted);
@@ -80,7 +81,7 @@ internal static class DeliveryLoad
             await a.DisposeAsync();
         }
 
-        return new Result(sent / watch.Elapsed.TotalSeconds, latency.Count / elapsed.TotalSeconds, latency.Count, latency.At(50), latency.At(99), latency.At(99.9), cpu);
+        return new Result(sent / watch.Elapsed.TotalSeconds, latency.Count / elapsed.TotalSeconds, latency.Count, latency.At(50), latency.At(99), latency.At(99.9), cpu, acks.At(50), acks.At(99));
     }
 
     private static async Task SubscribeAsync(HttpClient viewer, string callId, Percentiles latency, Func<bool> measuring, Action connected, CancellationToken cancellationToken)

@@ -15,8 +15,9 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, TimeProvide
     /// <summary>Prefix of every key, so leaked keys are recognisable.</summary>
     public const string KeyPrefix = "sbk_";
 
+    private const int MaxCached = 10_000;
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentDictionary<string, (ApiKey? Key, long Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKey Key, long Until)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Creates a key and returns it with the secret, which is shown only this once.</summary>
     public (ApiKey Key, string Secret) Create(string name, string scope)
@@ -79,7 +80,17 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, TimeProvide
             }
         }
 
-        _cache[cacheKey] = (found, now + CacheFor.Ticks);
+        // Only live keys are cached: caching misses would let anyone grow the cache with random keys.
+        if (found is not null)
+        {
+            if (_cache.Count >= MaxCached)
+            {
+                _cache.Clear();
+            }
+
+            _cache[cacheKey] = (found, now + CacheFor.Ticks);
+        }
+
         return found;
     }
 

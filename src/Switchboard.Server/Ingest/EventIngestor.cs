@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
@@ -31,7 +32,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var data = e!.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? EmptyData : e.Data;
+            var data = e!.Data.ValueKind == JsonValueKind.Undefined ? EmptyData : e.Data;
             if (EventCatalog.IsDurable(e.Type!))
             {
                 durableIndex[i] = durable.Count;
@@ -81,8 +82,8 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
     {
         foreach (var e in events)
         {
-            if (e!.Type == EventTypes.CommandAcked && e.Data.ValueKind == System.Text.Json.JsonValueKind.Object
-                && e.Data.TryGetProperty("commandId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String)
+            if (e!.Type == EventTypes.CommandAcked && e.Data.ValueKind == JsonValueKind.Object
+                && e.Data.TryGetProperty("commandId", out var id) && id.ValueKind == JsonValueKind.String)
             {
                 commands.Acknowledged(e.CallId!, id.GetString()!);
             }
@@ -93,5 +94,5 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         }
     }
 
-    private static readonly System.Text.Json.JsonElement EmptyData = System.Text.Json.JsonDocument.Parse("{}").RootElement;
+    private static readonly JsonElement EmptyData = JsonDocument.Parse("{}").RootElement;
 }
