@@ -58,7 +58,7 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
               width: radius * diameter,
               height: radius * diameter,
               transform: `translate(${size.width / 2 + x - (radius * diameter) / 2}px, ${size.height / 2 + y - (radius * diameter) / 2}px)`,
-              fontSize: Math.max(10, radius / 4.5),
+              fontSize: Math.max(10, radius / 5.2),
             }}
             aria-label={`${name}, ${call.persona ?? call.agentName ?? "agent"}, ${call.agentState ?? "unknown state"}, sentiment ${tone}, ${formatDuration(call.startedAt, now)}${flags.length ? ", " + flags.join(", ") : ""}`}
             title={call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : name}

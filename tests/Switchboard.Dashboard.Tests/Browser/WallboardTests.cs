@@ -69,4 +69,52 @@ public sealed class WallboardTests(DashboardServer app)
             }
         }
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Wallboard_WithMoreThanAHundredCalls_KeepsEveryBubbleOnScreenAndApart()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(170));
+        using var agent = app.NewAgent();
+        var prefix = "many" + Guid.NewGuid().ToString("N")[..6];
+        var ids = Enumerable.Range(0, 120).Select(i => $"{prefix}-{i:D3}").ToList();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await agent.StartAsync(ids[i], Callers[i % Callers.Length], Personas[i % Personas.Length], cts.Token);
+        }
+
+        var page = await app.NewPageAsync();
+        try
+        {
+            await page.SetViewportSizeAsync(1920, 1080);
+            await page.GotoAsync("/");
+            var bubbles = page.Locator($".bubble[data-call-id^='{prefix}-']");
+            await Expect(bubbles).ToHaveCountAsync(ids.Count);
+            await Screenshots.SaveAsync(page, "wallboard-120-calls");
+            var boxes = await bubbles.EvaluateAllAsync<double[][]>(
+                "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })");
+            foreach (var b in boxes)
+            {
+                Assert.True(b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= 1920 && b[1] + b[3] <= 1080, $"a bubble lies off screen at {string.Join(",", b)}");
+                Assert.True(b[2] >= 28, $"a bubble is too small to read: {b[2]} px");
+            }
+
+            for (var i = 0; i < boxes.Length; i++)
+            {
+                for (var j = i + 1; j < boxes.Length; j++)
+                {
+                    var dx = boxes[i][0] - boxes[j][0];
+                    var dy = boxes[i][1] - boxes[j][1];
+                    Assert.True(Math.Sqrt((dx * dx) + (dy * dy)) >= boxes[i][2] - 0.5, "two bubbles overlap");
+                }
+            }
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+            foreach (var id in ids)
+            {
+                await agent.EndAsync(id, CancellationToken.None);
+            }
+        }
+    }
 }
