@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { ApiError, getJson, send } from "../api/client";
 import type { CallState, HelpRequest, KbSearchHit } from "../api/types";
 import { useWallboard } from "../live/hooks";
 import { onLinkClick } from "../shell/router";
 import { StatusPill } from "../shell/StatusPill";
 import { formatDuration, useNow } from "../shell/time";
-import { chime, notify } from "./alert";
 
 function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest; now: number; canAct: boolean; onChanged: () => void }) {
   const [answer, setAnswer] = useState("");
@@ -101,7 +100,6 @@ export function HelpQueue({ canAct }: { canAct: boolean }) {
   const now = useNow(1000);
   const [requests, setRequests] = useState<HelpRequest[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const known = useRef<Set<string> | null>(null);
   const [permission, setPermission] = useState(() => (typeof Notification === "undefined" ? "denied" : Notification.permission));
 
   // The wallboard stream says when a call's open request changes; the queue is re-read then.
@@ -120,13 +118,6 @@ export function HelpQueue({ canAct }: { canAct: boolean }) {
       const list = await getJson<HelpRequest[] | { requests: HelpRequest[] }>("/api/v1/escalations");
       const open = (Array.isArray(list) ? list : list.requests).filter((r) => !r.status || r.status === "open" || r.status === "claimed");
       setProblem(null);
-      const seen = known.current;
-      const fresh = seen ? open.filter((r) => !seen.has(r.id)) : [];
-      known.current = new Set(open.map((r) => r.id));
-      if (fresh.length > 0) {
-        chime();
-        notify("A caller is waiting for help", fresh[0]?.question ?? "");
-      }
       setRequests(open.sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt)));
     } catch (e) {
       setProblem(e instanceof ApiError && e.status === 404 ? "This server has no help queue API yet." : e instanceof Error ? e.message : "The queue could not be read.");

@@ -17,11 +17,37 @@ export function useCallStream(callId: string): CallStreamSnapshot {
   return useSyncExternalStore(stream.subscribe, stream.getSnapshot);
 }
 
-export function useWallboard(): WallboardSnapshot {
-  const [stream] = useState(() => new WallboardStream(browserEventSource));
-  useEffect(() => {
-    stream.start();
-    return () => stream.stop();
-  }, [stream]);
-  return useSyncExternalStore(stream.subscribe, stream.getSnapshot);
+// One wallboard connection per page, shared by every view that needs it (the wallboard, the help
+// queue, the arrival alerts), opened by the first user and closed with the last.
+let shared: { stream: WallboardStream; users: number } | null = null;
+
+function acquireWallboard(): WallboardStream {
+  if (!shared) {
+    shared = { stream: new WallboardStream(browserEventSource), users: 0 };
+    shared.stream.start();
+  }
+  shared.users++;
+  return shared.stream;
 }
+
+function releaseWallboard(): void {
+  if (shared && --shared.users === 0) {
+    const { stream } = shared;
+    shared = null;
+    stream.stop();
+  }
+}
+
+export function useWallboard(): WallboardSnapshot {
+  const [stream, setStream] = useState<WallboardStream | null>(null);
+  useEffect(() => {
+    const s = acquireWallboard();
+    setStream(s);
+    return releaseWallboard;
+  }, []);
+  return useSyncExternalStore(stream?.subscribe ?? noSubscribe, stream?.getSnapshot ?? initial);
+}
+
+const initialSnapshot: WallboardSnapshot = { status: "connecting", calls: [], updates: 0 };
+const initial = () => initialSnapshot;
+const noSubscribe = () => () => {};

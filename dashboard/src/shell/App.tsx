@@ -4,6 +4,7 @@ import { AdminView } from "../admin/AdminView";
 import { ChangePasswordView, LoginView } from "../auth/LoginView";
 import { canIntervene, isAdmin, loadSession, logout, type Session } from "../auth/session";
 import { CallRoom } from "../call/CallRoom";
+import { useHelpAlerts } from "../escalations/HelpAlerts";
 import { HelpQueue } from "../escalations/HelpQueue";
 import { KnowledgeReview } from "../knowledge/KnowledgeReview";
 import { WallboardView } from "../wallboard/WallboardView";
@@ -25,6 +26,11 @@ export function App() {
   if (session.kind === "anonymous") return <LoginView onSignedIn={signedIn} />;
   if (session.kind === "user" && session.user.mustChangePassword) return <ChangePasswordView onChanged={signedIn} />;
 
+  return <Shell session={session} path={path} onSignedOut={() => setSession({ kind: "anonymous" })} />;
+}
+
+function Shell({ session, path, onSignedOut }: { session: Session; path: string; onSignedOut: () => void }) {
+  const waiting = useHelpAlerts();
   const callMatch = /^\/calls\/([^/]+)$/.exec(path);
   let view: React.ReactNode;
   if (callMatch?.[1]) view = <CallRoom key={callMatch[1]} callId={decodeURIComponent(callMatch[1])} canAct={canIntervene(session)} />;
@@ -51,6 +57,11 @@ export function App() {
           {nav.map(([href, label]) => (
             <a key={href} href={href} onClick={onLinkClick} aria-current={path === href ? "page" : undefined}>
               {label}
+              {href === "/queue" && waiting > 0 && (
+                <span className="nav-badge" aria-label={`${waiting} waiting`}>
+                  {waiting}
+                </span>
+              )}
             </a>
           ))}
         </nav>
@@ -61,7 +72,7 @@ export function App() {
               type="button"
               onClick={() => {
                 void logout().finally(() => {
-                  setSession({ kind: "anonymous" });
+                  onSignedOut();
                   navigate("/login");
                 });
               }}
