@@ -37,6 +37,14 @@ export interface HelpRequest {
   answer?: string | null;
 }
 
+/** A help request as the queue shows it: with hold time, the call's last lines and quick responses. */
+export interface HelpRequestView {
+  request: HelpRequest;
+  holdSeconds: number | string;
+  recentTranscript: TranscriptLine[];
+  quickResponses: KbSearchHit[];
+}
+
 export interface KbSearchHit {
   id: number | string;
   question: string;

@@ -1,26 +1,23 @@
-import { useEffect, useMemo, useRef } from "react";
-import { useWallboard } from "../live/hooks";
+import { useEffect, useRef } from "react";
+import { useHelpQueue } from "../live/hooks";
 import { chime, notify } from "./alert";
 
-/** Wherever the supervisor is in the app: a chime and a notification when an agent asks for help. */
-export function useHelpAlerts(): number {
-  const board = useWallboard();
-  const known = useRef<Set<string> | null>(null);
-  const open = useMemo(() => board.calls.filter((c) => c.openEscalation && !c.openEscalation.claimedBy), [board.calls]);
+/**
+ * Wherever a supervisor is in the app: a chime and a browser notification when a help request
+ * routed to them arrives. Returns how many are waiting.
+ */
+export function useHelpAlerts(enabled: boolean): number {
+  const queue = useHelpQueue(enabled, false);
+  const alerted = useRef(0);
 
   useEffect(() => {
-    if (board.status !== "live") return;
-    const ids = new Set(open.map((c) => c.openEscalation?.requestId ?? ""));
-    const before = known.current;
-    known.current = ids;
-    // The first snapshot is what was already waiting: no alarm for it.
-    if (!before) return;
-    const fresh = open.filter((c) => !before.has(c.openEscalation?.requestId ?? ""));
-    if (fresh.length > 0) {
-      chime();
-      notify("An agent needs help", fresh[0]?.openEscalation?.question ?? "");
-    }
-  }, [board.status, open]);
+    const fresh = queue.arrivals.slice(alerted.current);
+    alerted.current = queue.arrivals.length;
+    if (fresh.length === 0) return;
+    const newest = queue.requests.find((r) => r.view.request.id === fresh[fresh.length - 1]);
+    chime();
+    notify("An agent needs help", newest?.view.request.question ?? "A caller is holding.");
+  }, [queue.arrivals, queue.requests]);
 
-  return open.length;
+  return queue.requests.filter((r) => !r.view.request.claimedBy).length;
 }

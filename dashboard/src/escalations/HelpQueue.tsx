@@ -1,33 +1,34 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
-import { ApiError, getJson, send } from "../api/client";
-import type { CallState, HelpRequest, KbSearchHit } from "../api/types";
-import { useWallboard } from "../live/hooks";
+import { useEffect, useState, type FormEvent } from "react";
+import { send } from "../api/client";
+import type { KbSearchHit } from "../api/types";
+import type { QueuedRequest } from "../live/helpQueueStream";
+import { useHelpQueue } from "../live/hooks";
 import { onLinkClick } from "../shell/router";
 import { StatusPill } from "../shell/StatusPill";
-import { formatDuration, useNow } from "../shell/time";
+import { useNow } from "../shell/time";
 
-function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest; now: number; canAct: boolean; onChanged: () => void }) {
+function hold(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${(s % 60).toString().padStart(2, "0")}`;
+}
+
+function RequestCard({ item, now, me }: { item: QueuedRequest; now: number; me: string | null }) {
+  const { request, recentTranscript, quickResponses } = item.view;
   const [answer, setAnswer] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [hits, setHits] = useState<KbSearchHit[]>([]);
-  const [recent, setRecent] = useState<NonNullable<CallState["recentTranscript"]>>([]);
+  const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    getJson<KbSearchHit[]>(`/api/v1/kb/search?q=${encodeURIComponent(request.question)}&limit=3`, ctrl.signal).then(setHits, () => setHits([]));
-    getJson<CallState>(`/api/v1/calls/${encodeURIComponent(request.callId)}`, ctrl.signal).then((s) => setRecent((s.recentTranscript ?? []).slice(-5)), () => {});
-    return () => ctrl.abort();
-  }, [request.question, request.callId]);
-
-  const act = async (path: string, body?: unknown) => {
+  const act = async (path: "claim" | "answer", body?: unknown) => {
     setError(null);
+    setBusy(true);
     try {
       await send("POST", `/api/v1/escalations/${encodeURIComponent(request.id)}/${path}`, body);
-      onChanged();
       return true;
     } catch (e) {
       setError(e instanceof Error ? e.message : `${path} failed`);
       return false;
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -37,21 +38,23 @@ function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest
   };
 
   const id = `req-${request.id}`;
+  const claimedByOther = request.claimedBy && request.claimedBy !== me;
+  const held = hold(now - item.holdingSince);
   return (
     <li className="panel request" aria-labelledby={`${id}-q`} data-request-id={request.id}>
       <div className="request-head">
-        <span className="hold" aria-label={`on hold for ${formatDuration(request.requestedAt, now)}`}>
-          {formatDuration(request.requestedAt, now)}
+        <span className="hold" role="timer" aria-label={`on hold for ${held}`}>
+          {held}
         </span>
         <h2 id={`${id}-q`}>{request.question}</h2>
         {request.topic && <span className="pill info">{request.topic}</span>}
         {request.claimedBy && <span className="pill muted">claimed by {request.claimedBy}</span>}
       </div>
       {request.context && <p className="context">{request.context}</p>}
-      {recent.length > 0 && (
-        <ol className="transcript mini" aria-label="Recent lines of the call">
-          {recent.map((l) => (
-            <li key={l.seq} className={`line speaker-${l.speaker}`}>
+      {recentTranscript.length > 0 && (
+        <ol className="transcript mini" aria-label="The call's last lines">
+          {recentTranscript.map((l) => (
+            <li key={String(l.seq)} className={`line speaker-${l.speaker}`}>
               <span className="who">{l.speaker}</span>
               <span className="text">{l.text}</span>
             </li>
@@ -61,16 +64,16 @@ function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest
       <a href={`/calls/${encodeURIComponent(request.callId)}`} onClick={onLinkClick}>
         Open the call
       </a>
-      {canAct && (
+      {!request.claimedBy && (
+        <button type="button" onClick={() => void act("claim")} disabled={busy}>
+          Claim
+        </button>
+      )}
+      {!claimedByOther && (
         <>
-          {!request.claimedBy && (
-            <button type="button" onClick={() => void act("claim")}>
-              Claim
-            </button>
-          )}
-          {hits.length > 0 && (
+          {quickResponses.length > 0 && (
             <div className="quick" role="group" aria-label="Quick responses from the knowledge base">
-              {hits.map((h) => (
+              {quickResponses.map((h: KbSearchHit) => (
                 <button type="button" key={String(h.id)} className="chip" onClick={() => setAnswer(h.answer)} title={h.question}>
                   {h.answer.length > 80 ? h.answer.slice(0, 80) + "…" : h.answer}
                 </button>
@@ -80,7 +83,7 @@ function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest
           <form onSubmit={submit} className="guide">
             <label htmlFor={`${id}-answer`}>Answer for the agent</label>
             <textarea id={`${id}-answer`} rows={2} value={answer} onChange={(e) => setAnswer(e.target.value)} />
-            <button type="submit" className="primary" disabled={!answer.trim()}>
+            <button type="submit" className="primary" disabled={busy || !answer.trim()}>
               Send answer
             </button>
           </form>
@@ -95,61 +98,46 @@ function RequestCard({ request, now, canAct, onChanged }: { request: HelpRequest
   );
 }
 
-export function HelpQueue({ canAct }: { canAct: boolean }) {
-  const board = useWallboard();
+export function HelpQueue({ canAct, me }: { canAct: boolean; me: string | null }) {
+  const [all, setAll] = useState(true);
+  const queue = useHelpQueue(canAct, all);
   const now = useNow(1000);
-  const [requests, setRequests] = useState<HelpRequest[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
   const [permission, setPermission] = useState(() => (typeof Notification === "undefined" ? "denied" : Notification.permission));
-
-  // The wallboard stream says when a call's open request changes; the queue is re-read then.
-  const signature = useMemo(
-    () =>
-      board.calls
-        .filter((c) => c.openEscalation)
-        .map((c) => `${c.openEscalation?.requestId}:${c.openEscalation?.claimedBy ?? ""}`)
-        .sort()
-        .join("|"),
-    [board.calls],
-  );
-
-  const load = useCallback(async () => {
-    try {
-      const list = await getJson<HelpRequest[] | { requests: HelpRequest[] }>("/api/v1/escalations");
-      const open = (Array.isArray(list) ? list : list.requests).filter((r) => !r.status || r.status === "open" || r.status === "claimed");
-      setProblem(null);
-      setRequests(open.sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt)));
-    } catch (e) {
-      setProblem(e instanceof ApiError && e.status === 404 ? "This server has no help queue API yet." : e instanceof Error ? e.message : "The queue could not be read.");
-    }
-  }, []);
-
   useEffect(() => {
-    void load();
-  }, [signature, load]);
+    document.title = queue.requests.length > 0 ? `(${queue.requests.length}) Help queue · Switchboard` : "Help queue · Switchboard";
+    return () => {
+      document.title = "Switchboard";
+    };
+  }, [queue.requests.length]);
 
+  if (!canAct) return <p className="empty">The help queue is for supervisors.</p>;
   return (
     <section className="queue" aria-labelledby="queue-title">
       <div className="toolbar">
         <h1 id="queue-title">Help queue</h1>
         <span className="count" data-testid="queue-count">
-          {requests?.length ?? 0} open
+          {queue.requests.length} waiting
         </span>
+        <div role="group" aria-label="Which requests" className="segmented">
+          <button type="button" aria-pressed={all} onClick={() => setAll(true)}>
+            All
+          </button>
+          <button type="button" aria-pressed={!all} onClick={() => setAll(false)}>
+            Routed to me
+          </button>
+        </div>
         {permission === "default" && (
           <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>
             Enable notifications
           </button>
         )}
-        <StatusPill status={board.status} label="Queue updates" />
+        <StatusPill status={queue.status} label="Help queue stream" />
       </div>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
-      {requests && requests.length === 0 && <p className="empty">Nobody is waiting.</p>}
+      {queue.status === "live" && queue.requests.length === 0 && <p className="empty">Nobody is waiting.</p>}
       <ol className="requests" aria-label="Open help requests, longest waiting first">
-        {requests?.map((r) => <RequestCard key={r.id} request={r} now={now} canAct={canAct} onChanged={() => void load()} />)}
+        {queue.requests.map((r) => (
+          <RequestCard key={r.view.request.id} item={r} now={now} me={me} />
+        ))}
       </ol>
     </section>
   );

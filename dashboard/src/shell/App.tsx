@@ -30,11 +30,12 @@ export function App() {
 }
 
 function Shell({ session, path, onSignedOut }: { session: Session; path: string; onSignedOut: () => void }) {
-  const waiting = useHelpAlerts();
+  const supervisor = session.kind === "user" && session.user.role !== "viewer";
+  const waiting = useHelpAlerts(supervisor);
   const callMatch = /^\/calls\/([^/]+)$/.exec(path);
   let view: React.ReactNode;
   if (callMatch?.[1]) view = <CallRoom key={callMatch[1]} callId={decodeURIComponent(callMatch[1])} canAct={canIntervene(session)} />;
-  else if (path === "/queue") view = <HelpQueue canAct={canIntervene(session)} />;
+  else if (path === "/queue") view = <HelpQueue canAct={supervisor} me={session.kind === "user" ? session.user.username : null} />;
   else if (path === "/kb") view = <KnowledgeReview />;
   else if (path === "/admin") view = <AdminView />;
   else view = <WallboardView />;
