@@ -1,7 +1,9 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Dashboard;
+using Switchboard.Server.Demo;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -12,7 +14,9 @@ builder.AddIdentity();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();
+builder.AddLiveKit();
 builder.AddOperations();
+builder.AddDemo();
 
 var app = builder.Build();
 if (KeysCommand.Matches(args))
@@ -26,6 +30,7 @@ app.MapMetrics();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
+app.MapLiveKit();
 app.MapDashboard();
 await app.RunAsync();
 return 0;

@@ -43,6 +43,15 @@ public static class SqliteMigrations
             revoked_at INTEGER
         );
         """,
+        """
+        CREATE TABLE webhook_receipts (
+            event_id    TEXT    NOT NULL PRIMARY KEY,
+            event       TEXT    NOT NULL,
+            room_sid    TEXT,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_webhook_receipts_received_at ON webhook_receipts (received_at);
+        """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>

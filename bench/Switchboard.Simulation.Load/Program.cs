@@ -1,0 +1,137 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Switchboard.Sdk;
+using Switchboard.Simulation;
+using Switchboard.Simulation.Load;
+
+// Runs the simulator with many concurrent calls against one Switchboard server process on this
+// machine and prints the server's figures. Build the server first:
+//   dotnet build -c Release src/Switchboard.Server
+//   dotnet run -c Release --project bench/Switchboard.Simulation.Load -- --calls 2000 --seconds 60
+var calls = Arg("--calls", 2000);
+var seconds = Arg("--seconds", 60);
+var connections = Arg("--connections", 8);
+var root = FindRoot();
+var serverDll = Path.Combine(root, "src/Switchboard.Server/bin/Release/net10.0/Switchboard.Server.dll");
+if (!File.Exists(serverDll))
+{
+    Console.Error.WriteLine($"{serverDll} is missing; run: dotnet build -c Release src/Switchboard.Server");
+    return 2;
+}
+
+var ackLatencies = new List<double>();
+long durable = 0, ephemeral = 0;
+using var listener = new MeterListener();
+listener.InstrumentPublished = (instrument, l) =>
+{
+    if (instrument.Meter.Name == "Switchboard.Sdk")
+    {
+        l.EnableMeasurementEvents(instrument);
+    }
+};
+listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+{
+    if (instrument.Name == "switchboard.sdk.batch.ack_latency")
+    {
+        lock (ackLatencies)
+        {
+            ackLatencies.Add(value);
+        }
+    }
+});
+listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+{
+    if (instrument.Name == "switchboard.sdk.events.acknowledged")
+    {
+        var isDurable = tags.Length > 0 && tags[0].Value is true;
+        Interlocked.Add(ref isDurable ? ref durable : ref ephemeral, value);
+    }
+});
+listener.Start();
+
+using var stop = new CancellationTokenSource();
+var data = ServerProcess.NewDataDirectory();
+var agentKey = ServerProcess.CreateKey(serverDll, data, "agent");
+await using var server = await ServerProcess.StartAsync(serverDll, data, stop.Token);
+var idle = server.Sample();
+Console.WriteLine($"server pid {server.Pid} at {server.Url}, idle RSS {idle.RssBytes / 1048576.0:0.0} MB; ramping to {calls} concurrent calls over {connections} connections");
+
+var clients = Enumerable.Range(0, connections)
+    .Select(_ => new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = server.Url, ApiKey = agentKey, MaxQueuedEvents = 100_000, MaxBatchEvents = 1000 }))
+    .ToList();
+var simulator = new CallSimulator(
+    new SimulationOptions { Concurrency = calls, CallsPerSecond = Math.Max(50, calls / 20.0), Seed = 42, RunId = "load" },
+    ScenarioLibrary.BuiltIn(),
+    clients);
+var run = simulator.RunAsync(stop.Token);
+while (simulator.Stats.Active < calls * 0.98 && !run.IsCompleted)
+{
+    await Task.Delay(1000);
+}
+
+Console.WriteLine($"{simulator.Stats.Active} calls active; measuring for {seconds} s");
+lock (ackLatencies)
+{
+    ackLatencies.Clear();
+}
+
+var start = server.Sample();
+var (d0, e0) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
+var peakRss = start.RssBytes;
+var activeSum = 0.0;
+for (var s = 0; s < seconds; s++)
+{
+    await Task.Delay(1000);
+    peakRss = Math.Max(peakRss, server.Sample().RssBytes);
+    activeSum += simulator.Stats.Active;
+}
+
+var end = server.Sample();
+var (d1, e1) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
+double[] latencies;
+lock (ackLatencies)
+{
+    latencies = [.. ackLatencies.Order()];
+}
+
+double P(double q) => latencies.Length == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)];
+var active = activeSum / seconds;
+var dropped = clients.Sum(c => c.Statistics.DroppedDurable + c.Statistics.DroppedEphemeral);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+
+    simulated calls active (mean)      {active:0}
+    durable events/s (acknowledged)    {(d1 - d0) / (double)seconds:0}
+    ephemeral events/s (acknowledged)  {(e1 - e0) / (double)seconds:0}
+    batch ack latency p50 / p99 / max  {P(0.5):0.0} / {P(0.99):0.0} / {(latencies.Length > 0 ? latencies[^1] : double.NaN):0.0} ms  ({latencies.Length} batches)
+    server CPU                         {(end.CpuSeconds - start.CpuSeconds) / seconds * 100:0} % of one core
+    server RSS idle / now / peak       {idle.RssBytes / 1048576.0:0} / {end.RssBytes / 1048576.0:0} / {peakRss / 1048576.0:0} MB
+    server RSS per active call         {(end.RssBytes - idle.RssBytes) / Math.Max(1, active) / 1024:0.0} KB
+    events dropped by the SDK          {dropped}
+    simulation                         {simulator.Stats}
+    """));
+
+await stop.CancelAsync();
+await run;
+foreach (var client in clients)
+{
+    await client.DisposeAsync();
+}
+
+return 0;
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}

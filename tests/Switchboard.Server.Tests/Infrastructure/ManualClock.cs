@@ -1,0 +1,11 @@
+namespace Switchboard.Server.Tests.Infrastructure;
+
+/// <summary>A clock that moves only when told to (timers still run in real time).</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
