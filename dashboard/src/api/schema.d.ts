@@ -336,6 +336,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/livekit/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LiveKit webhooks: the raw body is verified against the signed sha256 claim of the Authorization token. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookAck"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/livekit/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the server API and webhooks are configured. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiveKitStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -487,6 +559,14 @@ export interface components {
             next: null | number | string;
         };
         JsonElement: unknown;
+        /** @description The bridge's configuration as operators may see it (never a secret). */
+        LiveKitStatus: {
+            serverApi: boolean;
+            url: null | string;
+            webhookKeys: string[];
+            /** Format: double */
+            reconcileIntervalSeconds: number | string;
+        };
         /** @description A participant of the call. */
         ParticipantView: {
             identity: string;
@@ -572,6 +652,14 @@ export interface components {
             /** Format: int32 */
             toolErrors: number | string;
             endReason: null | string;
+        };
+        /** @description The answer to LiveKit (which ignores it; it helps when testing by hand). */
+        WebhookAck: {
+            event: string;
+            id: string;
+            duplicate: boolean;
+            /** Format: int32 */
+            eventsWritten: number | string;
         };
     };
     responses: never;
