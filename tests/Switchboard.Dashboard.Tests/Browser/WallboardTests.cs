@@ -117,4 +117,37 @@ public sealed class WallboardTests(DashboardServer app)
             }
         }
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Wallboard_ShowsTheSimulatedCalls_AndTheyChangeLive()
+    {
+        var run = "live" + Guid.NewGuid().ToString("N")[..6];
+        using var simulator = app.StartSimulator("--concurrency", "10", "--rate", "5", "--calls", "10", "--run-id", run, "--seed", "11", "--crash-share", "0", "--hangup-share", "0");
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/");
+        try
+        {
+            var bubbles = page.Locator($".bubble[data-call-id^='SIM-{run}-']");
+            await Expect(bubbles).ToHaveCountAsync(10, new() { Timeout = 60_000 });
+
+            // What the bubbles say (agent state, last line) changes without a reload.
+            const string Changed = """
+                prefix => {
+                  const now = [...document.querySelectorAll(`.bubble[data-call-id^='${prefix}']`)]
+                    .map(b => b.dataset.callId + ':' + b.querySelector('.bubble-state')?.textContent + ':' + b.title).sort().join('|');
+                  window.__firstSeen ??= now;
+                  return now !== window.__firstSeen;
+                }
+                """;
+            await page.WaitForFunctionAsync(Changed, $"SIM-{run}-", new() { Timeout = 30_000, PollingInterval = 250 });
+            await Screenshots.SaveAsync(page, "wallboard-simulated");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cards" }).ClickAsync();
+            await Expect(page.Locator($"tr[data-call-id^='SIM-{run}-']")).ToHaveCountAsync(10);
+            await Screenshots.SaveAsync(page, "wallboard-simulated-cards");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -57,6 +57,8 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public TestAgent NewAgent() => new(_server!.BaseAddress, AgentKey);
 
+    public Simulator StartSimulator(params string[] args) => Simulator.Start(_server!.BaseAddress, AgentKey, args);
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
