@@ -76,6 +76,7 @@ lock (ackLatencies)
 }
 
 var start = server.Sample();
+var metricsStart = await server.MetricsAsync(stop.Token);
 var (d0, e0) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
 var peakRss = start.RssBytes;
 var activeSum = 0.0;
@@ -87,6 +88,8 @@ for (var s = 0; s < seconds; s++)
 }
 
 var end = server.Sample();
+var metricsEnd = await server.MetricsAsync(stop.Token);
+double Rate(string name) => (metricsEnd.GetValueOrDefault(name) - metricsStart.GetValueOrDefault(name)) / seconds;
 var (d1, e1) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
 double[] latencies;
 lock (ackLatencies)
@@ -100,6 +103,9 @@ var dropped = clients.Sum(c => c.Statistics.DroppedDurable + c.Statistics.Droppe
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
 
     simulated calls active (mean)      {active:0}
+    server: active calls               {metricsEnd.GetValueOrDefault("switchboard_active_calls"):0}
+    server: durable events committed/s {Rate("switchboard_events_committed_total"):0}   commits/s {Rate("switchboard_commits_total"):0}
+    server: managed heap               {metricsEnd.GetValueOrDefault("dotnet_gc_heap_bytes") / 1048576:0} MB
     durable events/s (acknowledged)    {(d1 - d0) / (double)seconds:0}
     ephemeral events/s (acknowledged)  {(e1 - e0) / (double)seconds:0}
     batch ack latency p50 / p99 / max  {P(0.5):0.0} / {P(0.99):0.0} / {(latencies.Length > 0 ? latencies[^1] : double.NaN):0.0} ms  ({latencies.Length} batches)

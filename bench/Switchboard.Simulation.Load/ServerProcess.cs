@@ -59,6 +59,24 @@ internal sealed class ServerProcess : IAsyncDisposable
         return process.ExitCode == 0 ? key : throw new InvalidOperationException("keys create failed: " + process.StandardError.ReadToEnd());
     }
 
+    /// <summary>The server's own figures from <c>GET /metrics</c> (Prometheus text), by name.</summary>
+    public async Task<Dictionary<string, double>> MetricsAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(Url, "metrics"), cancellationToken);
+        var figures = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n'))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 2 && !line.StartsWith('#') && double.TryParse(parts[1], CultureInfo.InvariantCulture, out var value))
+            {
+                figures[parts[0]] = value;
+            }
+        }
+
+        return figures;
+    }
+
     /// <summary>Resident memory in bytes and CPU seconds used so far, from /proc.</summary>
     public (long RssBytes, double CpuSeconds) Sample()
     {

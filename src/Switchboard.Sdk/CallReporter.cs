@@ -19,6 +19,7 @@ public sealed class CallReporter : IDisposable
     private long _droppedEphemeral;
     private long _droppedDurable;
     private int _disposed;
+    private int _dropMarked;
 
     internal CallReporter(SwitchboardClient client, string callId, ILogger logger)
     {
@@ -199,15 +200,21 @@ public sealed class CallReporter : IDisposable
 
     internal void Heartbeat() => Enqueue(new HeartbeatEvent(this, Now()));
 
-    internal void OnDropped(bool ephemeral, long atTicks)
+    internal void OnDropped(bool ephemeral)
     {
         Interlocked.Increment(ref ephemeral ? ref _droppedEphemeral : ref _droppedDurable);
-        _client.MarkDropped(this);
+        if (Interlocked.Exchange(ref _dropMarked, 1) == 0)
+        {
+            _client.MarkDropped(this);
+        }
     }
 
     /// <summary>Takes the drop counts not reported yet.</summary>
-    internal (long Ephemeral, long Durable) TakeDropped() =>
-        (Interlocked.Exchange(ref _droppedEphemeral, 0), Interlocked.Exchange(ref _droppedDurable, 0));
+    internal (long Ephemeral, long Durable) TakeDropped()
+    {
+        Interlocked.Exchange(ref _dropMarked, 0);
+        return (Interlocked.Exchange(ref _droppedEphemeral, 0), Interlocked.Exchange(ref _droppedDurable, 0));
+    }
 
     private long Now()
     {

@@ -73,8 +73,10 @@ public sealed class SwitchboardClient : IAsyncDisposable
     /// <param name="callId">The call's id: the LiveKit room SID, or another unique id of at most 128 characters.</param>
     /// <exception cref="ArgumentException">The id is empty or too long.</exception>
     /// <exception cref="InvalidOperationException">A reporter for this call is already open in this client.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     public CallReporter OpenCall(string callId)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > Contracts.Events.Limits.ShortText)
         {
             throw new ArgumentException($"A call id is 1 to {Contracts.Events.Limits.ShortText} characters.", nameof(callId));
@@ -86,6 +88,7 @@ public sealed class SwitchboardClient : IAsyncDisposable
             throw new InvalidOperationException($"Call '{callId}' is already open in this client; dispose its reporter first.");
         }
 
+        _sender.Subscribe(callId);
         _queue.Signal();
         return reporter;
     }

@@ -18,6 +18,7 @@ internal sealed class EventSender(
     private readonly List<QueuedEvent> _carry = [];
     private readonly ArrayBufferWriter<byte> _eventBuffer = new(4096);
     private readonly ArrayBufferWriter<byte> _array = new(64 * 1024);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _subscribe = new();
     private IBatchTransport? _transport;
     private int _failures;
     private long _httpUntilTicks;
@@ -37,6 +38,9 @@ internal sealed class EventSender(
 
     /// <summary>The smallest stamp drained from the queue and not yet acknowledged or given up.</summary>
     public long InFlightOldest => Interlocked.Read(ref _inFlightOldest);
+
+    /// <summary>Asks for a newly opened call's commands at once, before it reports anything.</summary>
+    public void Subscribe(string callId) => _subscribe.Enqueue(callId);
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -77,6 +81,17 @@ internal sealed class EventSender(
         if (_transport is not { IsOpen: true } && !await ConnectAsync(stop).ConfigureAwait(false))
         {
             return;
+        }
+
+        if (!_subscribe.IsEmpty)
+        {
+            var ids = new List<string>();
+            while (_subscribe.TryDequeue(out var id))
+            {
+                ids.Add(id);
+            }
+
+            await _transport!.SubscribeAsync(ids, stop).ConfigureAwait(false);
         }
 
         if (_batch.Count == 0)
@@ -266,6 +281,7 @@ internal sealed class EventSender(
 
         _everConnected = true;
         logger.Connected(server, _transport.Name);
+        _subscribe.Clear();
         await _transport.SubscribeAsync(client.ActiveCallIds(), stop).ConfigureAwait(false);
         client.ReportDropsIfDue(force: true);
         return true;

@@ -173,6 +173,6 @@ internal sealed class OutboundQueue
         }
 
         SdkMetrics.Dropped.Add(1);
-        e.Call.OnDropped(e.IsEphemeral, e.AtTicks);
+        e.Call.OnDropped(e.IsEphemeral);
     }
 }

@@ -20,9 +20,29 @@ public static class OperationsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.Use(EndLongRequestsOnShutdown);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
+    }
+
+    /// <summary>
+    /// Streams and agent sockets would otherwise hold a graceful stop for the whole shutdown
+    /// timeout: their request token also fires when the application starts stopping, so they end
+    /// at once (SSE clients reconnect with Last-Event-ID, agents resend what was not acknowledged).
+    /// </summary>
+    private static Task EndLongRequestsOnShutdown(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            return next(context);
+        }
+
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        context.Response.RegisterForDispose(linked);
+        context.RequestAborted = linked.Token;
+        return next(context);
     }
 }

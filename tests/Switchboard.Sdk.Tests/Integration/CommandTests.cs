@@ -95,6 +95,29 @@ public sealed class CommandTests : IAsyncLifetime
         Assert.Equal([("e1", true), ("e2", true)], await AcksAsync("SIM_cmd_stream", 2));
     }
 
+    [Fact]
+    public async Task A_command_sent_while_no_agent_serves_the_call_reaches_the_agent_that_takes_it_up()
+    {
+        var router = _server.Service<AgentCommandRouter>();
+        var first = _client.OpenCall("SIM_cmd_later");
+        first.CallStarted();
+        await Eventually.TrueAsync(() => router.IsConnected("SIM_cmd_later"), "the call attached");
+        await _client.DisposeAsync(); // the agent process goes away without ending the call
+        await Eventually.TrueAsync(() => !router.IsConnected("SIM_cmd_later"), "the call detached");
+
+        router.Send(Command("late-1", "SIM_cmd_later", CommandTypes.Guide, new { text = "Apologise for the wait.", by = "sam" }));
+        _client = new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = _server.Url, ApiKey = _server.CreateKey("agent") });
+        using var other = _client.OpenCall("SIM_cmd_other");
+        other.CallStarted();
+        await Eventually.TrueAsync(() => router.IsConnected("SIM_cmd_other"), "the new agent connected");
+        using var second = _client.OpenCall("SIM_cmd_later"); // reports nothing: opening it subscribes to its commands
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        second.On<GuideCommand>((c, _) => { received.TrySetResult(c.Text); return ValueTask.CompletedTask; });
+
+        Assert.Equal("Apologise for the wait.", await received.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([("late-1", true)], await AcksAsync("SIM_cmd_later", 1));
+    }
+
     private CallReporter Open(string callId, ConcurrentDictionary<string, ConcurrentQueue<string>> received)
     {
         var call = _client.OpenCall(callId);

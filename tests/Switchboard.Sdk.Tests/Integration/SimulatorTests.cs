@@ -18,7 +18,8 @@ public sealed class SimulatorTests : IAsyncLifetime
     {
         _server = new LoopbackServer(_dataDirectory, LoopbackServer.FreePort(), new()
         {
-            ["Calls:AgentTimeoutSeconds"] = "1",
+            // Short, but above the occasional one-second stall of a loaded two-core machine.
+            ["Calls:AgentTimeoutSeconds"] = "2",
             ["Calls:GuardIntervalSeconds"] = "0.2",
         }).Start();
         _viewerKey = _server.CreateKey("viewer");
@@ -49,6 +50,26 @@ public sealed class SimulatorTests : IAsyncLifetime
             () => _server.ReadCallAsync(_viewerKey, simulator.CallId(0), CancellationToken.None),
             s => s?.GetProperty("status").GetString() == "ended",
             "the guard to end the call");
+        Assert.Equal("agent_error", state!.Value.GetProperty("endReason").GetString());
+    }
+
+    [Fact]
+    public async Task Heartbeats_keep_a_quiet_call_alive_until_its_reporter_goes_away()
+    {
+        var call = _client.OpenCall("SIM-quiet");
+        call.CallStarted();
+        await _client.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+
+        // Two agent timeouts of silence but for heartbeats: still active.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var state = await _server.ReadCallAsync(_viewerKey, "SIM-quiet", CancellationToken.None);
+        Assert.Equal("active", state!.Value.GetProperty("status").GetString());
+
+        call.Dispose(); // as if the agent died: no end, no more heartbeats
+        state = await Eventually.GetAsync(
+            () => _server.ReadCallAsync(_viewerKey, "SIM-quiet", CancellationToken.None),
+            s => s?.GetProperty("status").GetString() == "ended",
+            "the guard to end the silent call");
         Assert.Equal("agent_error", state!.Value.GetProperty("endReason").GetString());
     }
 
@@ -93,7 +114,9 @@ public sealed class SimulatorTests : IAsyncLifetime
         var acks = events.Where(e => e.Type == EventTypes.CommandAcked)
             .Select(e => (e.Data.GetProperty("commandId").GetString(), e.Data.GetProperty("ok").GetBoolean()));
         Assert.Equal([("pause-1", true), ("guide-1", true), ("resume-1", true), ("end-1", true)], acks);
-        Assert.Equal("supervisor_ended", events.Single(e => e.Type == EventTypes.CallEnded).Data.GetProperty("reason").GetString());
+        var ends = events.Where(e => e.Type == EventTypes.CallEnded).ToList();
+        Assert.True(ends.Count == 1, string.Join("\n", events.Select(e => $"{e.Seq} {e.At:HH:mm:ss.fff} {e.ReceivedAt:HH:mm:ss.fff} {e.Type} {e.Data}")));
+        Assert.Equal("supervisor_ended", ends[0].Data.GetProperty("reason").GetString());
     }
 
     [Fact]

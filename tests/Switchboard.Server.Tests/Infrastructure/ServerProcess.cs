@@ -92,6 +92,17 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM: a graceful stop; returns when the process has exited.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
