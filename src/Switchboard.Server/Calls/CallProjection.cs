@@ -34,7 +34,7 @@ public static class CallProjection
 
         state = state with { LastSeq = e.Seq, LastEventAt = e.ReceivedAt };
         var d = e.Data;
-        return e.Type switch
+        var next = e.Type switch
         {
             EventTypes.CallStarted => state with
             {
@@ -83,6 +83,7 @@ public static class CallProjection
             },
             _ => state,
         };
+        return SignalProjection.Apply(next, e);
     }
 
     private static CallState AddLine(CallState state, StoredEvent e)

@@ -61,6 +61,18 @@ public sealed record CallState
 
     public SentimentView? Sentiment { get; init; }
 
+    /// <summary>The rolling, recency-weighted sentiment of the caller and its trend.</summary>
+    public CallSentimentView? CallSentiment { get; init; }
+
+    /// <summary>Signals that the call may be going wrong (folded by <see cref="SignalProjection"/>).</summary>
+    public CallSignals Signals { get; init; } = CallSignals.None;
+
+    /// <summary>
+    /// The attention score, set on the live state by the attention tracker (it depends on the
+    /// clock, so the fold never sets it; a folded state carries the last one over).
+    /// </summary>
+    public AttentionView? Attention { get; init; }
+
     /// <summary>Commands sent and not yet acknowledged, and the last acknowledged ones.</summary>
     public ImmutableList<CommandView> Commands { get; init; } = [];
 }

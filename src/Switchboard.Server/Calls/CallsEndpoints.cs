@@ -41,7 +41,7 @@ public static class CallsEndpoints
         switch (status)
         {
             case null or "active":
-                var active = live.Active.Select(WallboardSummary.From).OrderBy(s => s.StartedAt).Take(limit).ToList();
+                var active = live.Active.Select(WallboardSummary.From).ByAttention().Take(limit).ToList();
                 return TypedResults.Ok(new CallList(active, null));
             case "ended" or "all":
                 var stored = await store.ListCallsAsync(new CallQuery(status == "all" ? null : status, limit), cancellationToken);

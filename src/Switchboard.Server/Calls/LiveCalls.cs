@@ -72,6 +72,25 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
         hub.Publish(events);
     }
 
+    /// <summary>
+    /// Sets the attention score of an active call (computed outside the fold) and tells the
+    /// wallboard. A concurrent commit may carry over an older score; the next re-evaluation
+    /// corrects it.
+    /// </summary>
+    public bool SetAttention(string callId, AttentionView attention)
+    {
+        while (_active.TryGetValue(callId, out var state))
+        {
+            if (_active.TryUpdate(callId, state with { Attention = attention }, state))
+            {
+                wallboard.MarkChanged(callId, _active.GetValueOrDefault(callId) ?? state);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Replaces the state of a call during the start-up rebuild.</summary>
     internal void Restore(CallState state)
     {

@@ -29,7 +29,8 @@ public sealed class WallboardSubscriber : IDisposable
 
     internal void Mark(string callId, CallState state)
     {
-        _pending[callId] = state;
+        // A later event's state is never replaced by an earlier one (updates come from several threads).
+        _pending.AddOrUpdate(callId, state, (_, pending) => pending.LastSeq > state.LastSeq ? pending : state);
         _signal.Writer.TryWrite(true);
     }
 }

@@ -19,7 +19,9 @@ public sealed record WallboardSummary(
     int Supervisors,
     string? TakeoverBy,
     int ToolErrors,
-    string? EndReason)
+    string? EndReason,
+    CallSentimentView? CallSentiment = null,
+    AttentionView? Attention = null)
 {
     /// <summary>Projects the summary from the call's state.</summary>
     public static WallboardSummary From(CallState s) => new(
@@ -38,5 +40,7 @@ public sealed record WallboardSummary(
         s.Supervisors.Count,
         s.TakeoverBy,
         s.ToolErrors,
-        s.EndReason);
+        s.EndReason,
+        s.CallSentiment,
+        s.Attention);
 }

@@ -17,6 +17,8 @@ internal sealed class SqliteEventWriter : IDisposable
 
     private const string FindSql = "SELECT seq FROM events WHERE call_id = $call AND event_id = $id;";
 
+    private const string FindEndSql = "SELECT seq FROM events WHERE call_id = $call AND type = 'call.ended' ORDER BY seq LIMIT 1;";
+
     private const string CursorSql = "SELECT last_seq, ended_at IS NOT NULL FROM calls WHERE call_id = $call;";
 
     private const string UpsertCallSql = """
@@ -33,6 +35,7 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _find;
     private readonly SqliteCommand _cursor;
+    private readonly SqliteCommand _findEnd;
     private readonly SqliteCommand _upsertCall;
     private readonly Dictionary<string, CallCursor> _cursors = new(StringComparer.Ordinal);
 
@@ -42,6 +45,7 @@ internal sealed class SqliteEventWriter : IDisposable
         _insert = Prepare(InsertSql, "$call", "$seq", "$id", "$type", "$at", "$received", "$data");
         _find = Prepare(FindSql, "$call", "$id");
         _cursor = Prepare(CursorSql, "$call");
+        _findEnd = Prepare(FindEndSql, "$call");
         _upsertCall = Prepare(UpsertCallSql, "$call", "$first", "$last", "$seq", "$ended", "$reason");
     }
 
@@ -71,7 +75,13 @@ internal sealed class SqliteEventWriter : IDisposable
                     }
 
                     var seq = cursor.LastSeq + 1;
-                    if (Insert(e, seq))
+                    if (e.Type == EventTypes.CallEnded && (cursor.Ended || cursor.EndedAt is not null) && FindEnd(e.CallId) is { } firstEnd)
+                    {
+                        // A call ends once: a second end (the agent's own racing the lost-agent
+                        // guard, say) is acknowledged as a duplicate of the first.
+                        results[i] = new AppendResult(firstEnd, Duplicate: true);
+                    }
+                    else if (Insert(e, seq))
                     {
                         cursor = cursor with
                         {
@@ -120,9 +130,10 @@ internal sealed class SqliteEventWriter : IDisposable
         SetTransaction(null);
         foreach (var (callId, cursor) in touched)
         {
-            if (cursor.EndedAt is not null)
+            if (cursor.EndedAt is not null || cursor.Ended)
             {
-                // Ended calls rarely receive more events; reload from the calls table if they do.
+                // Ended calls rarely receive more events; reload from the calls table if they do
+                // (a cursor loaded for a late event knows the call ended but not when).
                 _cursors.Remove(callId);
             }
             else
@@ -139,6 +150,7 @@ internal sealed class SqliteEventWriter : IDisposable
         _insert.Dispose();
         _find.Dispose();
         _cursor.Dispose();
+        _findEnd.Dispose();
         _upsertCall.Dispose();
         _connection.Dispose();
     }
@@ -170,6 +182,12 @@ internal sealed class SqliteEventWriter : IDisposable
         p["$received"].Value = e.ReceivedAt.UtcTicks;
         p["$data"].Value = e.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "{}" : e.Data.GetRawText();
         return _insert.ExecuteNonQuery() == 1;
+    }
+
+    private long? FindEnd(string callId)
+    {
+        _findEnd.Parameters["$call"].Value = callId;
+        return _findEnd.ExecuteScalar() as long?;
     }
 
     private long FindSeq(NewEvent e)
@@ -213,6 +231,7 @@ internal sealed class SqliteEventWriter : IDisposable
         _insert.Transaction = tx;
         _find.Transaction = tx;
         _cursor.Transaction = tx;
+        _findEnd.Transaction = tx;
         _upsertCall.Transaction = tx;
     }
 

@@ -170,7 +170,7 @@ public static class StreamEndpoints
         using var subscriber = feed.Subscribe();
         var sse = new SseWriter(context.Response);
         sse.WriteRetry(1000);
-        var calls = live.Active.Select(WallboardSummary.From).OrderBy(c => c.StartedAt).ToList();
+        var calls = live.Active.Select(WallboardSummary.From).ByAttention().ToList();
         sse.Write("snapshot", new { at = clock.GetUtcNow(), calls });
         await sse.FlushAsync(cancellationToken);
         var sender = new WallboardSender(sse, subscriber, clock, TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds));

@@ -109,6 +109,8 @@ public sealed class LoopbackServer : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         // Open agent WebSockets would hold a graceful stop for the default 30 s; a stop here is abrupt, like a crash.
         builder.UseShutdownTimeout(TimeSpan.FromSeconds(1));
+        // These tests count the events an agent sent; the analyzers that append derived events stay off.
+        builder.UseSetting("Insights:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -180,6 +180,20 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_ends_once_a_second_end_is_acknowledged_as_a_duplicate_of_the_first()
+    {
+        await Events.PostAsync(_agent, Events.Started("C1"), Events.Ended("C1", "end-a", "caller_hangup"));
+        var again = await Events.PostAsync(_agent, Events.Ended("C1", "end-b", "agent_error"));
+
+        Assert.Equal(2, again.Results[0].Seq);
+        Assert.True(again.Results[0].Duplicate);
+        var stored = await Events.ReadAllAsync(_viewer, "C1");
+        Assert.Single(stored, e => e.Type == EventTypes.CallEnded);
+        var state = await _viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls/C1");
+        Assert.Equal("caller_hangup", state.GetProperty("endReason").GetString());
+    }
+
+    [Fact]
     public async Task Late_events_do_not_revive_an_ended_call()
     {
         await Events.PostAsync(_agent, Events.Started("C1"), Events.Ended("C1"));

@@ -1,0 +1,63 @@
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Insights;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// The part of <see cref="CallProjection"/> that folds the signals of trouble (<see cref="CallSignals"/>)
+/// and the call's rolling sentiment (<see cref="CallSentimentView"/>). Pure: no clock, no I/O.
+/// </summary>
+public static class SignalProjection
+{
+    /// <summary>A turn slower than this, end to end, is a slow turn.</summary>
+    public const double SlowTurnMilliseconds = 2000;
+
+    /// <summary>How many of the caller's previous utterances a new one is compared with.</summary>
+    public const int RepeatWindow = 3;
+
+    /// <summary>Applies one durable event to a state that already has the event's other effects.</summary>
+    public static CallState Apply(CallState state, StoredEvent e)
+    {
+        var d = e.Data;
+        var signals = state.Signals;
+        switch (e.Type)
+        {
+            case EventTypes.CallStarted when signals.LastSpeechAt is null:
+                return state with { Signals = signals with { LastSpeechAt = e.ReceivedAt } };
+            case EventTypes.TranscriptFinal:
+                signals = signals with { LastSpeechAt = e.ReceivedAt };
+                if ((d.Str("speaker") ?? "customer") == "customer" && d.Str("text") is { Length: > 0 } text)
+                {
+                    signals = Customer(state, signals, text);
+                }
+
+                return state with { Signals = signals };
+            case EventTypes.AgentState when d.Str("state") == "speaking":
+                return state with { Signals = signals with { LastSpeechAt = e.ReceivedAt } };
+            case EventTypes.MetricsTurn when d.Num("e2eMs") > SlowTurnMilliseconds:
+                return state with { Signals = signals with { SlowTurns = signals.SlowTurns + 1 } };
+            case EventTypes.SentimentScored when d.Num("score") is { } score:
+                return state with { CallSentiment = CallSentimentView.Next(state.CallSentiment, score) };
+            case EventTypes.AlertRaised:
+                return state with { Signals = signals with { AlertsRaised = signals.AlertsRaised + 1, LastAlertScore = d.Num("score") } };
+            default:
+                return state;
+        }
+    }
+
+    private static CallSignals Customer(CallState state, CallSignals signals, string text)
+    {
+        // The new line is already the last of the recent transcript; compare with the ones before it.
+        var repeated = state.RecentTranscript
+            .Take(state.RecentTranscript.Count - 1)
+            .Where(l => l.Speaker == "customer")
+            .TakeLast(RepeatWindow)
+            .Any(l => CallerPhrases.Repeats(text, l.Text));
+        return signals with
+        {
+            HumanRequested = signals.HumanRequested || CallerPhrases.AsksForHuman(text),
+            CancelRequested = signals.CancelRequested || CallerPhrases.AsksToCancel(text),
+            Repeats = signals.Repeats + (repeated ? 1 : 0),
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Server.Insights;
+
+/// <summary>Wires sentiment and attention into the server.</summary>
+public static class InsightsExtensions
+{
+    /// <summary>Registers the classifier, the analyzer on the event stream and the attention clock.</summary>
+    public static IHostApplicationBuilder AddInsights(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InsightsOptions>, InsightsOptionsValidator>();
+        builder.Services.AddSingleton(_ => new VaderSentiment());
+        builder.Services.AddSingleton<VaderClassifier>();
+        builder.Services.AddSingleton<ISentimentClassifier>(sp =>
+            sp.GetRequiredService<IOptions<InsightsOptions>>().Value.Llm.Enabled
+                ? ActivatorUtilities.CreateInstance<ChatSentimentClassifier>(sp)
+                : sp.GetRequiredService<VaderClassifier>());
+        builder.Services.AddSingleton<AttentionTracker>();
+        if (builder.Configuration.GetValue($"{InsightsOptions.Section}:{nameof(InsightsOptions.Enabled)}", true))
+        {
+            builder.Services.AddHostedService<SentimentAnalyzer>();
+            builder.Services.AddHostedService<AttentionMonitor>();
+        }
+
+        return builder;
+    }
+}
