@@ -415,6 +415,15 @@ export interface components {
         AnonymousTypeOfstring: {
             status: null | string;
         };
+        /**
+         * @description How much an active call needs a human now (0 … 100) and why, most important reason first.
+         *     Computed outside the pure fold (it depends on the clock) and kept on the live state.
+         */
+        AttentionView: {
+            /** Format: double */
+            score: number | string;
+            reasons: string[];
+        };
         /** @description The answer to an accepted batch: one result per event, in batch order. */
         BatchAck: {
             /** @description The acknowledgements. */
@@ -437,6 +446,56 @@ export interface components {
             /** Format: date-time */
             endedAt: null | string;
             endReason: null | string;
+        };
+        /**
+         * @description The call's sentiment so far: a recency-weighted score of the customer's utterances (each older
+         *     utterance weighs 0.6 times the next: an exponential moving average with α = 0.4), and its trend,
+         *     the difference between a faster average (α = 0.7) and that score — negative when the caller's
+         *     mood is falling.
+         */
+        CallSentimentView: {
+            /** Format: double */
+            score: number | string;
+            /** Format: double */
+            trend: number | string;
+            direction: string;
+            /** Format: int32 */
+            scored: number | string;
+        };
+        /**
+         * @description Facts folded from a call's events that say it may be going wrong, read by the attention score.
+         *     Times are the server's receive times, so they compare with the server clock.
+         */
+        CallSignals: {
+            /** @description The caller asked for a human, a manager or a supervisor. */
+            humanRequested?: boolean;
+            /** @description The caller asked to cancel. */
+            cancelRequested?: boolean;
+            /**
+             * Format: int32
+             * @description Customer utterances that repeated one of the caller's previous few.
+             */
+            repeats?: number | string;
+            /**
+             * Format: int32
+             * @description Turns whose end-to-end latency exceeded double SignalProjection.SlowTurnMilliseconds.
+             */
+            slowTurns?: number | string;
+            /**
+             * Format: date-time
+             * @description When someone last spoke (a final transcript line, or the agent starting to speak).
+             */
+            lastSpeechAt?: null | string;
+            /**
+             * Format: int32
+             * @description Number of `alert.raised` events of the call.
+             */
+            alertsRaised?: number | string;
+            /**
+             * Format: double
+             * @description The attention score of the last alert.
+             */
+            lastAlertScore?: null | number | string;
         };
         /** @description The live view of one call, folded from its events by CallProjection. */
         CallState: {
@@ -483,6 +542,10 @@ export interface components {
             /** Format: int32 */
             toolErrors?: number | string;
             sentiment?: null | components["schemas"]["SentimentView"];
+            callSentiment?: null | components["schemas"]["CallSentimentView"];
+            /** @description Signals that the call may be going wrong (folded by SignalProjection). */
+            signals?: components["schemas"]["CallSignals"];
+            attention?: null | components["schemas"]["AttentionView"];
             /** @description Commands sent and not yet acknowledged, and the last acknowledged ones. */
             commands?: components["schemas"]["CommandView"][];
         };
@@ -652,6 +715,8 @@ export interface components {
             /** Format: int32 */
             toolErrors: number | string;
             endReason: null | string;
+            callSentiment?: null | components["schemas"]["CallSentimentView"];
+            attention?: null | components["schemas"]["AttentionView"];
         };
         /** @description The answer to LiveKit (which ignores it; it helps when testing by hand). */
         WebhookAck: {

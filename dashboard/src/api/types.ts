@@ -11,8 +11,8 @@ export type TranscriptLine = Schemas["TranscriptLine"];
 export type CallList = Schemas["CallList"];
 export type EventPage = Schemas["EventPage"];
 
-/** A wallboard summary, with the attention score once the server computes one. */
-export type WallboardCall = WallboardSummary & { attention?: number | string | null; alertReasons?: string[] | null };
+/** What the wallboard shows of one active call, with its attention score and reasons. */
+export type WallboardCall = WallboardSummary;
 
 export interface SessionInfo {
   id: string;

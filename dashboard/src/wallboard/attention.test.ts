@@ -28,7 +28,8 @@ function call(id: string, extra: Partial<WallboardCall> = {}): WallboardCall {
 
 describe("attention ordering", () => {
   it("puts the server's attention score first when it sends one", () => {
-    const ordered = orderByAttention([call("a", { attention: 10 }), call("b", { attention: 80 }), call("c", { attention: "30" })], now);
+    const score = (s: number | string) => ({ attention: { score: s, reasons: [] } });
+    const ordered = orderByAttention([call("a", score(10)), call("b", score(80)), call("c", score("30"))], now);
     expect(ordered.map((c) => c.callId)).toEqual(["b", "c", "a"]);
   });
 

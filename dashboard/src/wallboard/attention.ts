@@ -1,9 +1,9 @@
-// Which calls need a human first. The server's attention score orders the wallboard when it
-// sends one; until then the same signals are weighed here from the summary.
+// Which calls need a human first. The server's attention score orders the wallboard; a call the
+// server has not scored yet is weighed here from the same signals in its summary.
 import { num, type WallboardCall } from "../api/types";
 
 export function attentionOf(call: WallboardCall, now: number): number {
-  if (call.attention !== undefined && call.attention !== null) return num(call.attention);
+  if (call.attention) return num(call.attention.score);
   let score = 0;
   if (call.openEscalation) {
     const held = Math.max(0, now - Date.parse(call.openEscalation.requestedAt)) / 1000;

@@ -11,6 +11,6 @@ export function flagsOf(call: WallboardCall): string[] {
   if (Number(call.toolErrors) > 0) flags.push(`${call.toolErrors} tool error${Number(call.toolErrors) === 1 ? "" : "s"}`);
   if (Number(call.lastE2eMs) > 2000) flags.push("slow turns");
   if (Number(call.supervisors) > 0) flags.push(`${call.supervisors} watching`);
-  for (const r of call.alertReasons ?? []) flags.push(r);
+  for (const r of call.attention?.reasons ?? []) if (!flags.includes(r)) flags.push(r);
   return flags;
 }
