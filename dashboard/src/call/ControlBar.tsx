@@ -3,11 +3,15 @@ import { requestId, send } from "../api/client";
 import { ConfirmDialog } from "../shell/ConfirmDialog";
 import { startListening, type AudioSession } from "./listenAudio";
 
+// The answer of POST /api/v1/calls/{id}/{action} (issue 5's interventions); typed here until
+// those routes are in the server's OpenAPI document.
 interface InterventionResult {
   action: string;
   mode?: string;
-  liveKitUrl?: string | null;
-  liveKitToken?: string | null;
+  commandId?: string | null;
+  delivered?: boolean;
+  warning?: string | null;
+  liveKit?: { url: string; token: string } | null;
   summary?: string | null;
 }
 
@@ -32,7 +36,11 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
     setMessage(null);
     try {
       const result = await send<InterventionResult>("POST", `/api/v1/calls/${encodeURIComponent(callId)}/${action}`, { requestId: requestId(), ...body });
-      setMessage({ text: `${action}: done`, error: false });
+      setMessage(
+        result?.commandId && !result.delivered
+          ? { text: `${action}: recorded, but the agent is not connected to receive it${result.warning ? ` (${result.warning})` : ""}.`, error: true }
+          : { text: `${action}: done${result?.warning ? ` (${result.warning})` : ""}`, error: false },
+      );
       return result;
     } catch (e) {
       setMessage({ text: e instanceof Error ? e.message : `${action} failed`, error: true });
@@ -50,9 +58,9 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
     }
     const result = await act("listen");
     if (!result) return;
-    if (result.liveKitUrl && result.liveKitToken) {
+    if (result.liveKit) {
       try {
-        audio.current = await startListening(result.liveKitUrl, result.liveKitToken);
+        audio.current = await startListening(result.liveKit.url, result.liveKit.token);
         setListening("audio");
       } catch (e) {
         setMessage({ text: `Audio could not start: ${e instanceof Error ? e.message : String(e)}`, error: true });
