@@ -162,6 +162,62 @@ public sealed class CallReporter : IDisposable
         Enqueue(new CustomEvent(this, Now(), type!, data));
     }
 
+    /// <summary>
+    /// Asks a human while the caller holds. Reports <c>escalation.requested</c> and completes when the
+    /// server pushes the outcome over the command channel — nothing polls: the supervisor's answer,
+    /// at once <see cref="EscalationOutcome.NoSupervisor"/> when nobody who handles the topic is online,
+    /// <see cref="EscalationOutcome.TimedOut"/> after <paramref name="timeout"/>, or
+    /// <see cref="EscalationOutcome.Cancelled"/> when the call ended. If no outcome arrives a little
+    /// after the timeout (the server is unreachable), the request is withdrawn and the result is a
+    /// timeout. Cancelling the token withdraws the request (<c>escalation.cancelled</c>) and throws
+    /// <see cref="OperationCanceledException"/>; nothing else throws.
+    /// </summary>
+    /// <param name="question">The question for a human, as the caller would understand it.</param>
+    /// <param name="topic">Routes the request to supervisors with this skill (for example <c>billing</c>); null for anyone.</param>
+    /// <param name="context">What the agent knows so far.</param>
+    /// <param name="timeout">How long the caller may hold; two minutes when null.</param>
+    /// <param name="cancellationToken">Withdraws the request.</param>
+    /// <returns>The outcome; <see cref="EscalationResult.Answer"/> when answered.</returns>
+    public async Task<EscalationResult> EscalateAsync(
+        string question, string? topic = null, string? context = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var requestId = "esc_" + Guid.NewGuid().ToString("N");
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            return new EscalationResult(requestId, EscalationOutcome.Cancelled, null, null, "The question is empty.");
+        }
+
+        var hold = timeout is { } t && t > TimeSpan.Zero ? t : DefaultEscalationTimeout;
+        var answer = Escalations.Register(requestId);
+        EscalationRequested(requestId, question, topic, context, hold);
+        EscalationAnswerCommand? outcome;
+        try
+        {
+            // A little longer than the hold, so the server's own timeout (recorded in the call) normally comes first.
+            outcome = await Escalations.WaitAsync(requestId, answer, hold + EscalationGrace, _client.Clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            EscalationCancelled(requestId, "withdrawn by the agent");
+            throw;
+        }
+
+        if (outcome is null)
+        {
+            EscalationCancelled(requestId, "no outcome reached the agent in time");
+            return new EscalationResult(requestId, EscalationOutcome.TimedOut, null, null, "No answer reached the agent in time.");
+        }
+
+        var kind = outcome.Outcome switch
+        {
+            Contracts.Commands.EscalationOutcomes.NoSupervisor => EscalationOutcome.NoSupervisor,
+            Contracts.Commands.EscalationOutcomes.TimedOut => EscalationOutcome.TimedOut,
+            Contracts.Commands.EscalationOutcomes.Cancelled => EscalationOutcome.Cancelled,
+            _ => EscalationOutcome.Answered,
+        };
+        return new EscalationResult(requestId, kind, kind == EscalationOutcome.Answered ? outcome.Answer : null, outcome.By, outcome.Reason);
+    }
+
     /// <summary>The call's commands, in arrival order, for callers that prefer a loop to handlers. Acknowledge each.</summary>
     /// <param name="cancellationToken">Ends the enumeration.</param>
     public IAsyncEnumerable<SwitchboardCommand> ReadCommandsAsync(CancellationToken cancellationToken = default) =>
@@ -230,4 +286,6 @@ public sealed class CallReporter : IDisposable
     }
 
     private static readonly CallDetails Empty = new();
+    private static readonly TimeSpan DefaultEscalationTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan EscalationGrace = TimeSpan.FromSeconds(5);
 }

@@ -143,6 +143,8 @@ public sealed class SwitchboardClient : IAsyncDisposable
 
     internal long NowTicks() => _clock.GetUtcNow().UtcTicks;
 
+    internal TimeProvider Clock => _clock;
+
     internal void Enqueue(QueuedEvent e)
     {
         Interlocked.Increment(ref _reported);

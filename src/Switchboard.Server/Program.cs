@@ -1,13 +1,16 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Dashboard;
 using Switchboard.Server.Demo;
+using Switchboard.Server.Escalations;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Insights;
+using Switchboard.Server.Knowledge;
 using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
+using Switchboard.Server.Supervision;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
@@ -18,6 +21,9 @@ builder.AddIngest();
 builder.AddInsights();
 builder.AddLiveKit();
 builder.AddOperations();
+builder.AddSupervision();
+builder.AddEscalations();
+builder.AddKnowledge();
 builder.AddDemo();
 
 var app = builder.Build();
@@ -27,12 +33,18 @@ if (KeysCommand.Matches(args))
 }
 
 app.UseOperations();
+app.UseSessions();
 app.MapHealth();
 app.MapMetrics();
+app.MapAuth();
+app.MapAdmin();
 app.MapIngest();
 app.MapCalls();
 app.MapStreaming();
 app.MapLiveKit();
+app.MapSupervision();
+app.MapEscalations();
+app.MapKnowledge();
 app.MapDashboard();
 await app.RunAsync();
 return 0;

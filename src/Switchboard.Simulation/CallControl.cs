@@ -70,7 +70,9 @@ internal sealed class CallControl(CallReporter call, SimulationStats stats)
         });
         call.On<EscalationAnswerCommand>((c, _) =>
         {
-            if (!_escalations.TryGetValue(c.RequestId, out var waiter) || !waiter.TrySetResult(c.Answer))
+            // Without an answer (nobody online, timed out, cancelled) the agent says its fallback line.
+            var answer = c.Outcome == Contracts.Commands.EscalationOutcomes.Answered ? c.Answer : null;
+            if (!_escalations.TryGetValue(c.RequestId, out var waiter) || !waiter.TrySetResult(answer))
             {
                 throw new InvalidOperationException($"no escalation '{c.RequestId}' is waiting on this call");
             }

@@ -5,4 +5,7 @@ public sealed class ResumeCommand : SwitchboardCommand
 {
     /// <summary>What happened while the agent was paused, when the server knows.</summary>
     public string? Summary { get; init; }
+
+    /// <summary>True when the server could not unmute the agent's track in LiveKit: unmute it yourself.</summary>
+    public bool UnmuteSelf { get; init; }
 }

@@ -4,23 +4,24 @@ using Switchboard.Sdk.Commands;
 namespace Switchboard.Sdk.Internal;
 
 /// <summary>
-/// Extension point for escalations: a caller that reported <c>escalation.requested</c> can await
-/// the matching <c>escalation.answer</c> command here instead of handling it as a plain command.
-/// A future <c>CallReporter.EscalateAsync(question, topic, context, timeout)</c> is meant to be
-/// built on this: report the request, <see cref="WaitAsync"/>, and report
-/// <c>escalation.cancelled</c> when the wait times out.
+/// Escalations waiting for their <c>escalation.answer</c> command. A waiter is registered before the
+/// request is reported, so even an immediate answer ("no supervisor online") finds it; the answer
+/// is pushed by the server — nothing polls.
 /// </summary>
 internal sealed class EscalationWaiters
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<EscalationAnswerCommand>> _waiting = new(StringComparer.Ordinal);
 
-    /// <summary>Waits for the answer to <paramref name="requestId"/>; null when the timeout passes first.</summary>
-    public async Task<EscalationAnswerCommand?> WaitAsync(string requestId, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Starts waiting for the answer to <paramref name="requestId"/>.</summary>
+    public Task<EscalationAnswerCommand> Register(string requestId) =>
+        _waiting.GetOrAdd(requestId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Waits for a registered answer; null when the timeout passes first. The waiter is removed either way.</summary>
+    public async Task<EscalationAnswerCommand?> WaitAsync(string requestId, Task<EscalationAnswerCommand> answer, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var waiter = _waiting.GetOrAdd(requestId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
-            return await waiter.Task.WaitAsync(timeout, clock, cancellationToken).ConfigureAwait(false);
+            return await answer.WaitAsync(timeout, clock, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

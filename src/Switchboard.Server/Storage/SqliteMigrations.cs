@@ -52,6 +52,72 @@ public static class SqliteMigrations
         );
         CREATE INDEX ix_webhook_receipts_received_at ON webhook_receipts (received_at);
         """,
+        """
+        CREATE TABLE users (
+            id                   TEXT    NOT NULL PRIMARY KEY,
+            username             TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash        TEXT    NOT NULL,
+            role                 TEXT    NOT NULL,
+            skills               TEXT    NOT NULL DEFAULT '',
+            must_change_password INTEGER NOT NULL DEFAULT 0,
+            security_stamp       TEXT    NOT NULL,
+            created_at           INTEGER NOT NULL,
+            disabled_at          INTEGER,
+            last_login_at        INTEGER
+        );
+        CREATE TABLE audit (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            at         INTEGER NOT NULL,
+            actor      TEXT    NOT NULL,
+            actor_kind TEXT    NOT NULL,
+            action     TEXT    NOT NULL,
+            outcome    TEXT    NOT NULL,
+            target     TEXT,
+            call_id    TEXT,
+            ip         TEXT,
+            detail     TEXT
+        );
+        CREATE INDEX ix_audit_at ON audit (at);
+        CREATE INDEX ix_audit_actor ON audit (actor, at);
+        CREATE INDEX ix_audit_action ON audit (action, at);
+        CREATE TABLE help_requests (
+            id           TEXT    NOT NULL PRIMARY KEY,
+            call_id      TEXT    NOT NULL,
+            request_id   TEXT    NOT NULL,
+            question     TEXT    NOT NULL,
+            topic        TEXT,
+            context      TEXT,
+            status       TEXT    NOT NULL,
+            requested_at INTEGER NOT NULL,
+            timeout_at   INTEGER NOT NULL,
+            routed_to    TEXT    NOT NULL DEFAULT '',
+            claimed_by   TEXT,
+            claimed_at   INTEGER,
+            answer       TEXT,
+            answered_by  TEXT,
+            closed_at    INTEGER,
+            close_reason TEXT,
+            UNIQUE (call_id, request_id)
+        );
+        CREATE INDEX ix_help_requests_status ON help_requests (status, requested_at);
+        CREATE TABLE kb_entries (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            question          TEXT    NOT NULL,
+            answer            TEXT    NOT NULL,
+            topic             TEXT,
+            status            TEXT    NOT NULL,
+            source_call_id    TEXT,
+            source_request_id TEXT,
+            duplicate_of      INTEGER,
+            merged_into       INTEGER,
+            occurrences       INTEGER NOT NULL DEFAULT 1,
+            created_at        INTEGER NOT NULL,
+            updated_at        INTEGER NOT NULL,
+            reviewed_by       TEXT
+        );
+        CREATE INDEX ix_kb_entries_status ON kb_entries (status, updated_at);
+        CREATE VIRTUAL TABLE kb_fts USING fts5(question, answer, topic, tokenize = 'porter unicode61');
+        """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>

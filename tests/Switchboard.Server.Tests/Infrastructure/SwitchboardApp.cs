@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Identity;
 
@@ -26,6 +27,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Replaces services before the app starts (for example the clock).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     /// <summary>Creates an API key with the given scope and returns its secret.</summary>
     public string CreateKey(string scope, string? name = null) =>
         Services.GetRequiredService<ApiKeyStore>().Create(name ?? "test-" + scope, scope).Secret;
@@ -50,6 +54,13 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        // The first admin's one-time password would otherwise be printed by every test app.
+        builder.ConfigureTestServices(s => s.AddSingleton(new BootstrapNotice { Output = TextWriter.Null }));
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

@@ -1,0 +1,149 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
+using Switchboard.Server.Knowledge;
+using Switchboard.Server.Streaming;
+
+namespace Switchboard.Server.Escalations;
+
+/// <summary>The help queue: list, claim, answer, and a live stream of it for supervisors.</summary>
+public static class EscalationEndpoints
+{
+    private const int TranscriptLines = 10;
+
+    /// <summary>Registers the queue and the watcher that feeds it.</summary>
+    public static IHostApplicationBuilder AddEscalations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<HelpRequestStore>();
+        builder.Services.AddSingleton<HelpQueueFeed>();
+        builder.Services.AddSingleton<HelpQueue>();
+        builder.Services.AddHostedService<EscalationWatcher>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/api/v1/escalations…</c>; supervisors and admins only.</summary>
+    public static IEndpointRouteBuilder MapEscalations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/escalations").RequireAuthorization(IdentityExtensions.SupervisorPolicy).WithTags("Escalations");
+        group.MapGet("/", List).WithSummary("Pending help requests (or all recent ones), with hold time, transcript and quick responses.");
+        group.MapGet("/{id}", Get).WithSummary("One help request.");
+        group.MapPost("/{id}/claim", async (string id, HttpContext http, HelpQueue queue, CancellationToken ct) =>
+            ToHttp(await queue.ClaimAsync(id, Actor.From(http), ct))).WithSummary("Claim a request; 409 when another supervisor has it.");
+        group.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer; pushed to the agent at once and kept as a pending knowledge-base entry.");
+        group.MapGet("/stream", StreamAsync).WithSummary("SSE: the queue now, then every change; routed to you unless ?all=true.");
+        return app;
+    }
+
+    private static Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult> List(
+        HttpContext http, HelpQueue queue, HelpRequestStore store, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
+        TimeProvider clock, string status = "pending", bool mine = false, int limit = 100)
+    {
+        if (status is not ("pending" or "all") || limit is < 1 or > 1000)
+        {
+            return TypedResults.Problem(title: "Invalid query", detail: "'status' must be pending or all, and 'limit' between 1 and 1000.", statusCode: 400);
+        }
+
+        var isMine = Mine(http, users);
+        var requests = status == "pending" ? queue.Pending() : store.List(pendingOnly: false, limit);
+        return TypedResults.Ok<IReadOnlyList<HelpRequestView>>([.. requests
+            .Where(r => !mine || isMine(r))
+            .Take(limit)
+            .Select(r => View(r, live, kb, options.Value, clock))]);
+    }
+
+    private static Results<Ok<HelpRequestView>, ProblemHttpResult> Get(
+        string id, HelpRequestStore store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, TimeProvider clock) =>
+        store.Get(id) is { } r
+            ? TypedResults.Ok(View(r, live, kb, options.Value, clock))
+            : TypedResults.Problem(title: "No such help request", detail: $"No help request has id '{id}'.", statusCode: 404);
+
+    private static async Task<Results<Ok<HelpRequest>, ProblemHttpResult>> AnswerAsync(
+        string id, AnswerRequest body, HttpContext http, HelpQueue queue, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body.Answer) || body.Answer.Length > Limits.LongText)
+        {
+            return TypedResults.Problem(title: "Invalid answer", detail: $"'answer' is required and may have at most {Limits.LongText} characters.", statusCode: 400);
+        }
+
+        return ToHttp(await queue.AnswerAsync(id, Actor.From(http), body.Answer.Trim(), cancellationToken));
+    }
+
+    private static async Task StreamAsync(
+        HttpContext http, HelpQueue queue, HelpQueueFeed feed, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
+        IOptions<StreamingOptions> streaming, TimeProvider clock, CancellationToken cancellationToken, bool all = false)
+    {
+        var isMine = Mine(http, users);
+        bool Shown(HelpRequest r) => all || isMine(r);
+        var (reader, handle) = feed.Subscribe();
+        using (handle)
+        {
+            var sse = new SseWriter(http.Response);
+            sse.WriteRetry(1000);
+            sse.Write("snapshot", queue.Pending().Where(Shown).Select(r => View(r, live, kb, options.Value, clock)).ToList());
+            await sse.FlushAsync(cancellationToken);
+            using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(streaming.Value.HeartbeatSeconds));
+            try
+            {
+                var tick = heartbeat.WaitForNextTickAsync(cancellationToken).AsTask();
+                while (true)
+                {
+                    var next = reader.WaitToReadAsync(cancellationToken).AsTask();
+                    if (await Task.WhenAny(next, tick) == tick)
+                    {
+                        sse.WriteHeartbeat();
+                        await sse.FlushAsync(cancellationToken);
+                        tick = heartbeat.WaitForNextTickAsync(cancellationToken).AsTask();
+                    }
+
+                    if (!await next)
+                    {
+                        sse.Write("resume", new { reason = "This stream fell behind; reconnect to get the queue again." });
+                        await sse.FlushAsync(cancellationToken);
+                        return;
+                    }
+
+                    while (reader.TryRead(out var r))
+                    {
+                        if (Shown(r) || !HelpRequestStatus.IsPending(r.Status))
+                        {
+                            sse.Write("request", View(r, live, kb, options.Value, clock));
+                        }
+                    }
+
+                    await sse.FlushAsync(cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>A request is yours when it was routed to you, you claimed it, or its topic is one of your skills (you came online later).</summary>
+    private static Func<HelpRequest, bool> Mine(HttpContext http, UserStore users)
+    {
+        var actor = Actor.From(http);
+        var user = users.Find(actor.Id);
+        return r => r.RoutedTo.Contains(actor.Name) || r.ClaimedBy == actor.Name || (user is not null && (r.Topic is null || user.HasSkill(r.Topic)));
+    }
+
+    private static HelpRequestView View(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock)
+    {
+        var transcript = live.Find(r.CallId)?.RecentTranscript ?? [];
+        var pending = HelpRequestStatus.IsPending(r.Status);
+        return new HelpRequestView(
+            r,
+            Math.Round(((r.ClosedAt ?? clock.GetUtcNow()) - r.RequestedAt).TotalSeconds, 1),
+            [.. transcript.Skip(Math.Max(0, transcript.Count - TranscriptLines))],
+            pending && options.QuickResponses > 0 ? kb.Search(r.Question, null, options.QuickResponses) : []);
+    }
+
+    private static Results<Ok<HelpRequest>, ProblemHttpResult> ToHttp(QueueOutcome outcome) =>
+        outcome.Request is { } r ? TypedResults.Ok(r) : TypedResults.Problem(title: outcome.Title, detail: outcome.Detail, statusCode: outcome.Status);
+}
+
+/// <summary>Body of <c>POST /api/v1/escalations/{id}/answer</c>.</summary>
+public sealed record AnswerRequest(string? Answer);

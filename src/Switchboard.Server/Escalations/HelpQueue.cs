@@ -1,0 +1,269 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Commands;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
+using Switchboard.Server.Ingest;
+using Switchboard.Server.Knowledge;
+using Switchboard.Server.Supervision;
+
+namespace Switchboard.Server.Escalations;
+
+/// <summary>
+/// The live help queue. A request is routed to the online supervisors whose skills match its topic;
+/// when there are none the agent is told at once. One supervisor claims it; the answer, a timeout or
+/// a cancellation is pushed to the agent as an <c>escalation.answer</c> command the moment it happens.
+/// Every transition is decided under one lock, so an answer and a timeout cannot both win.
+/// </summary>
+public sealed partial class HelpQueue(
+    HelpRequestStore store,
+    KnowledgeBase knowledge,
+    AgentCommandRouter commands,
+    EventIngestor ingestor,
+    OnlineSupervisors online,
+    UserStore users,
+    HelpQueueFeed feed,
+    AuditLog audit,
+    IOptions<EscalationOptions> options,
+    TimeProvider clock,
+    ILogger<HelpQueue> logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (HelpRequest Request, CancellationTokenSource Timer)> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>An agent asked for help (an <c>escalation.requested</c> event was committed).</summary>
+    public async Task OnRequestedAsync(StoredEvent e, CancellationToken cancellationToken)
+    {
+        var d = e.Data;
+        var now = clock.GetUtcNow();
+        var topic = d.Str("topic")?.Trim().ToLowerInvariant() is { Length: > 0 } t ? t : null;
+        var seconds = Math.Clamp((d.Num("timeoutMs") ?? options.Value.DefaultTimeoutSeconds * 1000) / 1000, 0.05, options.Value.MaxTimeoutSeconds);
+        var routed = Route(topic);
+        var request = new HelpRequest(
+            ServerEvent.NewId("help"), e.CallId, d.Str("requestId")!, d.Str("question")!, topic, d.Str("context"),
+            routed.Count == 0 ? HelpRequestStatus.Unavailable : HelpRequestStatus.Open, now, now.AddSeconds(seconds), routed);
+        if (routed.Count == 0)
+        {
+            var reason = topic is null ? "No supervisor is online." : $"No supervisor who answers '{topic}' questions is online.";
+            request = request with { ClosedAt = now, CloseReason = reason };
+            if (store.Insert(request))
+            {
+                Tell(request, EscalationOutcomes.NoSupervisor, reason: reason);
+                await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: "no_supervisor_available"), cancellationToken);
+                feed.Publish(request);
+            }
+
+            return;
+        }
+
+        if (!store.Insert(request))
+        {
+            return;
+        }
+
+        Track(request);
+        feed.Publish(request);
+    }
+
+    /// <summary>A supervisor takes a request; 409 when someone else has it or it is closed.</summary>
+    public async Task<QueueOutcome> ClaimAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        HelpRequest claimed;
+        lock (_gate)
+        {
+            if (!_pending.TryGetValue(id, out var entry))
+            {
+                return NotPending(id);
+            }
+
+            if (entry.Request.ClaimedBy is { } by)
+            {
+                return by == actor.Name ? QueueOutcome.Ok(entry.Request) : Conflict($"{by} has already claimed this request.");
+            }
+
+            claimed = entry.Request with { Status = HelpRequestStatus.Claimed, ClaimedBy = actor.Name, ClaimedAt = clock.GetUtcNow() };
+            _pending[id] = (claimed, entry.Timer);
+        }
+
+        store.Update(claimed);
+        await AppendAsync(claimed, EventTypes.EscalationClaimed, new EscalationData(claimed.RequestId, By: actor.Name), cancellationToken);
+        audit.Record(actor, "escalation.claim", "ok", id, claimed.CallId);
+        feed.Publish(claimed);
+        return QueueOutcome.Ok(claimed);
+    }
+
+    /// <summary>A supervisor answers (claiming it if nobody has): the agent receives the answer at once.</summary>
+    public async Task<QueueOutcome> AnswerAsync(string id, Actor actor, string answer, CancellationToken cancellationToken)
+    {
+        HelpRequest answered;
+        bool claimedNow;
+        lock (_gate)
+        {
+            if (!_pending.TryGetValue(id, out var entry))
+            {
+                return store.Get(id) is { Status: HelpRequestStatus.Answered, AnsweredBy: var by, Answer: var a } done && by == actor.Name && a == answer
+                    ? QueueOutcome.Ok(done)
+                    : NotPending(id);
+            }
+
+            if (entry.Request.ClaimedBy is { } holder && holder != actor.Name)
+            {
+                return Conflict($"{holder} has claimed this request; only they can answer it.");
+            }
+
+            var now = clock.GetUtcNow();
+            claimedNow = entry.Request.ClaimedBy is null;
+            answered = entry.Request with
+            {
+                Status = HelpRequestStatus.Answered,
+                ClaimedBy = actor.Name,
+                ClaimedAt = entry.Request.ClaimedAt ?? now,
+                Answer = answer,
+                AnsweredBy = actor.Name,
+                ClosedAt = now,
+            };
+            _pending.Remove(id);
+            entry.Timer.Cancel();
+            entry.Timer.Dispose();
+        }
+
+        // The caller is holding: the agent gets the answer before anything is written.
+        Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
+        store.Update(answered);
+        if (claimedNow)
+        {
+            await AppendAsync(answered, EventTypes.EscalationClaimed, new EscalationData(answered.RequestId, By: actor.Name), cancellationToken);
+        }
+
+        await AppendAsync(answered, EventTypes.EscalationAnswered, new EscalationData(answered.RequestId, answered.Question, answered.Topic, Answer: answer, By: actor.Name), cancellationToken);
+        var entryId = knowledge.AddAnswered(answered.Question, answer, answered.Topic, answered.CallId, answered.RequestId).Id;
+        audit.Record(actor, "escalation.answer", "ok", id, answered.CallId, new { knowledgeEntry = entryId });
+        feed.Publish(answered);
+        return QueueOutcome.Ok(answered);
+    }
+
+    /// <summary>The call ended: its open requests are cancelled (the caller is gone).</summary>
+    public async Task OnCallEndedAsync(string callId, string? reason, CancellationToken cancellationToken)
+    {
+        foreach (var request in Close(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"})."))
+        {
+            // An agent still waiting (its end of the call may outlive the caller) stops waiting.
+            Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
+            await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: reason == "caller_hangup" ? "caller_hangup" : "call_ended"), cancellationToken);
+        }
+    }
+
+    /// <summary>The agent withdrew its request (it sent <c>escalation.cancelled</c> itself).</summary>
+    public void OnWithdrawn(string callId, string requestId) =>
+        _ = Close(r => r.CallId == callId && r.RequestId == requestId, HelpRequestStatus.Cancelled, "Withdrawn by the agent.");
+
+    /// <summary>Pending requests, oldest first.</summary>
+    public IReadOnlyList<HelpRequest> Pending()
+    {
+        lock (_gate)
+        {
+            return [.. _pending.Values.Select(p => p.Request).OrderBy(r => r.RequestedAt)];
+        }
+    }
+
+    /// <summary>After a restart: requests still pending in the store are tracked again, or closed if their call is gone.</summary>
+    public async Task RestoreAsync(Func<string, bool> callIsActive, CancellationToken cancellationToken)
+    {
+        foreach (var request in store.List(pendingOnly: true, 10_000))
+        {
+            if (callIsActive(request.CallId))
+            {
+                Track(request);
+                continue;
+            }
+
+            var closed = request with { Status = HelpRequestStatus.Cancelled, ClosedAt = clock.GetUtcNow(), CloseReason = "The call ended while the server was down." };
+            store.Update(closed);
+            await AppendAsync(closed, EventTypes.EscalationCancelled, new EscalationData(closed.RequestId, Reason: "call_ended"), cancellationToken);
+        }
+    }
+
+    private void Track(HelpRequest request)
+    {
+        var timer = new CancellationTokenSource();
+        lock (_gate)
+        {
+            _pending[request.Id] = (request, timer);
+        }
+
+        var due = request.TimeoutAt - clock.GetUtcNow();
+        _ = TimeOutAsync(request.Id, due > TimeSpan.Zero ? due : TimeSpan.Zero, timer.Token);
+    }
+
+    private async Task TimeOutAsync(string id, TimeSpan due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(due, clock, cancellationToken);
+            var reason = "Nobody answered in time.";
+            foreach (var request in Close(r => r.Id == id, HelpRequestStatus.TimedOut, reason))
+            {
+                Tell(request, EscalationOutcomes.TimedOut, reason: reason);
+                await AppendAsync(request, EventTypes.EscalationTimedOut, new EscalationData(request.RequestId, Reason: reason), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Answered or cancelled first.
+        }
+        catch (Exception ex) when (ex is Storage.EventStoreUnavailableException or InvalidOperationException)
+        {
+            LogTimeoutFailed(ex, id);
+        }
+    }
+
+    private List<HelpRequest> Close(Func<HelpRequest, bool> which, string status, string reason)
+    {
+        List<HelpRequest> closed = [];
+        lock (_gate)
+        {
+            foreach (var (id, entry) in _pending.Where(p => which(p.Value.Request)).ToList())
+            {
+                _pending.Remove(id);
+                entry.Timer.Cancel();
+                entry.Timer.Dispose();
+                closed.Add(entry.Request with { Status = status, ClosedAt = clock.GetUtcNow(), CloseReason = reason });
+            }
+        }
+
+        foreach (var request in closed)
+        {
+            store.Update(request);
+            audit.Record(Actor.System, "escalation." + status, "ok", request.Id, request.CallId, new { reason });
+            feed.Publish(request);
+        }
+
+        return closed;
+    }
+
+    private List<string> Route(string? topic) =>
+        [.. online.UserIds.Select(users.Find)
+            .Where(u => u is { DisabledAt: null } && Roles.Includes(u.Role, Roles.Supervisor) && (topic is null || u.HasSkill(topic)))
+            .Select(u => u!.Username)
+            .Order(StringComparer.Ordinal)];
+
+    private void Tell(HelpRequest request, string outcome, string? answer = null, string? by = null, string? reason = null) =>
+        commands.Send(new AgentCommand(
+            ServerEvent.NewId("cmd"),
+            request.CallId,
+            CommandTypes.EscalationAnswer,
+            JsonSerializer.SerializeToElement(new EscalationAnswerData(request.RequestId, outcome, answer, by, reason), ContractJson.Options)));
+
+    private Task AppendAsync(HelpRequest request, string type, EscalationData data, CancellationToken cancellationToken) =>
+        ingestor.AppendServerEventsAsync([ServerEvent.Create(request.CallId, type, data, $"{request.Id}_{type}", clock.GetUtcNow())], cancellationToken);
+
+    private QueueOutcome NotPending(string id) => store.Get(id) is { } r
+        ? Conflict($"This request is {r.Status.Replace('_', ' ')}; it can no longer be claimed or answered.")
+        : QueueOutcome.Problem(StatusCodes.Status404NotFound, "No such help request", $"No help request has id '{id}'.");
+
+    private static QueueOutcome Conflict(string detail) => QueueOutcome.Problem(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Could not time out help request {Id}")]
+    private partial void LogTimeoutFailed(Exception ex, string id);
+}

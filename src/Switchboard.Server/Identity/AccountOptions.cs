@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Server.Identity;
+
+/// <summary>Configuration section <c>Accounts</c>: sessions, passwords and login throttling.</summary>
+public sealed class AccountOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Accounts";
+
+    /// <summary>A session unused for this long ends (sliding).</summary>
+    [Range(1, 24 * 60)]
+    public double SessionIdleMinutes { get; set; } = 30;
+
+    /// <summary>A session ends this long after login however active it is.</summary>
+    [Range(0.1, 24 * 7)]
+    public double SessionAbsoluteHours { get; set; } = 12;
+
+    /// <summary>Login attempts allowed per client address per minute.</summary>
+    [Range(1, 10_000)]
+    public int LoginPermitsPerMinute { get; set; } = 10;
+
+    /// <summary>Shortest accepted password.</summary>
+    [Range(8, 128)]
+    public int MinPasswordLength { get; set; } = 12;
+
+    /// <summary>Name of the session cookie.</summary>
+    [Required]
+    public string CookieName { get; set; } = "sb_session";
+}

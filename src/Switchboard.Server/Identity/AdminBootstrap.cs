@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+
+namespace Switchboard.Server.Identity;
+
+/// <summary>
+/// On the first start (no accounts at all) creates the account <c>admin</c> with a random password,
+/// prints it once, and requires it to be changed at first login.
+/// </summary>
+public sealed partial class AdminBootstrap(UserStore users, BootstrapNotice notice, ILogger<AdminBootstrap> logger) : IHostedService
+{
+    /// <summary>The bootstrapped account's name.</summary>
+    public const string Username = "admin";
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (users.Count() > 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+        try
+        {
+            users.Create(Username, password, Roles.Admin, ["*"], mustChangePassword: true);
+        }
+        catch (ArgumentException)
+        {
+            // Another node created it first.
+            return Task.CompletedTask;
+        }
+
+        notice.Output.WriteLine($"Switchboard: created the first account. Sign in as '{Username}' with password '{password}' and choose a new password; this is shown only once.");
+        notice.Output.Flush();
+        LogBootstrapped(Username);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Created the first admin account '{Username}'; its one-time password was printed to standard output")]
+    private partial void LogBootstrapped(string username);
+}

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using Switchboard.Contracts.Commands;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
+using Switchboard.Server.LiveKit;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Supervision;
+
+/// <summary>
+/// Carries out supervisor interventions on a call. Actions on one call run one at a time, so the
+/// take-over check and the take-over itself cannot interleave; each is recorded as events in the
+/// call's log and in the audit trail, and repeated request ids replay the first answer.
+/// </summary>
+public sealed class CallInterventions(
+    LiveCalls live,
+    InterventionLog log,
+    IEventStore store,
+    InterventionLedger ledger,
+    RoomInterventions rooms,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Seq, DateTimeOffset At)> _takeovers = new(StringComparer.Ordinal);
+
+    /// <summary>Runs one action under the call's lock with idempotency and audit.</summary>
+    public async Task<InterventionOutcome> RunAsync(
+        string callId,
+        string action,
+        string? requestId,
+        Actor actor,
+        Func<CallState, Task<InterventionOutcome>> act,
+        CancellationToken cancellationToken)
+    {
+        if (requestId is { Length: > Limits.ShortText })
+        {
+            return InterventionOutcome.Problem(400, "Invalid request id", $"'requestId' may have at most {Limits.ShortText} characters.");
+        }
+
+        var gate = _locks.GetOrAdd(callId, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        InterventionOutcome outcome;
+        try
+        {
+            if (ledger.Find(callId, action + "\n" + actor.Id, requestId) is { } done)
+            {
+                return done;
+            }
+
+            outcome = live.Find(callId) is { } call
+                ? await act(call)
+                : InterventionOutcome.Problem(404, "No such active call", $"No active call has id '{callId}'; it may have ended.");
+            ledger.Remember(callId, action + "\n" + actor.Id, requestId, outcome);
+        }
+        finally
+        {
+            gate.Release();
+            if (live.Find(callId) is null)
+            {
+                // The call is over: forget its lock and take-over mark (a late waiter on the old lock finds no call either).
+                _locks.TryRemove(callId, out _);
+                _takeovers.TryRemove(callId, out _);
+            }
+        }
+
+        audit.Record(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
+        return outcome;
+    }
+
+    /// <summary>Watch the call: a hidden, subscribe-only LiveKit token, or transcript-only without LiveKit.</summary>
+    public async Task<InterventionOutcome> ListenAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        SupervisorToken? token = null;
+        if (rooms.Controls(call))
+        {
+            try
+            {
+                token = await rooms.ListenTokenAsync(call, actor, cancellationToken);
+            }
+            catch (LiveKitBridgeException ex)
+            {
+                return InterventionOutcome.Problem(ex.Status, ex.Title, ex.Message);
+            }
+        }
+
+        if (!call.Supervisors.ContainsKey(actor.Name))
+        {
+            await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "listen", requestId), cancellationToken, (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
+        }
+
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "listen", requestId, null, false, token is null ? "transcript" : "voice")
+        {
+            StreamUrl = $"/api/v1/calls/{Uri.EscapeDataString(call.CallId)}/stream",
+            LiveKit = token,
+        });
+    }
+
+    /// <summary>Stop watching.</summary>
+    public async Task<InterventionOutcome> LeaveAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy == actor.Name)
+        {
+            return InterventionOutcome.Problem(409, "Hand back first", "You hold this call; hand it back to the agent before leaving.");
+        }
+
+        if (call.Supervisors.ContainsKey(actor.Name))
+        {
+            await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "leave", requestId), cancellationToken, (EventTypes.SupervisorLeft, new SupervisorPresenceData(actor.Name, call.Supervisors[actor.Name])));
+        }
+
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "leave", requestId, null, false, "transcript"));
+    }
+
+    /// <summary>Send guidance text to the agent; it shows as applied once the agent acknowledges it.</summary>
+    public async Task<InterventionOutcome> GuideAsync(CallState call, Actor actor, string text, string? requestId, CancellationToken cancellationToken)
+    {
+        var commandId = ServerEvent.NewId("cmd");
+        // The event goes first so that the agent's acknowledgement always finds it in the call's state.
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "guide", requestId), cancellationToken, (EventTypes.SupervisorGuidance, new GuidanceData(commandId, text, actor.Name)));
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "guide", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>Take the call over: the agent pauses (stops generating and speaking, keeps listening).</summary>
+    public async Task<InterventionOutcome> TakeoverAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy is { } holder)
+        {
+            return holder == actor.Name
+                ? InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, null, false, Mode(call)))
+                : InterventionOutcome.Problem(409, "Already taken over", $"{holder} holds this call; only one supervisor can take over at a time.");
+        }
+
+        // With LiveKit: the agent's voice is muted and the supervisor may publish before anything is recorded.
+        if (rooms.Controls(call))
+        {
+            var (problem, agentLeftMuted) = await rooms.TakeOverAsync(call, actor, cancellationToken);
+            if (problem is not null)
+            {
+                if (agentLeftMuted)
+                {
+                    log.Send(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true });
+                }
+
+                return problem;
+            }
+        }
+
+        var acks = await log.AppendAsync(
+            call.CallId,
+            InterventionLog.Seed(actor, "takeover", requestId),
+            cancellationToken,
+            (EventTypes.ControlTakeover, new ControlData(actor.Name)),
+            (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "takeover")));
+        _takeovers[call.CallId] = (acks[0].Seq, clock.GetUtcNow());
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, Mode(call)));
+    }
+
+    /// <summary>During a take-over by text: words for the caller, spoken by the agent's voice as the supervisor's.</summary>
+    public async Task<InterventionOutcome> SayAsync(CallState call, Actor actor, string text, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy != actor.Name)
+        {
+            return NotHolder(call);
+        }
+
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name });
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "say", requestId), cancellationToken, (EventTypes.TranscriptFinal, new TranscriptData("supervisor", commandId, text)));
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "say", requestId, commandId, delivered, "text"));
+    }
+
+    /// <summary>Hand the call back: the agent resumes with a summary of what was said meanwhile.</summary>
+    public async Task<InterventionOutcome> HandbackAsync(CallState call, Actor actor, string? note, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy != actor.Name)
+        {
+            return NotHolder(call);
+        }
+
+        var unmuted = false;
+        if (rooms.Controls(call))
+        {
+            var (problem, agentUnmuted) = await rooms.HandBackAsync(call, actor, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            unmuted = agentUnmuted;
+        }
+
+        var now = clock.GetUtcNow();
+        var (seq, at) = _takeovers.TryRemove(call.CallId, out var t) ? t : (Math.Max(0, call.LastSeq - 200), now);
+        var since = await store.ReadAsync(call.CallId, seq, 5000, cancellationToken);
+        var summary = TakeoverSummary.Build(actor.Name, at, now, since, note);
+        await log.AppendAsync(
+            call.CallId,
+            InterventionLog.Seed(actor, "handback", requestId),
+            cancellationToken,
+            (EventTypes.ControlHandback, new ControlData(actor.Name, summary)),
+            (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
+        var commandId = ServerEvent.NewId("cmd");
+        // When LiveKit could not unmute the agent remotely, the agent unmutes its own track.
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted });
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, Mode(call)) { Summary = summary });
+    }
+
+    /// <summary>End the call: the agent is told to end, and the call is closed as ended by a supervisor.</summary>
+    public async Task<InterventionOutcome> EndAsync(CallState call, Actor actor, string? requestId, CancellationToken cancellationToken)
+    {
+        if (call.TakeoverBy is { } holder && holder != actor.Name)
+        {
+            return InterventionOutcome.Problem(409, "Call is taken over", $"{holder} holds this call; they must hand it back or end it.");
+        }
+
+        var commandId = ServerEvent.NewId("cmd");
+        var delivered = log.Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
+        await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
+        _takeovers.TryRemove(call.CallId, out _);
+        var warning = rooms.Controls(call) ? await rooms.DeleteRoomAsync(call, cancellationToken) : null;
+        return InterventionOutcome.Ok(new InterventionResult(call.CallId, "end", requestId, commandId, delivered, Mode(call)) { Warning = warning });
+    }
+
+    private string Mode(CallState call) => rooms.Controls(call) ? "voice" : "text";
+
+    private static InterventionOutcome NotHolder(CallState call) => call.TakeoverBy is { } holder
+        ? InterventionOutcome.Problem(409, "Not the holder", $"{holder} holds this call; only they can speak for it or hand it back.")
+        : InterventionOutcome.Problem(409, "Not taken over", "Take the call over first.");
+}
