@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { getJson, send } from "../api/client";
-import type { ApiKeyInfo, UserAccount } from "../api/types";
+import type { ApiKeyInfo, CreatedKey, CreatedUser, UserAccount } from "../api/types";
 
 export function AdminView() {
   const [users, setUsers] = useState<UserAccount[]>([]);
@@ -36,7 +36,7 @@ export function AdminView() {
     e.preventDefault();
     void run(async () => {
       const skills = newUser.skills.split(",").map((s) => s.trim()).filter(Boolean);
-      const created = await send<{ password?: string | null }>("POST", "/api/v1/admin/users", { username: newUser.username, role: newUser.role, skills });
+      const created = await send<CreatedUser>("POST", "/api/v1/admin/users", { username: newUser.username, role: newUser.role, skills });
       setSecret(created?.password ? `Password for ${newUser.username} (shown once): ${created.password}` : null);
       setNewUser({ username: "", role: "supervisor", skills: "" });
     });
@@ -45,9 +45,8 @@ export function AdminView() {
   const createKey = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const created = await send<{ key?: string; secret?: string }>("POST", "/api/v1/admin/keys", newKey);
-      const value = created?.key ?? created?.secret;
-      setSecret(value ? `API key ${newKey.name} (shown once): ${value}` : null);
+      const created = await send<CreatedKey>("POST", "/api/v1/admin/keys", newKey);
+      setSecret(created ? `API key ${newKey.name} (shown once): ${created.secret}` : null);
       setNewKey({ name: "", scope: "agent" });
     });
   };
@@ -63,7 +62,7 @@ export function AdminView() {
         </p>
       )}
       {secret && (
-        <p role="status" className="panel secret">
+        <p role="status" className="panel secret" data-testid="secret">
           {secret}
         </p>
       )}
@@ -77,6 +76,7 @@ export function AdminView() {
                 <th scope="col">Role</th>
                 <th scope="col">Skills</th>
                 <th scope="col">Status</th>
+                <th scope="col">Action</th>
               </tr>
             </thead>
             <tbody>
@@ -94,9 +94,10 @@ export function AdminView() {
                     </select>
                   </td>
                   <td>{u.skills.join(", ") || "—"}</td>
+                  <td>{u.disabledAt ? "disabled" : u.lastLoginAt ? `last in ${new Date(u.lastLoginAt).toLocaleString()}` : "never signed in"}</td>
                   <td>
-                    <button type="button" onClick={() => void run(() => send("PATCH", `/api/v1/admin/users/${u.id}`, { disabled: !u.disabled }))}>
-                      {u.disabled ? "Enable" : "Disable"}
+                    <button type="button" onClick={() => void run(() => send("PATCH", `/api/v1/admin/users/${u.id}`, { disabled: !u.disabledAt }))}>
+                      {u.disabledAt ? "Enable" : "Disable"}
                     </button>
                   </td>
                 </tr>
@@ -132,6 +133,7 @@ export function AdminView() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Scope</th>
+                <th scope="col">Prefix</th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -140,6 +142,9 @@ export function AdminView() {
                 <tr key={k.id}>
                   <td>{k.name}</td>
                   <td>{k.scope}</td>
+                  <td>
+                    <code>{k.prefix}</code>
+                  </td>
                   <td>
                     {k.revokedAt ? (
                       "revoked"

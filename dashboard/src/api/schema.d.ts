@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/api/v1/kb/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Full-text search of approved entries with BM25 scores (agents and supervisors). */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    topic?: string;
+                    limit?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbSearchHit"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -62,6 +102,477 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReadyStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in; sets the session cookie and returns the anti-forgery token. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LoginRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionInfo"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the session. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionInfo"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password (required after the first login). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePasswordRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionInfo"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/antiforgery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The token to send in the X-CSRF-TOKEN header of state-changing requests. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AntiforgeryToken"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an account; without a password one is generated and shown once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateUserRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedUser"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change role, skills or disabled status. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateUserRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a password; the user must change it at next login. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["ResetPasswordRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedUser"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every API key (never the secrets). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API key; the secret is shown only in this answer. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateKeyRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedKey"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first, filtered by actor, action (* wildcard), outcome, call and time. */
+        get: {
+            parameters: {
+                query?: {
+                    actor?: string;
+                    action?: string;
+                    outcome?: string;
+                    callId?: string;
+                    from?: string;
+                    to?: string;
+                    before?: number | string;
+                    limit?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEntry"][];
                     };
                 };
             };
@@ -408,12 +919,807 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/listen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Watch the call silently: a LiveKit listen token, or the transcript stream without LiveKit. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop watching the call. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/guide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send guidance text to the agent; the call shows it applied once the agent acknowledges. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/takeover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the call over; the agent pauses. One holder at a time (409 otherwise). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/say": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** During a take-over without LiveKit: words for the caller, spoken through the agent as the supervisor's. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/handback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand the call back; the agent resumes with a summary of what was said meanwhile. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer the call to a configured destination (cold or warm); needs LiveKit. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the call: the agent is told to end and the call is closed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["InterventionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InterventionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pending help requests (or all recent ones), with hold time, transcript and quick responses. */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    mine?: boolean;
+                    limit?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HelpRequestView"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One help request. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HelpRequestView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a request; 409 when another supervisor has it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HelpRequest"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer; pushed to the agent at once and kept as a pending knowledge-base entry. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswerRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HelpRequest"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE: the queue now, then every change; routed to you unless ?all=true. */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entries by status (pending by default). */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    limit?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write an entry; it is approved at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["KbEntryRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        /** Edit question, answer or topic. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["KbEntryRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve: the entry becomes searchable. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject: kept, never searched. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge this entry into another. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MergeRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KbEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AnonymousTypeOfstring: {
             status: null | string;
+        };
+        /** @description Body of `POST /api/v1/escalations/{id}/answer`. */
+        AnswerRequest: {
+            answer: null | string;
+        };
+        /** @description Send string AntiforgeryToken.Token in the header string AntiforgeryToken.HeaderName of every state-changing request. */
+        AntiforgeryToken: {
+            headerName: string;
+            token: string;
+        };
+        /** @description A stored API key (the key itself is never stored, only its SHA-256 hash). */
+        ApiKey: {
+            id: string;
+            name: string;
+            scope: string;
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: null | string;
         };
         /**
          * @description How much an active call needs a human now (0 … 100) and why, most important reason first.
@@ -423,6 +1729,34 @@ export interface components {
             /** Format: double */
             score: number | string;
             reasons: string[];
+        };
+        /** @description One audit record: who did what, when (UTC), from where, and how it ended. */
+        AuditEntry: {
+            /**
+             * Format: int64
+             * @description Increasing id.
+             */
+            id: number | string;
+            /**
+             * Format: date-time
+             * @description When (UTC).
+             */
+            at: string;
+            /** @description Username, key name, `anonymous` or `system`. */
+            actor: string;
+            /** @description `user`, `key`, `anonymous` or `system`. */
+            actorKind: string;
+            /** @description What, e.g. `call.takeover`, `user.create`, `auth.denied`. */
+            action: string;
+            /** @description `ok`, `denied`, `conflict`, `failed` or `invalid`. */
+            outcome: string;
+            /** @description The object acted on (call id, user, key, request id, entry id, path). */
+            target: null | string;
+            /** @description The call, when there is one. */
+            callId: null | string;
+            /** @description The client address. */
+            ip: null | string;
+            detail: null | components["schemas"]["JsonElement"];
         };
         /** @description The answer to an accepted batch: one result per event, in batch order. */
         BatchAck: {
@@ -555,6 +1889,11 @@ export interface components {
             identity?: null | string;
             name?: null | string;
         };
+        /** @description Body of `POST /api/v1/auth/password`. */
+        ChangePasswordRequest: {
+            currentPassword: null | string;
+            newPassword: null | string;
+        };
         /** @description A supervisor command and whether the agent applied it. */
         CommandView: {
             commandId: string;
@@ -563,6 +1902,29 @@ export interface components {
             /** Format: date-time */
             sentAt: string;
             applied: boolean;
+        };
+        /** @description Body of `POST /api/v1/admin/keys`. */
+        CreateKeyRequest: {
+            name: null | string;
+            scope: null | string;
+        };
+        /** @description Body of `POST /api/v1/admin/users`. */
+        CreateUserRequest: {
+            username: null | string;
+            password: null | string;
+            role: null | string;
+            skills: null | string[];
+            mustChangePassword: null | boolean;
+        };
+        /** @description A created key with its secret, shown only this once. */
+        CreatedKey: {
+            key: components["schemas"]["ApiKey"];
+            secret: string;
+        };
+        /** @description A created or reset account; string? CreatedUser.Password only when the server generated it. */
+        CreatedUser: {
+            user: components["schemas"]["User"];
+            password: null | string;
         };
         /** @description An escalation the caller is holding for. */
         EscalationView: {
@@ -621,7 +1983,168 @@ export interface components {
             /** Format: int64 */
             next: null | number | string;
         };
+        /** @description An agent's question for a human while the caller holds. */
+        HelpRequest: {
+            /** @description Server id, used in the URLs. */
+            id: string;
+            /** @description The call. */
+            callId: string;
+            /** @description The agent's id for it (in `escalation.*` events and the answer command). */
+            requestId: string;
+            /** @description The question. */
+            question: string;
+            /** @description Routing topic, matched against supervisors' skills. */
+            topic: null | string;
+            /** @description What the agent knows so far. */
+            context: null | string;
+            /** @description See HelpRequestStatus. */
+            status: string;
+            /**
+             * Format: date-time
+             * @description When it arrived.
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @description When the caller stops holding for it.
+             */
+            timeoutAt: string;
+            /** @description Usernames of the online supervisors it was routed to. */
+            routedTo: string[];
+            /** @description Who claimed it. */
+            claimedBy?: null | string;
+            /**
+             * Format: date-time
+             * @description When it was claimed.
+             */
+            claimedAt?: null | string;
+            /** @description The answer. */
+            answer?: null | string;
+            /** @description Who answered. */
+            answeredBy?: null | string;
+            /**
+             * Format: date-time
+             * @description When it stopped being pending.
+             */
+            closedAt?: null | string;
+            /** @description Why it closed without an answer. */
+            closeReason?: null | string;
+        };
+        /** @description What the help queue shows of a request: how long the caller has held, what was just said, and suggested answers. */
+        HelpRequestView: {
+            /** @description The request. */
+            request: components["schemas"]["HelpRequest"];
+            /**
+             * Format: double
+             * @description How long the caller has held (until now, or until it closed).
+             */
+            holdSeconds: number | string;
+            /** @description The call's last final transcript lines. */
+            recentTranscript: components["schemas"]["TranscriptLine"][];
+            /** @description Approved knowledge-base answers to similar questions, best first (pending requests only). */
+            quickResponses: components["schemas"]["KbSearchHit"][];
+        };
+        /** @description Body of an intervention; which fields matter depends on the action. */
+        InterventionRequest: {
+            /** @description Client-chosen id: repeating it returns the first answer without acting again (or send the Idempotency-Key header). */
+            requestId: null | string;
+            /** @description guide, say: the text. */
+            text: null | string;
+            /** @description handback: a note added to the summary for the agent. */
+            note: null | string;
+            /** @description transfer: a configured destination name. */
+            destination: null | string;
+            /** @description transfer: `cold` (default) or `warm`. */
+            mode: null | string;
+        };
+        /** @description The answer to an intervention. */
+        InterventionResult: {
+            /** @description The call. */
+            callId: string;
+            /** @description listen, leave, guide, takeover, say, handback, transfer or end. */
+            action: string;
+            /** @description The client-supplied request id, if any; repeating it returns this answer again. */
+            requestId: null | string;
+            /** @description The command sent to the agent, if one was. */
+            commandId: null | string;
+            /** @description True when an agent connection for the call received the command now (otherwise it waits for the agent to reconnect). */
+            delivered: boolean;
+            /** @description How it was carried out: `voice` (through LiveKit) or `text` / `transcript` (through the agent's channel only). */
+            mode: string;
+            /** @description For listen: where to follow the call. */
+            streamUrl?: null | string;
+            /** @description For handback: what the agent was told happened during the take-over. */
+            summary?: null | string;
+            liveKit?: null | components["schemas"]["SupervisorToken"];
+            /** @description Something that did not work out but did not stop the action (for example the room could not be deleted). */
+            warning?: null | string;
+            /** @description For transfer: the destination name. */
+            destination?: null | string;
+        };
         JsonElement: unknown;
+        /** @description A question and its answer, learnt from an answered escalation or written by a supervisor. */
+        KbEntry: {
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number | string;
+            /** @description The question as callers ask it. */
+            question: string;
+            /** @description The answer agents may give. */
+            answer: string;
+            /** @description Topic (same vocabulary as escalation topics and skills). */
+            topic: null | string;
+            /** @description pending, approved, rejected or merged. */
+            status: string;
+            /** @description The call whose escalation produced it. */
+            sourceCallId: null | string;
+            /** @description That escalation's request id. */
+            sourceRequestId: null | string;
+            /**
+             * Format: int64
+             * @description An approved entry asking nearly the same; the reviewer may merge into it.
+             */
+            duplicateOf: null | number | string;
+            /**
+             * Format: int64
+             * @description The entry this one was merged into.
+             */
+            mergedInto: null | number | string;
+            /**
+             * Format: int32
+             * @description How many escalations asked this (merges add up).
+             */
+            occurrences: number | string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updatedAt: string;
+            /** @description Who approved, rejected, edited or merged it last. */
+            reviewedBy: null | string;
+        };
+        /** @description Body of creating or editing an entry. */
+        KbEntryRequest: {
+            question: null | string;
+            answer: null | string;
+            topic: null | string;
+        };
+        /** @description An approved entry matching a search, with its BM25 relevance (higher is better; comparable within one search). */
+        KbSearchHit: {
+            /** Format: int64 */
+            id: number | string;
+            question: string;
+            answer: string;
+            topic: null | string;
+            /** Format: double */
+            score: number | string;
+        };
         /** @description The bridge's configuration as operators may see it (never a secret). */
         LiveKitStatus: {
             serverApi: boolean;
@@ -629,6 +2152,16 @@ export interface components {
             webhookKeys: string[];
             /** Format: double */
             reconcileIntervalSeconds: number | string;
+        };
+        /** @description Body of `POST /api/v1/auth/login`. */
+        LoginRequest: {
+            username: null | string;
+            password: null | string;
+        };
+        /** @description Body of `POST /api/v1/kb/{id}/merge`. */
+        MergeRequest: {
+            /** Format: int64 */
+            into: number | string;
         };
         /** @description A participant of the call. */
         ParticipantView: {
@@ -644,11 +2177,24 @@ export interface components {
             status: string;
             storeWritable: boolean;
         };
+        /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
+        ResetPasswordRequest: {
+            password: null | string;
+        };
         /** @description The call's latest sentiment. */
         SentimentView: {
             label: string;
             /** Format: double */
             score: number | string;
+        };
+        /** @description The signed-in user, and after login or password change the anti-forgery token. */
+        SessionInfo: {
+            id: string;
+            username: string;
+            role: string;
+            skills: string[];
+            mustChangePassword: boolean;
+            antiforgery: null | components["schemas"]["AntiforgeryToken"];
         };
         /**
          * @description An event as the server stores and publishes it. long StoredEvent.Seq is 0 for ephemeral events,
@@ -679,6 +2225,22 @@ export interface components {
             /** @description The payload. */
             data: components["schemas"]["JsonElement"];
         };
+        /** @description What a supervisor's browser needs to join a call's room. */
+        SupervisorToken: {
+            /** @description The access token. */
+            token: string;
+            /** @description The LiveKit URL to connect to. */
+            url: string;
+            /** @description The room name. */
+            room: string;
+            /** @description The supervisor's participant identity. */
+            identity: string;
+            /**
+             * Format: date-time
+             * @description When the token stops being accepted for joining.
+             */
+            expiresAt: string;
+        };
         /** @description A final line of the transcript. */
         TranscriptLine: {
             /** Format: int64 */
@@ -691,6 +2253,40 @@ export interface components {
             sentiment?: null | string;
             /** Format: double */
             sentimentScore?: null | number | string;
+        };
+        /** @description Body of `PATCH /api/v1/admin/users/{id}`; absent fields stay as they are. */
+        UpdateUserRequest: {
+            role: null | string;
+            skills: null | string[];
+            disabled: null | boolean;
+        };
+        /** @description A person who signs in: a viewer, supervisor or admin. The password hash never leaves the store. */
+        User: {
+            /** @description Stable id. */
+            id: string;
+            /** @description Unique, case-insensitive login name. */
+            username: string;
+            /** @description One of Roles. */
+            role: string;
+            /** @description Escalation topics this person answers; `*` means every topic. */
+            skills: string[];
+            /** @description True until the person sets their own password. */
+            mustChangePassword: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the account was disabled, if it was.
+             */
+            disabledAt: null | string;
+            /**
+             * Format: date-time
+             * @description The last successful login.
+             */
+            lastLoginAt: null | string;
         };
         /** @description What the wallboard shows of one active call. */
         WallboardSummary: {

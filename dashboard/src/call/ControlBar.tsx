@@ -1,19 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { requestId, send } from "../api/client";
+import type { InterventionResult } from "../api/types";
 import { ConfirmDialog } from "../shell/ConfirmDialog";
 import { startListening, type AudioSession } from "./listenAudio";
 
-// The answer of POST /api/v1/calls/{id}/{action} (issue 5's interventions); typed here until
-// those routes are in the server's OpenAPI document.
-interface InterventionResult {
-  action: string;
-  mode?: string;
-  commandId?: string | null;
-  delivered?: boolean;
-  warning?: string | null;
-  liveKit?: { url: string; token: string } | null;
-  summary?: string | null;
-}
 
 type Pending = { action: "takeover" | "end" | "transfer"; title: string; confirm: string; body: string } | null;
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { getJson, send } from "../api/client";
-import type { KbEntry } from "../api/types";
+import { num, type KbEntry } from "../api/types";
 
 type Status = "pending" | "approved" | "rejected";
 
@@ -59,7 +59,7 @@ function EntryCard({ entry, others, onChanged }: { entry: KbEntry; others: KbEnt
           <p>{entry.answer}</p>
           <p className="hint">
             {entry.topic && <span className="pill info">{entry.topic}</span>} {entry.status}
-            {entry.occurrences && entry.occurrences > 1 ? ` · asked ${entry.occurrences} times` : ""}
+            {num(entry.occurrences) > 1 ? ` · asked ${num(entry.occurrences)} times` : ""}
             {entry.duplicateOf ? ` · looks like #${entry.duplicateOf}` : ""}
             {entry.sourceCallId && ` · from call ${entry.sourceCallId}`}
           </p>

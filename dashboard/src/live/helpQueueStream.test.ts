@@ -4,7 +4,7 @@ import { FakeEventSource } from "./fakeEventSource";
 import { HelpQueueStream } from "./helpQueueStream";
 
 const view = (id: string, status = "open", holdSeconds = 0): HelpRequestView => ({
-  request: { id, callId: "C" + id, requestId: "r" + id, question: "q" + id, status, requestedAt: "2026-11-21T10:00:00Z" },
+  request: { id, callId: "C" + id, requestId: "r" + id, question: "q" + id, topic: null, context: null, status, requestedAt: "2026-11-21T10:00:00Z", timeoutAt: "2026-11-21T10:05:00Z", routedTo: [] },
   holdSeconds,
   recentTranscript: [],
   quickResponses: [],

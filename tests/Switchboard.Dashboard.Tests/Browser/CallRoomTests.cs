@@ -26,7 +26,7 @@ public sealed class CallRoomTests(DashboardServer app)
             TestAgent.Event(callId, "agent.handoff", new { from = "greeter", to = "salon", reason = "booking" }),
             TestAgent.Event(callId, "metrics.turn", new { endOfUtteranceMs = 240, sttMs = 120, llmTtftMs = 410, ttsTtfbMs = 150, e2eMs = 920 }));
 
-        var page = await app.NewPageAsync();
+        var page = await app.SignedInPageAsync();
         try
         {
             await page.GotoAsync($"/calls/{callId}");
@@ -70,7 +70,7 @@ public sealed class CallRoomTests(DashboardServer app)
             await agent.LineAsync(callId, "customer", $"before {i}", cts.Token);
         }
 
-        var page = await app.NewPageAsync();
+        var page = await app.SignedInPageAsync();
         try
         {
             await page.GotoAsync($"/calls/{callId}");

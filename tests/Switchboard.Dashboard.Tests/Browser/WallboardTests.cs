@@ -24,7 +24,7 @@ public sealed class WallboardTests(DashboardServer app)
             await agent.StateAsync(ids[i], i % 3 == 0 ? "speaking" : "listening", cts.Token);
         }
 
-        var page = await app.NewPageAsync();
+        var page = await app.SignedInPageAsync();
         try
         {
             await page.GotoAsync("/");
@@ -82,7 +82,7 @@ public sealed class WallboardTests(DashboardServer app)
             await agent.StartAsync(ids[i], Callers[i % Callers.Length], Personas[i % Personas.Length], cts.Token);
         }
 
-        var page = await app.NewPageAsync();
+        var page = await app.SignedInPageAsync();
         try
         {
             await page.SetViewportSizeAsync(1920, 1080);
@@ -123,8 +123,7 @@ public sealed class WallboardTests(DashboardServer app)
     {
         var run = "live" + Guid.NewGuid().ToString("N")[..6];
         using var simulator = app.StartSimulator("--concurrency", "10", "--rate", "5", "--calls", "10", "--run-id", run, "--seed", "11", "--crash-share", "0", "--hangup-share", "0");
-        var page = await app.NewPageAsync();
-        await page.GotoAsync("/");
+        var page = await app.SignedInPageAsync();
         try
         {
             var bubbles = page.Locator($".bubble[data-call-id^='SIM-{run}-']");
