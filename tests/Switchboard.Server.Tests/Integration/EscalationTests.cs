@@ -64,7 +64,7 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal(EscalationOutcomes.TimedOut, CommandAgent.Field(command, "outcome"));
         var request = (await sam.GetFromJsonAsync<JsonElement>("/api/v1/escalations?status=all"))[0].GetProperty("request");
         Assert.Equal(HelpRequestStatus.TimedOut, request.GetProperty("status").GetString());
-        Assert.Contains(await EventTypesAsync(sam), t => t == EventTypes.EscalationTimedOut);
+        Assert.Contains(EventTypes.EscalationTimedOut, await EventTypesOnceAppendedAsync(sam, EventTypes.EscalationTimedOut));
         using var late = await sam.PostAsJsonAsync($"/api/v1/escalations/{request.GetProperty("id").GetString()}/answer", new { answer = "Yes" });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
@@ -81,7 +81,7 @@ public sealed class EscalationTests : IAsyncLifetime
         var update = JsonDocument.Parse((await queue.NextAsync("request")).Data).RootElement.GetProperty("request");
         Assert.Equal((HelpRequestStatus.Cancelled, "The call ended (caller_hangup)."), (update.GetProperty("status").GetString(), update.GetProperty("closeReason").GetString()));
         Assert.Empty((await sam.GetFromJsonAsync<JsonElement>("/api/v1/escalations")).EnumerateArray());
-        Assert.Contains(await EventTypesAsync(sam), t => t == EventTypes.EscalationCancelled);
+        Assert.Contains(EventTypes.EscalationCancelled, await EventTypesOnceAppendedAsync(sam, EventTypes.EscalationCancelled));
     }
 
     [Fact]
@@ -118,6 +118,21 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal("q1", kimQueue.EnumerateArray().Single().GetProperty("request").GetProperty("requestId").GetString());
         Assert.Empty(leeQueue.EnumerateArray());
         Assert.Single((await lee.GetFromJsonAsync<JsonElement>("/api/v1/escalations")).EnumerateArray());
+    }
+
+    /// <summary>The call's event types, once <paramref name="expected"/> is among them or 10 s have passed
+    /// (the queue announces a change before its event has committed).</summary>
+    private async Task<List<string>> EventTypesOnceAppendedAsync(HttpClient client, string expected)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var types = await EventTypesAsync(client);
+        while (!types.Contains(expected) && !patience.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+            types = await EventTypesAsync(client);
+        }
+
+        return types;
     }
 
     private async Task<List<string>> EventTypesAsync(HttpClient client)
