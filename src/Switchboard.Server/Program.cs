@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Dashboard;
 using Switchboard.Server.Demo;
 using Switchboard.Server.Escalations;
 using Switchboard.Server.Identity;
@@ -44,6 +45,7 @@ app.MapLiveKit();
 app.MapSupervision();
 app.MapEscalations();
 app.MapKnowledge();
+app.MapDashboard();
 await app.RunAsync();
 return 0;
 

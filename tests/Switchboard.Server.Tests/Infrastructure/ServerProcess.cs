@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +9,7 @@ namespace Switchboard.Server.Tests.Infrastructure;
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private ServerProcess(Process process, Uri baseAddress)
     {
@@ -16,6 +18,9 @@ public sealed class ServerProcess : IDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the server printed on standard output so far (the first admin's one-time password, say).</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>The server's build output, of the same configuration as the tests.</summary>
     public static string ServerDll
@@ -60,11 +65,17 @@ public sealed class ServerProcess : IDisposable
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var process = Process.Start(Info(dataDirectory, ["--urls", baseAddress.ToString(), .. extraArgs]))!;
-        process.OutputDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                server._output.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, baseAddress);
         using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
         while (true)
         {

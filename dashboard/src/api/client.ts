@@ -1,0 +1,59 @@
+// A thin fetch wrapper: same-origin cookies, the anti-forgery header on state changes, and
+// problem-details errors turned into readable messages.
+import type { SessionInfo } from "./types";
+
+let csrf: { headerName: string; token: string } | null = null;
+
+export function setAntiforgery(token: SessionInfo["antiforgery"]): void {
+  if (token) csrf = token;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function problem(response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`;
+  try {
+    const body: unknown = await response.json();
+    if (body && typeof body === "object") {
+      const p = body as { title?: string; detail?: string };
+      message = [p.title, p.detail].filter(Boolean).join(": ") || message;
+    }
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  return new ApiError(response.status, message);
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: signal ?? null });
+  if (!response.ok) throw await problem(response);
+  return (await response.json()) as T;
+}
+
+export async function send<T>(method: "POST" | "PATCH" | "DELETE" | "PUT", path: string, body?: unknown): Promise<T | null> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csrf) headers[csrf.headerName] = csrf.token;
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok) throw await problem(response);
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? (JSON.parse(text) as T) : null;
+}
+
+/** A fresh id for idempotent interventions. */
+export function requestId(): string {
+  return crypto.randomUUID();
+}

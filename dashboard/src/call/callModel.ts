@@ -1,0 +1,179 @@
+// Folds a call's events into what the call room shows.
+import type { LiveEvent } from "../live/callLog";
+
+type Data = Record<string, unknown>;
+
+export type TimelineItem =
+  | { kind: "line"; seq: number; at: string; speaker: string; text: string; segmentId: string; sentiment?: { label: string; score: number } }
+  | { kind: "tool"; seq: number; at: string; name: string; phase: "called" | "result"; ok?: boolean; detail?: string; durationMs?: number }
+  | { kind: "handoff"; seq: number; at: string; from: string; to: string; reason?: string }
+  | { kind: "guidance"; seq: number; at: string; commandId: string; text: string; by: string; applied: boolean }
+  | { kind: "note"; seq: number; at: string; text: string; tone?: "warn" | "info" | "good" };
+
+export interface TurnLatency {
+  seq: number;
+  endOfUtteranceMs?: number;
+  sttMs?: number;
+  llmTtftMs?: number;
+  ttsTtfbMs?: number;
+  e2eMs?: number;
+}
+
+export interface CallView {
+  items: TimelineItem[];
+  states: { state: string; at: string }[];
+  turns: TurnLatency[];
+  participants: { identity: string; role: string; name?: string }[];
+  supervisors: { user: string; mode: string }[];
+  takeoverBy: string | null;
+  ended: string | null;
+  openEscalation: { requestId: string; question: string } | null;
+}
+
+const str = (d: Data, k: string): string | undefined => (typeof d[k] === "string" ? (d[k] as string) : undefined);
+const numb = (d: Data, k: string): number | undefined => (typeof d[k] === "number" ? (d[k] as number) : undefined);
+
+export function foldCall(events: readonly LiveEvent[]): CallView {
+  const items: TimelineItem[] = [];
+  const lines = new Map<string, Extract<TimelineItem, { kind: "line" }>>();
+  const guidance = new Map<string, Extract<TimelineItem, { kind: "guidance" }>>();
+  const acked = new Set<string>();
+  const states: CallView["states"] = [];
+  const turns: TurnLatency[] = [];
+  const participants = new Map<string, CallView["participants"][number]>();
+  const supervisors = new Map<string, string>();
+  let takeoverBy: string | null = null;
+  let ended: string | null = null;
+  let openEscalation: CallView["openEscalation"] = null;
+
+  for (const e of events) {
+    const d = (e.data && typeof e.data === "object" ? e.data : {}) as Data;
+    const base = { seq: e.seq, at: e.at };
+    switch (e.type) {
+      case "call.started":
+        items.push({ ...base, kind: "note", text: `Call started${str(d, "agentName") ? ` with ${str(d, "agentName")}` : ""}` });
+        break;
+      case "call.ended":
+        ended = str(d, "reason") ?? "ended";
+        items.push({ ...base, kind: "note", text: `Call ended: ${ended}`, tone: "warn" });
+        break;
+      case "transcript.final": {
+        const line = { ...base, kind: "line" as const, speaker: str(d, "speaker") ?? "unknown", text: str(d, "text") ?? "", segmentId: str(d, "segmentId") ?? "" };
+        lines.set(line.segmentId, line);
+        items.push(line);
+        break;
+      }
+      case "sentiment.scored": {
+        const line = lines.get(str(d, "segmentId") ?? "");
+        if (line) line.sentiment = { label: str(d, "label") ?? "neutral", score: numb(d, "score") ?? 0 };
+        break;
+      }
+      case "agent.state":
+        states.push({ state: str(d, "state") ?? "unknown", at: e.at });
+        break;
+      case "agent.handoff":
+        items.push({ ...base, kind: "handoff", from: str(d, "from") ?? "?", to: str(d, "to") ?? "?", reason: str(d, "reason") });
+        break;
+      case "tool.called":
+        items.push({ ...base, kind: "tool", phase: "called", name: str(d, "name") ?? "tool", detail: d["arguments"] === undefined ? undefined : JSON.stringify(d["arguments"]) });
+        break;
+      case "tool.result":
+        items.push({
+          ...base,
+          kind: "tool",
+          phase: "result",
+          name: str(d, "name") ?? "tool",
+          ok: d["ok"] === true,
+          detail: str(d, "error") ?? (d["result"] === undefined ? undefined : JSON.stringify(d["result"])),
+          durationMs: numb(d, "durationMs"),
+        });
+        break;
+      case "metrics.turn":
+        turns.push({
+          seq: e.seq,
+          endOfUtteranceMs: numb(d, "endOfUtteranceMs"),
+          sttMs: numb(d, "sttMs"),
+          llmTtftMs: numb(d, "llmTtftMs"),
+          ttsTtfbMs: numb(d, "ttsTtfbMs"),
+          e2eMs: numb(d, "e2eMs"),
+        });
+        break;
+      case "participant.joined":
+        participants.set(str(d, "identity") ?? "?", { identity: str(d, "identity") ?? "?", role: str(d, "role") ?? "?", name: str(d, "name") });
+        break;
+      case "participant.left":
+        participants.delete(str(d, "identity") ?? "?");
+        break;
+      case "supervisor.joined":
+        supervisors.set(str(d, "user") ?? "?", str(d, "mode") ?? "listen");
+        items.push({ ...base, kind: "note", text: `${str(d, "user") ?? "A supervisor"} joined (${str(d, "mode") ?? "listen"})`, tone: "info" });
+        break;
+      case "supervisor.left":
+        supervisors.delete(str(d, "user") ?? "?");
+        break;
+      case "supervisor.guidance": {
+        const g = { ...base, kind: "guidance" as const, commandId: str(d, "commandId") ?? "", text: str(d, "text") ?? "", by: str(d, "by") ?? "", applied: false };
+        g.applied = acked.has(g.commandId);
+        guidance.set(g.commandId, g);
+        items.push(g);
+        break;
+      }
+      case "command.acked": {
+        const id = str(d, "commandId") ?? "";
+        acked.add(id);
+        const g = guidance.get(id);
+        if (g) g.applied = d["ok"] !== false;
+        break;
+      }
+      case "control.takeover":
+        takeoverBy = str(d, "by") ?? "a supervisor";
+        items.push({ ...base, kind: "note", text: `${takeoverBy} took over; the agent is paused`, tone: "warn" });
+        break;
+      case "control.handback":
+        items.push({ ...base, kind: "note", text: `${str(d, "by") ?? takeoverBy ?? "The supervisor"} handed back to the agent`, tone: "good" });
+        takeoverBy = null;
+        break;
+      case "escalation.requested":
+        openEscalation = { requestId: str(d, "requestId") ?? "", question: str(d, "question") ?? "" };
+        items.push({ ...base, kind: "note", text: `Agent asks for help: ${str(d, "question") ?? ""}`, tone: "warn" });
+        break;
+      case "escalation.claimed":
+        items.push({ ...base, kind: "note", text: `${str(d, "by") ?? "A supervisor"} is answering the agent's question`, tone: "info" });
+        break;
+      case "escalation.answered":
+        openEscalation = null;
+        items.push({ ...base, kind: "note", text: `Answer for the agent (${str(d, "by") ?? "supervisor"}): ${str(d, "answer") ?? ""}`, tone: "good" });
+        break;
+      case "escalation.timed_out":
+      case "escalation.cancelled":
+        openEscalation = null;
+        items.push({ ...base, kind: "note", text: `Help request ${e.type === "escalation.timed_out" ? "timed out" : "cancelled"}`, tone: "warn" });
+        break;
+      case "transfer.requested":
+        items.push({ ...base, kind: "note", text: `Transfer to ${str(d, "destination") ?? "?"} (${str(d, "mode") ?? "cold"}) requested`, tone: "info" });
+        break;
+      case "transfer.completed":
+        items.push({ ...base, kind: "note", text: `Transferred to ${str(d, "destination") ?? "?"}`, tone: "good" });
+        break;
+      case "transfer.failed":
+        items.push({ ...base, kind: "note", text: `Transfer failed: ${str(d, "error") ?? "unknown reason"}`, tone: "warn" });
+        break;
+      case "alert.raised": {
+        const reasons = Array.isArray(d["reasons"]) ? (d["reasons"] as unknown[]).filter((r) => typeof r === "string").join(", ") : "";
+        items.push({ ...base, kind: "note", text: `Attention alert${reasons ? `: ${reasons}` : ""}`, tone: "warn" });
+        break;
+      }
+    }
+  }
+
+  return {
+    items,
+    states,
+    turns,
+    participants: [...participants.values()],
+    supervisors: [...supervisors.entries()].map(([user, mode]) => ({ user, mode })),
+    takeoverBy,
+    ended,
+    openEscalation,
+  };
+}

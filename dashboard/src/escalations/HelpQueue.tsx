@@ -1,0 +1,144 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { send } from "../api/client";
+import type { KbSearchHit } from "../api/types";
+import type { QueuedRequest } from "../live/helpQueueStream";
+import { useHelpQueue } from "../live/hooks";
+import { onLinkClick } from "../shell/router";
+import { StatusPill } from "../shell/StatusPill";
+import { useNow } from "../shell/time";
+
+function hold(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${(s % 60).toString().padStart(2, "0")}`;
+}
+
+function RequestCard({ item, now, me }: { item: QueuedRequest; now: number; me: string | null }) {
+  const { request, recentTranscript, quickResponses } = item.view;
+  const [answer, setAnswer] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const act = async (path: "claim" | "answer", body?: unknown) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await send("POST", `/api/v1/escalations/${encodeURIComponent(request.id)}/${path}`, body);
+      return true;
+    } catch (e) {
+      setError(e instanceof Error ? e.message : `${path} failed`);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (answer.trim() && (await act("answer", { answer: answer.trim() }))) setAnswer("");
+  };
+
+  const id = `req-${request.id}`;
+  const claimedByOther = request.claimedBy && request.claimedBy !== me;
+  const held = hold(now - item.holdingSince);
+  return (
+    <li className="panel request" aria-labelledby={`${id}-q`} data-request-id={request.id}>
+      <div className="request-head">
+        <span className="hold" role="timer" aria-label={`on hold for ${held}`}>
+          {held}
+        </span>
+        <h2 id={`${id}-q`}>{request.question}</h2>
+        {request.topic && <span className="pill info">{request.topic}</span>}
+        {request.claimedBy && <span className="pill muted">claimed by {request.claimedBy}</span>}
+      </div>
+      {request.context && <p className="context">{request.context}</p>}
+      {recentTranscript.length > 0 && (
+        <ol className="transcript mini" aria-label="The call's last lines">
+          {recentTranscript.map((l) => (
+            <li key={String(l.seq)} className={`line speaker-${l.speaker}`}>
+              <span className="who">{l.speaker}</span>
+              <span className="text">{l.text}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <a href={`/calls/${encodeURIComponent(request.callId)}`} onClick={onLinkClick}>
+        Open the call
+      </a>
+      {!request.claimedBy && (
+        <button type="button" onClick={() => void act("claim")} disabled={busy}>
+          Claim
+        </button>
+      )}
+      {!claimedByOther && (
+        <>
+          {quickResponses.length > 0 && (
+            <div className="quick" role="group" aria-label="Quick responses from the knowledge base">
+              {quickResponses.map((h: KbSearchHit) => (
+                <button type="button" key={String(h.id)} className="chip" onClick={() => setAnswer(h.answer)} title={h.question}>
+                  {h.answer.length > 80 ? h.answer.slice(0, 80) + "…" : h.answer}
+                </button>
+              ))}
+            </div>
+          )}
+          <form onSubmit={submit} className="guide">
+            <label htmlFor={`${id}-answer`}>Answer for the agent</label>
+            <textarea id={`${id}-answer`} rows={2} value={answer} onChange={(e) => setAnswer(e.target.value)} />
+            <button type="submit" className="primary" disabled={busy || !answer.trim()}>
+              Send answer
+            </button>
+          </form>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function HelpQueue({ canAct, me }: { canAct: boolean; me: string | null }) {
+  const [all, setAll] = useState(true);
+  const queue = useHelpQueue(canAct, all);
+  const now = useNow(1000);
+  const [permission, setPermission] = useState(() => (typeof Notification === "undefined" ? "denied" : Notification.permission));
+  useEffect(() => {
+    document.title = queue.requests.length > 0 ? `(${queue.requests.length}) Help queue · Switchboard` : "Help queue · Switchboard";
+    return () => {
+      document.title = "Switchboard";
+    };
+  }, [queue.requests.length]);
+
+  if (!canAct) return <p className="empty">The help queue is for supervisors.</p>;
+  return (
+    <section className="queue" aria-labelledby="queue-title">
+      <div className="toolbar">
+        <h1 id="queue-title">Help queue</h1>
+        <span className="count" data-testid="queue-count">
+          {queue.requests.length} waiting
+        </span>
+        <div role="group" aria-label="Which requests" className="segmented">
+          <button type="button" aria-pressed={all} onClick={() => setAll(true)}>
+            All
+          </button>
+          <button type="button" aria-pressed={!all} onClick={() => setAll(false)}>
+            Routed to me
+          </button>
+        </div>
+        {permission === "default" && (
+          <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>
+            Enable notifications
+          </button>
+        )}
+        <StatusPill status={queue.status} label="Help queue stream" />
+      </div>
+      {queue.status === "live" && queue.requests.length === 0 && <p className="empty">Nobody is waiting.</p>}
+      <ol className="requests" aria-label="Open help requests, longest waiting first">
+        {queue.requests.map((r) => (
+          <RequestCard key={r.view.request.id} item={r} now={now} me={me} />
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+// SSE event names are the event types; EventSource needs a listener per name.
+export const durableTypes = [
+  "call.started",
+  "call.ended",
+  "participant.joined",
+  "participant.left",
+  "transcript.final",
+  "agent.state",
+  "agent.handoff",
+  "tool.called",
+  "tool.result",
+  "metrics.turn",
+  "sentiment.scored",
+  "alert.raised",
+  "escalation.requested",
+  "escalation.claimed",
+  "escalation.answered",
+  "escalation.timed_out",
+  "escalation.cancelled",
+  "supervisor.joined",
+  "supervisor.left",
+  "supervisor.guidance",
+  "command.acked",
+  "control.takeover",
+  "control.handback",
+  "transfer.requested",
+  "transfer.completed",
+  "transfer.failed",
+] as const;
+
+export const ephemeralTypes = ["transcript.interim", "debug"] as const;

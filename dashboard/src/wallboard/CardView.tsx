@@ -1,0 +1,132 @@
+import { useMemo, useState } from "react";
+import { num, type WallboardCall } from "../api/types";
+import { onLinkClick } from "../shell/router";
+import { formatDuration } from "../shell/time";
+import { toneOf } from "./attention";
+import { callerName, flagsOf } from "./callText";
+
+type Column = "attention" | "caller" | "persona" | "duration" | "sentiment" | "state" | "latency";
+type Flag = "all" | "help" | "negative" | "takeover" | "errors";
+
+const columns: [Column, string][] = [
+  ["caller", "Caller"],
+  ["persona", "Persona"],
+  ["duration", "Duration"],
+  ["sentiment", "Sentiment"],
+  ["state", "Agent"],
+  ["latency", "Latency"],
+];
+
+function sortValue(call: WallboardCall, column: Column, rank: number): number | string {
+  switch (column) {
+    case "attention":
+      return rank;
+    case "caller":
+      return callerName(call).toLowerCase();
+    case "persona":
+      return (call.persona ?? call.agentName ?? "").toLowerCase();
+    case "duration":
+      return Date.parse(call.startedAt);
+    case "sentiment":
+      return call.sentiment ? num(call.sentiment.score) : 0;
+    case "state":
+      return call.agentState ?? "";
+    case "latency":
+      return num(call.lastE2eMs);
+  }
+}
+
+/** A sortable, filterable table of the active calls. `calls` arrive in attention order. */
+export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now: number }) {
+  const [sort, setSort] = useState<{ column: Column; ascending: boolean }>({ column: "attention", ascending: true });
+  const [text, setText] = useState("");
+  const [flag, setFlag] = useState<Flag>("all");
+
+  const rows = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    const ranked = calls.map((call, rank) => ({ call, rank }));
+    const kept = ranked.filter(({ call }) => {
+      if (flag === "help" && !call.openEscalation) return false;
+      if (flag === "negative" && toneOf(call) !== "negative") return false;
+      if (flag === "takeover" && !call.takeoverBy) return false;
+      if (flag === "errors" && num(call.toolErrors) === 0) return false;
+      if (!needle) return true;
+      return [callerName(call), call.persona, call.agentName, call.lastLine?.text, call.callId].some((v) => v?.toLowerCase().includes(needle));
+    });
+    const dir = sort.ascending ? 1 : -1;
+    // Duration sorts by start time, so "ascending" duration means the newest first; flip it.
+    const flip = sort.column === "duration" ? -1 : 1;
+    return kept.sort((a, b) => {
+      const va = sortValue(a.call, sort.column, a.rank);
+      const vb = sortValue(b.call, sort.column, b.rank);
+      return (va < vb ? -1 : va > vb ? 1 : a.rank - b.rank) * dir * flip;
+    });
+  }, [calls, sort, text, flag]);
+
+  const header = (column: Column, label: string) => {
+    const active = sort.column === column;
+    return (
+      <th key={column} aria-sort={active ? (sort.ascending ? "ascending" : "descending") : "none"}>
+        <button type="button" onClick={() => setSort({ column, ascending: active ? !sort.ascending : true })}>
+          {label}
+          <span aria-hidden="true">{active ? (sort.ascending ? " ▲" : " ▼") : ""}</span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <section className="cards" aria-label="Calls as a table">
+      <div className="filters">
+        <label>
+          Filter
+          <input type="search" placeholder="caller, persona, words…" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label>
+          Show
+          <select value={flag} onChange={(e) => setFlag(e.target.value as Flag)}>
+            <option value="all">all calls</option>
+            <option value="help">needing help</option>
+            <option value="negative">negative sentiment</option>
+            <option value="takeover">taken over</option>
+            <option value="errors">with tool errors</option>
+          </select>
+        </label>
+        <span className="count">
+          {rows.length} of {calls.length}
+        </span>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            {header("attention", "#")}
+            {columns.map(([c, l]) => header(c, l))}
+            <th>Last line</th>
+            <th>Flags</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ call, rank }) => (
+            <tr key={call.callId} data-call-id={call.callId} className={`tone-${toneOf(call)}`}>
+              <td>{rank + 1}</td>
+              <td>
+                <a href={`/calls/${encodeURIComponent(call.callId)}`} onClick={onLinkClick}>
+                  {callerName(call)}
+                </a>
+              </td>
+              <td>{call.persona ?? call.agentName ?? "—"}</td>
+              <td className="num">{formatDuration(call.startedAt, now)}</td>
+              <td>
+                <span className={`tone tone-${toneOf(call)}`}>{call.sentiment ? `${call.sentiment.label} ${num(call.sentiment.score).toFixed(2)}` : "—"}</span>
+              </td>
+              <td>{call.agentState ?? "—"}</td>
+              <td className="num">{call.lastE2eMs != null ? `${Math.round(num(call.lastE2eMs))} ms` : "—"}</td>
+              <td className="last-line">{call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : "—"}</td>
+              <td>{flagsOf(call).join(" · ") || "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
