@@ -43,8 +43,9 @@ public sealed class SqliteConnectionFactory
     {
         var connection = Open();
         using var pragma = connection.CreateCommand();
-        // The default 2 MB page cache makes every insert into a grown log re-read index pages.
-        pragma.CommandText = "PRAGMA cache_size=-65536;";
+        // The default 2 MB page cache makes every insert into a grown log re-read index pages;
+        // checkpoints run beside the writer (SqliteCheckpointer), never inside one of its commits.
+        pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
         pragma.ExecuteNonQuery();
         return connection;
     }

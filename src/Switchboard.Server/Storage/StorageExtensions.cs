@@ -11,6 +11,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<SqliteConnectionFactory>();
         builder.Services.AddSingleton<SqliteEventStore>();
         builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        builder.Services.AddHostedService<SqliteCheckpointer>();
         return builder;
     }
 }

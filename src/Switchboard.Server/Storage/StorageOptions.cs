@@ -28,6 +28,10 @@ public sealed class StorageOptions
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 16_384;
 
+    /// <summary>How often the background checkpoint copies the WAL into the database file.</summary>
+    [Range(50, 60_000)]
+    public int CheckpointIntervalMilliseconds { get; set; } = 1000;
+
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "switchboard.db"));
 }
