@@ -4,6 +4,42 @@
  */
 
 export interface paths {
+    "/api/v1/transfer-destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configured transfer destinations (Supervision:TransferDestinations), for the control bar's picker. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferDestinationList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kb/search": {
         parameters: {
             query?: never;
@@ -2253,6 +2289,19 @@ export interface components {
             sentiment?: null | string;
             /** Format: double */
             sentimentScore?: null | number | string;
+        };
+        /** @description Answer of `GET /api/v1/transfer-destinations`. */
+        TransferDestinationList: {
+            destinations: components["schemas"]["TransferDestinationView"][];
+        };
+        /** @description A configured transfer destination as the control bar offers it. */
+        TransferDestinationView: {
+            /** @description The name to send as `destination`. */
+            name: string;
+            /** @description What people see, if configured. */
+            description: null | string;
+            /** @description True when a warm transfer (dial a human in first) is configured too. */
+            warm: boolean;
         };
         /** @description Body of `PATCH /api/v1/admin/users/{id}`; absent fields stay as they are. */
         UpdateUserRequest: {

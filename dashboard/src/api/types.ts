@@ -18,6 +18,8 @@ export type ApiKeyInfo = Schemas["ApiKey"];
 export type CreatedKey = Schemas["CreatedKey"];
 export type CreatedUser = Schemas["CreatedUser"];
 export type InterventionResult = Schemas["InterventionResult"];
+export type TransferDestinationList = Schemas["TransferDestinationList"];
+export type TransferDestinationView = Schemas["TransferDestinationView"];
 
 /** What the wallboard shows of one active call, with its attention score and reasons. */
 export type WallboardCall = WallboardSummary;

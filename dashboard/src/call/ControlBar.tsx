@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { requestId, send } from "../api/client";
-import type { InterventionResult } from "../api/types";
+import { getJson, requestId, send } from "../api/client";
+import type { InterventionResult, TransferDestinationView, TransferDestinationList } from "../api/types";
 import { ConfirmDialog } from "../shell/ConfirmDialog";
 import { startListening, type AudioSession } from "./listenAudio";
 
@@ -67,6 +67,19 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
     },
     [],
   );
+
+  // The picker offers what the server is configured with (Supervision:TransferDestinations).
+  const [destinations, setDestinations] = useState<TransferDestinationView[] | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    getJson<TransferDestinationList>("/api/v1/transfer-destinations", abort.signal)
+      .then((list) => setDestinations(list.destinations))
+      .catch(() => {
+        if (!abort.signal.aborted) setDestinations([]);
+      });
+    return () => abort.abort();
+  }, []);
+  const chosen = destinations?.find((d) => d.name.toLowerCase() === destination.trim().toLowerCase());
 
   const run = (name: string) => {
     if (ended) return;
@@ -168,20 +181,25 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
         </label>
         <input id="transfer-dest" ref={destinationRef} list="transfer-destinations" value={destination} onChange={(e) => setDestination(e.target.value)} disabled={ended} />
         <datalist id="transfer-destinations">
-          <option value="support" />
-          <option value="billing" />
-          <option value="sales" />
+          {(destinations ?? []).map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.description ?? d.name}
+            </option>
+          ))}
         </datalist>
         <label htmlFor="transfer-mode" className="sr-only">
           Transfer mode
         </label>
         <select id="transfer-mode" value={transferMode} onChange={(e) => setTransferMode(e.target.value as "cold" | "warm")} disabled={ended}>
           <option value="cold">cold</option>
-          <option value="warm">warm</option>
+          <option value="warm" disabled={chosen !== undefined && !chosen.warm}>
+            warm
+          </option>
         </select>
         <button type="submit" disabled={ended || !destination.trim()}>
           Transfer…
         </button>
+        {destinations !== null && destinations.length === 0 && <span className="hint">No transfer destinations are configured on the server.</span>}
       </form>
       <p role="status" aria-live="polite" className={message?.error ? "error" : "hint"}>
         {message?.text ?? ""}

@@ -95,6 +95,12 @@ public sealed class RoomInterventions(LiveKitRoomControl rooms, LiveKitServerApi
     /// <summary>Names of the configured destinations.</summary>
     public IEnumerable<string> DestinationNames => options.Value.TransferDestinations.Keys;
 
+    /// <summary>The configured destinations, by name, for the control bar's picker.</summary>
+    public IReadOnlyList<TransferDestinationView> Destinations() => options.Value.TransferDestinations
+        .OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase)
+        .Select(d => new TransferDestinationView(d.Key, d.Value.Description, d.Value.SipTrunkId is not null && d.Value.SipCallTo is not null))
+        .ToList();
+
     /// <summary>Cold: refers the caller to the destination. Warm: dials the human into the room and waits until they answer.</summary>
     public async Task<string?> TransferAsync(CallState call, string name, TransferDestination destination, bool warm, CancellationToken cancellationToken)
     {

@@ -49,6 +49,10 @@ public static class SupervisionEndpoints
         group.MapPost("/end", (string id, InterventionRequest? body, HttpContext http, CallInterventions calls, CancellationToken ct) =>
             Run(id, "end", body, http, calls, (c, a, r) => calls.EndAsync(c, a, r, ct), ct))
             .WithSummary("End the call: the agent is told to end and the call is closed.");
+        app.MapGet("/api/v1/transfer-destinations", (RoomInterventions rooms) => TypedResults.Ok(new TransferDestinationList(rooms.Destinations())))
+            .RequireAuthorization(IdentityExtensions.SupervisorPolicy)
+            .WithTags("Interventions")
+            .WithSummary("The configured transfer destinations (Supervision:TransferDestinations), for the control bar's picker.");
         return app;
     }
 

@@ -34,6 +34,7 @@ public sealed class LiveKitInterventionTests : IAsyncLifetime
         _app.Settings["Supervision:TransferDestinations:spanish:TransferTo"] = "tel:+15550199";
         _app.Settings["Supervision:TransferDestinations:spanish:SipTrunkId"] = "ST_out";
         _app.Settings["Supervision:TransferDestinations:spanish:SipCallTo"] = "+15550199";
+        _app.Settings["Supervision:TransferDestinations:spanish:Description"] = "Spanish-speaking team";
         _agent = await CommandAgent.ConnectAsync(_app, _app.CreateKey("agent"));
         await _agent.SendAsync(AgentEvents.CallStarted(CallId), AgentEvents.Said(CallId, "customer", "I need help with my bill."));
         _alice = await _app.SignInAsync(Roles.Supervisor, "alice");
@@ -46,6 +47,17 @@ public sealed class LiveKitInterventionTests : IAsyncLifetime
         _alice.Dispose();
         _app.Dispose();
         await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_picker_lists_the_configured_destinations_and_which_allow_a_warm_transfer()
+    {
+        var list = await _alice.GetFromJsonAsync<JsonElement>("/api/v1/transfer-destinations");
+        var destinations = list.GetProperty("destinations").EnumerateArray().ToList();
+        Assert.Equal(["billing", "spanish"], destinations.Select(d => d.GetProperty("name").GetString()));
+        Assert.False(destinations[0].GetProperty("warm").GetBoolean());
+        Assert.True(destinations[1].GetProperty("warm").GetBoolean());
+        Assert.Equal("Spanish-speaking team", destinations[1].GetProperty("description").GetString());
     }
 
     [Fact]
