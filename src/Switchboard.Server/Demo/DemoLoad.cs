@@ -99,6 +99,7 @@ public sealed partial class DemoLoad(
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"Switchboard demo: up to {demo.Concurrency} simulated calls (about {demo.CallsPerSecond:0.##} new a second) reporting through the agent SDK.");
+        text.AppendLine($"  dashboard     {u}/   (sign in as admin with the one-time password printed above, or your own account)");
         text.AppendLine($"  viewer key    {viewerKey}");
         text.AppendLine($"  active calls  curl {auth} {u}/api/v1/calls");
         text.AppendLine($"  wallboard     curl -N {auth} {u}/api/v1/wallboard/stream");
