@@ -10,9 +10,23 @@ namespace Switchboard.Bench;
 /// </summary>
 internal static class DeliveryLoad
 {
-    public sealed record Result(double OfferedPerSecond, double DeliveredPerSecond, int Samples, double P50, double P99, double P999, double ServerCpuPercent, double AckP50, double AckP99);
+    public sealed record Result(double OfferedPerSecond, double DeliveredPerSecond, int Samples, double P50, double P99, double P999, double ServerCpuPercent, double AckP50, double AckP99)
+    {
+        /// <summary>Per second of the measured run: deliveries, p99 and the slowest delivery.</summary>
+        public IReadOnlyList<(int Count, double P99, double Max)> Timeline { get; init; } = [];
 
-    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan duration, CancellationToken cancellationToken)
+        /// <summary>Garbage-collection pauses in the measured run: server and load generator.</summary>
+        public GcFigures ServerGc { get; init; }
+
+        public GcFigures GeneratorGc { get; init; }
+
+        /// <summary>Wall-clock start of the measured run, to line the timeline up with server logs.</summary>
+        public DateTime MeasuredFromUtc { get; init; }
+    }
+
+    public readonly record struct GcFigures(double PauseMs, int Gen0, int Gen1, int Gen2, double AllocatedBytes);
+
+    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
     {
         var agents = new List<SocketAgent>();
         for (var i = 0; i < 4; i++)
@@ -24,13 +38,16 @@ internal static class DeliveryLoad
         await agents[0].SendAsync(calls.Select(c => WireEvents.Event(c, "call.started", """{"agentName":"bench"}""")).ToList(), null, cancellationToken);
 
         var latency = new Percentiles();
+        var perSecond = Enumerable.Range(0, (int)Math.Ceiling(duration.TotalSeconds) + 2).Select(_ => new Percentiles()).ToArray();
         var acks = new Percentiles();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var viewer = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ViewerKey);
         var measuring = 0;
+        var measuredFrom = 0L;
+        var measuredFromUtc = DateTime.MinValue;
         var ready = 0;
-        var readers = calls.Select(c => Task.Run(() => SubscribeAsync(viewer, c, latency, () => Volatile.Read(ref measuring) == 1, () => Interlocked.Increment(ref ready), stop.Token))).ToList();
+        var readers = calls.Select(c => Task.Run(() => SubscribeAsync(viewer, c, latency, perSecond, () => Volatile.Read(ref measuring) == 1 ? measuredFrom : 0, () => Interlocked.Increment(ref ready), stop.Token))).ToList();
         while (Volatile.Read(ref ready) < subscribers)
         {
             await Task.Delay(50, cancellationToken);
@@ -38,10 +55,11 @@ internal static class DeliveryLoad
 
         const int tickMs = 10;
         var perTick = eventsPerSecond * tickMs / 1000;
-        var warmUp = TimeSpan.FromSeconds(1);
         var sent = 0L;
         var pending = new List<Task>();
-        var cpuBefore = server.CpuTime;
+        var cpuBefore = TimeSpan.Zero;
+        GcFigures serverGcBefore = default, generatorGcBefore = default;
+        var sentBefore = 0L;
         var watch = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs));
         var tick = 0;
@@ -50,6 +68,12 @@ internal static class DeliveryLoad
         {
             if (Volatile.Read(ref measuring) == 0 && watch.Elapsed >= warmUp)
             {
+                serverGcBefore = await ServerGcAsync(server, cancellationToken);
+                cpuBefore = server.CpuTime;
+                sentBefore = sent;
+                generatorGcBefore = GeneratorGc();
+                measuredFrom = Stopwatch.GetTimestamp();
+                measuredFromUtc = DateTime.UtcNow;
                 Volatile.Write(ref measuring, 1);
             }
 
@@ -71,9 +95,11 @@ internal static class DeliveryLoad
         }
 
         var elapsed = watch.Elapsed - warmUp;
+        var serverGc = Minus(await ServerGcAsync(server, cancellationToken), serverGcBefore);
+        var generatorGc = Minus(GeneratorGc(), generatorGcBefore);
         await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         await Task.Delay(500, cancellationToken);
-        var cpu = (server.CpuTime - cpuBefore).TotalSeconds / watch.Elapsed.TotalSeconds * 100;
+        var cpu = (server.CpuTime - cpuBefore).TotalSeconds / (watch.Elapsed - warmUp).TotalSeconds * 100;
         await stop.CancelAsync();
         await Task.WhenAll(readers).ContinueWith(_ => { }, TaskScheduler.Default);
         foreach (var a in agents)
@@ -81,10 +107,27 @@ internal static class DeliveryLoad
             await a.DisposeAsync();
         }
 
-        return new Result(sent / watch.Elapsed.TotalSeconds, latency.Count / elapsed.TotalSeconds, latency.Count, latency.At(50), latency.At(99), latency.At(99.9), cpu, acks.At(50), acks.At(99));
+        return new Result((sent - sentBefore) / elapsed.TotalSeconds, latency.Count / elapsed.TotalSeconds, latency.Count, latency.At(50), latency.At(99), latency.At(99.9), cpu, acks.At(50), acks.At(99))
+        {
+            Timeline = perSecond.Where(p => p.Count > 0).Select(p => (p.Count, p.At(99), p.At(100))).ToList(),
+            ServerGc = serverGc,
+            GeneratorGc = generatorGc,
+            MeasuredFromUtc = measuredFromUtc,
+        };
     }
 
-    private static async Task SubscribeAsync(HttpClient viewer, string callId, Percentiles latency, Func<bool> measuring, Action connected, CancellationToken cancellationToken)
+    private static async Task<GcFigures> ServerGcAsync(ServerUnderTest server, CancellationToken cancellationToken)
+    {
+        var metrics = await server.MetricsAsync(cancellationToken);
+        return new GcFigures(metrics["dotnet_gc_pause_seconds_total"] * 1000, (int)metrics["dotnet_gc_collections_gen0_total"], (int)metrics["dotnet_gc_collections_gen1_total"], (int)metrics["dotnet_gc_collections_gen2_total"], metrics["dotnet_gc_allocated_bytes_total"]);
+    }
+
+    private static GcFigures GeneratorGc() =>
+        new(GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+
+    private static GcFigures Minus(GcFigures a, GcFigures b) => new(a.PauseMs - b.PauseMs, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.AllocatedBytes - b.AllocatedBytes);
+
+    private static async Task SubscribeAsync(HttpClient viewer, string callId, Percentiles latency, Percentiles[] perSecond, Func<long> measuredFrom, Action connected, CancellationToken cancellationToken)
     {
         try
         {
@@ -103,9 +146,13 @@ internal static class DeliveryLoad
                 var start = at + 10;
                 var end = line.IndexOf(' ', start);
                 var sentAt = long.Parse(line.AsSpan(start, end - start), CultureInfo.InvariantCulture);
-                if (measuring())
+                var from = measuredFrom();
+                if (from != 0)
                 {
-                    latency.Add(Stopwatch.GetElapsedTime(sentAt, received).TotalMilliseconds);
+                    var ms = Stopwatch.GetElapsedTime(sentAt, received).TotalMilliseconds;
+                    latency.Add(ms);
+                    var second = (int)Stopwatch.GetElapsedTime(from, received).TotalSeconds;
+                    perSecond[Math.Min(second, perSecond.Length - 1)].Add(ms);
                 }
             }
         }

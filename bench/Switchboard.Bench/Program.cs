@@ -7,6 +7,9 @@ using Switchboard.Bench;
 var seconds = Option("--seconds", 10);
 var subscribers = (int)Option("--subscribers", 100);
 var rate = (int)Option("--rate", 5_000);
+// Seconds of load before delivery is measured: the server and the load generator start on
+// unoptimised (tier-0) code, and the JIT's work competes for the two cores for a few seconds.
+var warmUp = Option("--warmup", 5);
 var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var root = FindRoot();
@@ -34,10 +37,20 @@ if (only is null or "ingest")
 if (only is null or "delivery")
 {
     using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "delivery"), cts.Token);
-    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(seconds), cts.Token);
-    Console.WriteLine($"ingest-to-SSE delivery at {delivery.OfferedPerSecond:N0} events/s offered, {subscribers} call-stream subscribers: {delivery.Samples:N0} deliveries ({delivery.DeliveredPerSecond:N0}/s)");
+    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token);
+    Console.WriteLine($"ingest-to-SSE delivery at {delivery.OfferedPerSecond:N0} events/s offered, {subscribers} call-stream subscribers: {delivery.Samples:N0} deliveries ({delivery.DeliveredPerSecond:N0}/s) in {seconds:N0} s measured after {warmUp:N0} s of warm-up");
     Console.WriteLine($"  p50 {delivery.P50:N2} ms, p99 {delivery.P99:N2} ms, p99.9 {delivery.P999:N2} ms; server CPU: {delivery.ServerCpuPercent:N0}% of one core");
     Console.WriteLine($"  acknowledgement latency per batch of {rate / 100} events (every 10 ms) at this rate: p50 {delivery.AckP50:N2} ms, p99 {delivery.AckP99:N2} ms");
+    Console.WriteLine($"  GC pauses in the measured run: server {delivery.ServerGc.PauseMs:N1} ms ({delivery.ServerGc.Gen0} gen0, {delivery.ServerGc.Gen1} gen1, {delivery.ServerGc.Gen2} gen2), load generator {delivery.GeneratorGc.PauseMs:N1} ms ({delivery.GeneratorGc.Gen0} gen0, {delivery.GeneratorGc.Gen1} gen1, {delivery.GeneratorGc.Gen2} gen2)");
+    Console.WriteLine($"  server allocations: {delivery.ServerGc.AllocatedBytes / delivery.Samples / 1024:N1} KB per delivered event");
+    if (args.Contains("--timeline"))
+    {
+        Console.WriteLine($"    measured from {delivery.MeasuredFromUtc:HH:mm:ss.fff} UTC");
+        foreach (var (second, (count, p99, max)) in delivery.Timeline.Index())
+        {
+            Console.WriteLine($"    second {second + 1,2}: {count,6:N0} deliveries, p99 {p99,6:N2} ms, slowest {max,6:N2} ms");
+        }
+    }
 }
 
 if (only is null or "memory")

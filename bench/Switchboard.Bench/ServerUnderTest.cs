@@ -43,7 +43,14 @@ internal sealed class ServerUnderTest : IDisposable
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var process = Process.Start(Info(serverDll, dataDirectory, "--urls", baseAddress.ToString(), "--Operations:AllowGcOnMetrics=true"))!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            // Warnings and errors only (the server runs with Logging:LogLevel:Default=Warning).
+            if (e.Data is not null && !string.IsNullOrWhiteSpace(e.Data))
+            {
+                Console.Error.WriteLine("server: " + e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -79,6 +86,17 @@ internal sealed class ServerUnderTest : IDisposable
         var text = await client.GetStringAsync(gc ? "/metrics?gc=true" : "/metrics", cancellationToken);
         var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Every unlabelled figure from /metrics.</summary>
+    public async Task<IReadOnlyDictionary<string, double>> MetricsAsync(CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        var text = await client.GetStringAsync("/metrics", cancellationToken);
+        return text.Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#' && l.IndexOf(' ', StringComparison.Ordinal) > 0)
+            .Select(l => l.Split(' ', 2))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 
     /// <summary>Resident memory of the server process, from /proc.</summary>
@@ -138,6 +156,13 @@ internal sealed class ServerUnderTest : IDisposable
         foreach (var extra in (Environment.GetEnvironmentVariable("SWITCHBOARD_BENCH_SERVER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             info.ArgumentList.Add(extra);
+        }
+
+        // Runtime settings for an experiment, e.g. SWITCHBOARD_BENCH_SERVER_ENV="DOTNET_TieredPGO=0".
+        foreach (var pair in (Environment.GetEnvironmentVariable("SWITCHBOARD_BENCH_SERVER_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[pair[..equals]] = pair[(equals + 1)..];
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

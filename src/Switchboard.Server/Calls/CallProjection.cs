@@ -105,7 +105,16 @@ public static class CallProjection
         var label = d.Str("label") ?? "neutral";
         var score = d.Num("score") ?? 0;
         var segment = d.Str("segmentId");
-        var lines = state.RecentTranscript.ConvertAll(l => l.SegmentId == segment ? l with { Sentiment = label, SentimentScore = score } : l);
+        var lines = state.RecentTranscript;
+        // The scored line is nearly always the newest: look from the end, and replace only it.
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            if (lines[i].SegmentId == segment)
+            {
+                lines = lines.SetItem(i, lines[i] with { Sentiment = label, SentimentScore = score });
+            }
+        }
+
         return state with { RecentTranscript = lines, Sentiment = new SentimentView(label, score) };
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Switchboard.Server.Calls;
 
 /// <summary>
@@ -29,4 +31,10 @@ public sealed record CallSignals
 
     /// <summary>The attention score of the last alert.</summary>
     public double? LastAlertScore { get; init; }
+
+    /// <summary>
+    /// The words (<see cref="Insights.CallerPhrases.Words"/>) of the caller's last
+    /// <see cref="SignalProjection.RepeatWindow"/> utterances, oldest first, for repeat detection.
+    /// </summary>
+    internal ImmutableArray<ulong[]> RecentCustomerWords { get; init; } = [];
 }

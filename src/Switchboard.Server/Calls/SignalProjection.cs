@@ -28,7 +28,7 @@ public static class SignalProjection
                 signals = signals with { LastSpeechAt = e.ReceivedAt };
                 if ((d.Str("speaker") ?? "customer") == "customer" && d.Str("text") is { Length: > 0 } text)
                 {
-                    signals = Customer(state, signals, text);
+                    signals = Customer(signals, text);
                 }
 
                 return state with { Signals = signals };
@@ -45,19 +45,22 @@ public static class SignalProjection
         }
     }
 
-    private static CallSignals Customer(CallState state, CallSignals signals, string text)
+    private static CallSignals Customer(CallSignals signals, string text)
     {
-        // The new line is already the last of the recent transcript; compare with the ones before it.
-        var repeated = state.RecentTranscript
-            .Take(state.RecentTranscript.Count - 1)
-            .Where(l => l.Speaker == "customer")
-            .TakeLast(RepeatWindow)
-            .Any(l => CallerPhrases.Repeats(text, l.Text));
+        var words = CallerPhrases.Words(text);
+        var earlier = signals.RecentCustomerWords;
+        var repeated = false;
+        foreach (var previous in earlier)
+        {
+            repeated |= CallerPhrases.Repeats(words, previous);
+        }
+
         return signals with
         {
             HumanRequested = signals.HumanRequested || CallerPhrases.AsksForHuman(text),
             CancelRequested = signals.CancelRequested || CallerPhrases.AsksToCancel(text),
             Repeats = signals.Repeats + (repeated ? 1 : 0),
+            RecentCustomerWords = earlier.Length < RepeatWindow ? earlier.Add(words) : earlier.RemoveAt(0).Add(words),
         };
     }
 }

@@ -21,33 +21,72 @@ public static partial class CallerPhrases
     public static bool AsksToCancel(string text) => CancelPattern().IsMatch(text);
 
     /// <summary>True when <paramref name="text"/> says again what <paramref name="earlier"/> said.</summary>
-    public static bool Repeats(string text, string earlier)
+    public static bool Repeats(string text, string earlier) => Repeats(Words(text), Words(earlier));
+
+    /// <summary>True when the words of one utterance repeat those of another (see <see cref="Words"/>).</summary>
+    public static bool Repeats(ulong[] words, ulong[] earlier)
     {
-        var a = Words(text);
-        if (a.Count < RepeatMinWords)
+        if (words.Length < RepeatMinWords || earlier.Length < RepeatMinWords)
         {
             return false;
         }
 
-        var b = Words(earlier);
-        if (b.Count < RepeatMinWords)
+        // Both are sorted: count the common words in one merge pass.
+        var common = 0;
+        for (int i = 0, j = 0; i < words.Length && j < earlier.Length;)
         {
-            return false;
+            var order = words[i].CompareTo(earlier[j]);
+            common += order == 0 ? 1 : 0;
+            i += order <= 0 ? 1 : 0;
+            j += order >= 0 ? 1 : 0;
         }
 
-        var common = a.Count(b.Contains);
-        return (double)common / (a.Count + b.Count - common) >= RepeatSimilarity;
+        return (double)common / (words.Length + earlier.Length - common) >= RepeatSimilarity;
     }
 
-    private static HashSet<string> Words(string text)
+    /// <summary>
+    /// The distinct words of an utterance, case-folded, as sorted 64-bit FNV-1a hashes: compact
+    /// enough to keep for the caller's last few utterances, and compared without allocating.
+    /// </summary>
+    public static ulong[] Words(string text)
     {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match m in WordPattern().Matches(text))
+        Span<ulong> found = stackalloc ulong[64];
+        var count = 0;
+        foreach (var match in WordPattern().EnumerateMatches(text))
         {
-            words.Add(m.Value.ToLowerInvariant());
+            if (count == found.Length)
+            {
+                var bigger = new ulong[found.Length * 2];
+                found.CopyTo(bigger);
+                found = bigger;
+            }
+
+            found[count++] = Hash(text.AsSpan(match.Index, match.Length));
         }
 
-        return words;
+        var words = found[..count];
+        words.Sort();
+        var distinct = 0;
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (distinct == 0 || words[i] != words[distinct - 1])
+            {
+                words[distinct++] = words[i];
+            }
+        }
+
+        return words[..distinct].ToArray();
+    }
+
+    private static ulong Hash(ReadOnlySpan<char> word)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in word)
+        {
+            hash = (hash ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     [GeneratedRegex(

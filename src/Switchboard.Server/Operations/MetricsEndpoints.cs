@@ -41,6 +41,13 @@ public static class MetricsEndpoints
         Gauge(text, "switchboard_wallboard_subscribers", "Connected wallboards.", wallboard.Count);
         Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);
+        Counter(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());
+        Counter(text, "dotnet_gc_pause_seconds_total", "Time the runtime paused threads for garbage collection.", GC.GetTotalPauseDuration().TotalSeconds);
+        Counter(text, "dotnet_gc_collections_gen0_total", "Garbage collections of generation 0 (including older generations).", GC.CollectionCount(0));
+        Counter(text, "dotnet_gc_collections_gen1_total", "Garbage collections of generation 1 (including generation 2).", GC.CollectionCount(1));
+        Counter(text, "dotnet_gc_collections_gen2_total", "Garbage collections of generation 2.", GC.CollectionCount(2));
+        Gauge(text, "dotnet_threadpool_queue_length", "Work items waiting for a thread-pool thread.", ThreadPool.PendingWorkItemCount);
+        Gauge(text, "dotnet_threadpool_threads", "Thread-pool threads.", ThreadPool.ThreadCount);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
     }
 

@@ -7,6 +7,9 @@ internal sealed class AppendRequest(IReadOnlyList<NewEvent> events)
 
     public AppendResult[]? Results { get; set; }
 
+    /// <summary>When the request was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public TaskCompletionSource<IReadOnlyList<AppendResult>> Completion { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -8,6 +8,7 @@ public sealed class SqliteConnectionFactory
 {
     private static int s_initialised;
     private readonly string _connectionString;
+    private readonly int _pageSize;
 
     /// <summary>Creates the factory: the data directory is created if missing and migrations are applied.</summary>
     public SqliteConnectionFactory(IOptions<StorageOptions> options)
@@ -21,6 +22,7 @@ public sealed class SqliteConnectionFactory
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         DatabasePath = path;
         Synchronous = options.Value.Synchronous;
+        _pageSize = options.Value.PageSizeBytes;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -45,7 +47,7 @@ public sealed class SqliteConnectionFactory
         using var pragma = connection.CreateCommand();
         // The default 2 MB page cache makes every insert into a grown log re-read index pages;
         // checkpoints run beside the writer (SqliteCheckpointer), never inside one of its commits.
-        pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+        pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=268435456;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -56,7 +58,8 @@ public sealed class SqliteConnectionFactory
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;";
+        // page_size takes effect only on a new, empty file, and only before it enters WAL mode.
+        pragma.CommandText = $"PRAGMA page_size={_pageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;";
         pragma.ExecuteNonQuery();
         return connection;
     }

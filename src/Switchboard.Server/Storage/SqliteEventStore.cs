@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -20,6 +21,8 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SqliteEventWriter _writer;
     private readonly Task _writerLoop;
     private readonly int _maxEventsPerCommit;
+    private readonly TimeSpan _slowCommit;
+    private readonly Lock _writing = new();
     private long _committedEvents;
     private long _commits;
 
@@ -30,6 +33,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         _sink = sink;
         _logger = logger;
         _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
+        _slowCommit = options.Value.SlowCommitWarningMilliseconds > 0 ? TimeSpan.FromMilliseconds(options.Value.SlowCommitWarningMilliseconds) : TimeSpan.MaxValue;
         var connection = connections.OpenWriter();
         _writer = new SqliteEventWriter(connection);
         _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
@@ -37,7 +41,9 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // The writer has a thread of its own: its commits block on SQLite, and on a two-core
+        // machine the thread pool starts with two threads that the network I/O needs.
+        _writerLoop = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Events committed since start.</summary>
@@ -174,11 +180,11 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
     internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var pending = new List<AppendRequest>();
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             pending.Clear();
             var count = 0;
@@ -192,12 +198,36 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> between two commits, with the writer held back until it
+    /// returns (used by the checkpointer for its short final pass).
+    /// </summary>
+    internal T BetweenCommits<T>(Func<T> action)
+    {
+        lock (_writing)
+        {
+            return action();
+        }
+    }
+
+    /// <summary>Blocks the writer's own thread until a request is queued or the queue is completed.</summary>
+    private static bool WaitToRead(ChannelReader<AppendRequest> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
     private void CommitGroup(List<AppendRequest> group)
     {
+        var started = Stopwatch.GetTimestamp();
+        var collections = GC.CollectionCount(0);
         CommittedBatch batch;
         try
         {
-            batch = _writer.Commit(group);
+            lock (_writing)
+            {
+                batch = _writer.Commit(group);
+            }
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
@@ -212,6 +242,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
         Interlocked.Add(ref _committedEvents, batch.Events.Count);
         Interlocked.Increment(ref _commits);
+        var written = Stopwatch.GetTimestamp();
         try
         {
             _sink.OnCommitted(batch);
@@ -227,7 +258,17 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         {
             request.Completion.TrySetResult(request.Results!);
         }
+
+        var done = Stopwatch.GetTimestamp();
+        var waited = Stopwatch.GetElapsedTime(group[0].QueuedAt, started);
+        if (waited + Stopwatch.GetElapsedTime(started, done) > _slowCommit)
+        {
+            LogSlowCommit(batch.Events.Count, waited.TotalMilliseconds, Stopwatch.GetElapsedTime(started, written).TotalMilliseconds, Stopwatch.GetElapsedTime(written, done).TotalMilliseconds, GC.CollectionCount(0) - collections);
+        }
     }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Slow commit of {Events} events: queued {QueuedMs:F1} ms, written in {WriteMs:F1} ms, handed to live views in {SinkMs:F1} ms, {Collections} garbage collections meanwhile")]
+    private partial void LogSlowCommit(int events, double queuedMs, double writeMs, double sinkMs, int collections);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Committing {Requests} append requests failed")]
     private partial void LogCommitFailed(Exception ex, int requests);

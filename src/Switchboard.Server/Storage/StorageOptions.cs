@@ -28,9 +28,25 @@ public sealed class StorageOptions
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 16_384;
 
+    /// <summary>
+    /// Page size of a database file when it is created (an existing file keeps its own). Every
+    /// commit writes each page it changed to the WAL whole, and an event changes a page of each
+    /// per-call index, so small pages write several times fewer bytes per event than SQLite's
+    /// 4,096 (docs/ARCHITECTURE.md, "Storage").
+    /// </summary>
+    [AllowedValues(512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, ErrorMessage = "Storage:PageSizeBytes must be a power of two from 512 to 65536.")]
+    public int PageSizeBytes { get; set; } = 1024;
+
     /// <summary>How often the background checkpoint copies the WAL into the database file.</summary>
     [Range(50, 60_000)]
     public int CheckpointIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// A commit whose queue wait, write and hand-off to live views together take longer than this
+    /// is logged as a warning with the time of each stage (0 turns the warning off).
+    /// </summary>
+    [Range(0, 600_000)]
+    public int SlowCommitWarningMilliseconds { get; set; } = 250;
 
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "switchboard.db"));

@@ -56,34 +56,12 @@ public static class StreamEndpoints
         sse.Write("caught-up", new { seq = last });
         await sse.FlushAsync(cancellationToken);
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
-        Task<bool>? tick = null;
+        using var heartbeat = new SseHeartbeat(sse, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
         var reader = subscription.Reader;
         try
         {
-            while (true)
+            while (await heartbeat.WaitAsync(reader.WaitToReadAsync(cancellationToken), cancellationToken))
             {
-                var wait = reader.WaitToReadAsync(cancellationToken);
-                if (!wait.IsCompleted)
-                {
-                    var waitTask = wait.AsTask();
-                    tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                    if (await Task.WhenAny(waitTask, tick) == tick)
-                    {
-                        tick = null;
-                        sse.WriteHeartbeat();
-                        await sse.FlushAsync(cancellationToken);
-                        await waitTask;
-                    }
-
-                    wait = new ValueTask<bool>(waitTask);
-                }
-
-                if (!await wait)
-                {
-                    break;
-                }
-
                 while (reader.TryRead(out var e))
                 {
                     if (e.IsEphemeral)

@@ -12,18 +12,12 @@ internal sealed class WallboardSender(SseWriter sse, WallboardSubscriber subscri
 
     public async Task RunAsync(TimeSpan heartbeat, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(heartbeat);
-        Task<bool>? tick = null;
+        using var heartbeats = new SseHeartbeat(sse, heartbeat);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var wait = subscriber.WaitAsync(cancellationToken).AsTask();
-            tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(wait, tick) == tick)
+            if (!await heartbeats.WaitAsync(subscriber.WaitAsync(cancellationToken), cancellationToken))
             {
-                tick = null;
-                sse.WriteHeartbeat();
-                await sse.FlushAsync(cancellationToken);
-                await wait;
+                return;
             }
 
             subscriber.ResetSignal();

@@ -130,20 +130,34 @@ public sealed class StreamTests : IDisposable
         Assert.Equal(["1", "2", null, null, "3"], frames.Select(f => f.Id));
     }
 
-    [Fact]
-    public async Task Idle_streams_get_heartbeat_comments()
+    [Theory]
+    [InlineData("/api/v1/wallboard/stream")]
+    [InlineData("/api/v1/calls/HB/stream")]
+    public async Task Idle_streams_get_a_heartbeat_comment_every_interval_for_as_long_as_they_stay_idle(string path)
     {
+        // Heartbeats every 0.3 s: three in a row on a stream with nothing else to send shows they
+        // keep coming, not just once per quiet spell.
         using var cts = new CancellationTokenSource(Patience);
-        using var response = await _viewer.GetAsync("/api/v1/wallboard/stream", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await Events.PostAsync(_agent, Events.Started("HB"));
+        using var response = await _viewer.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cts.Token);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
-        var sawHeartbeat = false;
-        while (!sawHeartbeat && await reader.ReadLineAsync(cts.Token) is { } line)
+        var heartbeats = 0;
+        var otherFrames = 0;
+        while (heartbeats < 3 && await reader.ReadLineAsync(cts.Token) is { } line)
         {
-            sawHeartbeat = line.StartsWith(": keep-alive", StringComparison.Ordinal);
+            if (line.StartsWith(": keep-alive", StringComparison.Ordinal))
+            {
+                heartbeats++;
+            }
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                otherFrames++;
+            }
         }
 
-        Assert.True(sawHeartbeat);
+        Assert.Equal(3, heartbeats);
+        Assert.True(otherFrames >= 1, "the stream starts with its snapshot or history");
     }
 
     [Fact]
