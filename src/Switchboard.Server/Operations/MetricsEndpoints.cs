@@ -39,6 +39,7 @@ public static class MetricsEndpoints
         Gauge(text, "switchboard_store_queue_length", "Append requests waiting for the writer.", store.QueueLength);
         Gauge(text, "switchboard_stream_subscribers", "Live call-stream and analyzer subscriptions.", hub.Count);
         Gauge(text, "switchboard_wallboard_subscribers", "Connected wallboards.", wallboard.Count);
+        Counter(text, "switchboard_sqlite_busy_retries_total", "Retries of a database connection waiting for another one's lock.", SqliteBusyWait.Retries);
         Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);
         Counter(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());

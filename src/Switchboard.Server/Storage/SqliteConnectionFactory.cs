@@ -52,14 +52,15 @@ public sealed class SqliteConnectionFactory
         return connection;
     }
 
-    /// <summary>Opens a connection with WAL, a busy timeout and the configured synchronous level.</summary>
+    /// <summary>Opens a connection with WAL, a millisecond busy wait (<see cref="SqliteBusyWait"/>) and the configured synchronous level.</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        SqliteBusyWait.Install(connection);
         using var pragma = connection.CreateCommand();
         // page_size takes effect only on a new, empty file, and only before it enters WAL mode.
-        pragma.CommandText = $"PRAGMA page_size={_pageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;";
+        pragma.CommandText = $"PRAGMA page_size={_pageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -23,6 +23,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly int _maxEventsPerCommit;
     private readonly TimeSpan _slowCommit;
     private readonly Lock _writing = new();
+    private readonly SemaphoreSlim _queued = new(0);
     private long _committedEvents;
     private long _commits;
 
@@ -65,6 +66,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
         var request = new AppendRequest(events);
         await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        _queued.Release();
         // Once queued the request is committed or failed as a whole; cancellation only stops the wait.
         return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -174,8 +176,10 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        _queued.Release();
         await _writerLoop.ConfigureAwait(false);
         _writer.Dispose();
+        _queued.Dispose();
     }
 
     internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
@@ -184,8 +188,13 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     {
         var pending = new List<AppendRequest>();
         var reader = _queue.Reader;
-        while (WaitToRead(reader))
+        while (true)
         {
+            // One release per queued request, signalled by the appender itself: the writer wakes
+            // without needing a thread-pool thread, so a starved pool cannot hold commits back.
+            // Requests taken along with an earlier one leave releases behind; those turns find
+            // the queue empty and wait again.
+            _queued.Wait();
             pending.Clear();
             var count = 0;
             while (count < _maxEventsPerCommit && reader.TryRead(out var request))
@@ -194,7 +203,14 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
                 count += request.Events.Count;
             }
 
-            CommitGroup(pending);
+            if (pending.Count > 0)
+            {
+                CommitGroup(pending);
+            }
+            else if (reader.Completion.IsCompleted)
+            {
+                return;
+            }
         }
     }
 
@@ -208,13 +224,6 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         {
             return action();
         }
-    }
-
-    /// <summary>Blocks the writer's own thread until a request is queued or the queue is completed.</summary>
-    private static bool WaitToRead(ChannelReader<AppendRequest> reader)
-    {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private void CommitGroup(List<AppendRequest> group)

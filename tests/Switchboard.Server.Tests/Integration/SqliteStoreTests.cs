@@ -128,6 +128,38 @@ public sealed class SqliteStoreTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_writer_waiting_for_another_connections_lock_waits_in_short_retries_and_then_writes()
+    {
+        var factory = Factory();
+        using var holder = factory.Open();
+        using var waiter = factory.Open();
+        Exec(holder, "CREATE TABLE IF NOT EXISTS busy_probe (n INTEGER); BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (1);");
+        var retriesBefore = SqliteBusyWait.Retries;
+        var write = Task.Run(() => Exec(waiter, "BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (2); COMMIT;"));
+        // The handler in use is this server's (SQLite's own would sleep whole seconds, uncounted).
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (SqliteBusyWait.Retries < retriesBefore + SqliteBusyWait.YieldingRetries + 3)
+        {
+            Assert.False(write.IsCompleted, "the second writer must wait for the lock");
+            Assert.False(patience.IsCancellationRequested, "the waiting writer never retried through the server's busy handler");
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        Exec(holder, "COMMIT;");
+        await write;
+        using var count = holder.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM busy_probe;";
+        Assert.Equal(2L, (long)count.ExecuteScalar()!);
+
+        static void Exec(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>The WAL header's checkpoint sequence number (bytes 12–15, big-endian): it goes up each time the WAL starts again.</summary>
     private uint WalRestarts()
     {
