@@ -5,7 +5,7 @@ namespace Switchboard.Bench;
 
 /// <summary>
 /// The ceiling: rows/s that SQLite itself takes into the same events table, in batched
-/// transactions of the same size the server commits, with the same pragmas.
+/// transactions, with the same pragmas and the same spread of events over calls as the ingest load.
 /// </summary>
 internal static class RawSqliteBenchmark
 {
@@ -40,8 +40,10 @@ internal static class RawSqliteBenchmark
             insert.Transaction = tx;
             for (var i = 0; i < batch && done < rows; i++, done++)
             {
-                p[0].Value = "call-" + (done % 200);
-                p[1].Value = done / 200 + 1;
+                // As the ingest load sends them: runs of 100 events of one call, over 360 calls.
+                var run = done / 100;
+                p[0].Value = "call-" + (run % 360);
+                p[1].Value = (run / 360 * 100) + (done % 100) + 1;
                 p[2].Value = "e" + done;
                 p[3].Value = "transcript.final";
                 p[4].Value = DateTime.UtcNow.Ticks;

@@ -24,6 +24,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly TimeSpan _slowCommit;
     private readonly Lock _writing = new();
     private readonly SemaphoreSlim _queued = new(0);
+    private int _disposed;
     private long _committedEvents;
     private long _commits;
 
@@ -175,11 +176,19 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     /// <summary>Stops accepting appends, commits what is queued and closes the writer.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose the store once per service it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _writerLoop.ConfigureAwait(false);
+            return;
+        }
+
         _queue.Writer.TryComplete();
         _queued.Release();
         await _writerLoop.ConfigureAwait(false);
         _writer.Dispose();
-        _queued.Dispose();
+        // _queued is left undisposed: an append racing the stop may still release it, and a
+        // SemaphoreSlim whose wait handle was never asked for holds nothing to free.
     }
 
     internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
