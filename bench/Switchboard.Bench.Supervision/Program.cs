@@ -5,6 +5,7 @@ using System.Text.Json;
 using Switchboard.Bench;
 using Switchboard.Bench.Supervision;
 using Switchboard.Contracts.Events;
+using Switchboard.Testing;
 
 // Supervision benchmark: from a supervisor's answer request (POST /api/v1/escalations/{id}/answer)
 // to the agent receiving the escalation.answer command on its WebSocket, over loopback, against the
@@ -14,9 +15,8 @@ var answers = args.Length > 1 && args[0] == "--answers" ? int.Parse(args[1], Cul
 const int WarmUp = 100;
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var ct = cts.Token;
-var root = FindRoot();
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-var serverDll = Path.Combine(root, "src", "Switchboard.Server", "bin", configuration, "net10.0", "Switchboard.Server.dll");
+var serverDll = ServerProcess.ServerDll;
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, build {configuration}");
 
 using var server = await SupervisedServer.StartAsync(serverDll, Path.Combine(Path.GetTempPath(), "switchboard-bench-sup-" + Guid.NewGuid().ToString("N")[..8]), ct);
@@ -68,14 +68,3 @@ static EventEnvelope Event(string callId, string type, object data) => new()
     At = DateTimeOffset.UtcNow,
     Data = JsonSerializer.SerializeToElement(data, ContractJson.Options),
 };
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
-    {
-        dir = dir.Parent;
-    }
-
-    return dir?.FullName ?? throw new DirectoryNotFoundException("Run from inside the repository.");
-}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Switchboard.Bench;
+using Switchboard.Testing;
 
 // Event-backbone benchmark: raw SQLite ceiling, durable ingest rate and ack latency, ingest-to-SSE
 // delivery latency with many subscribers, and server memory per active call.
@@ -12,9 +13,8 @@ var rate = (int)Option("--rate", 5_000);
 var warmUp = Option("--warmup", 5);
 var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-var root = FindRoot();
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-var serverDll = Path.Combine(root, "src", "Switchboard.Server", "bin", configuration, "net10.0", "Switchboard.Server.dll");
+var serverDll = ServerProcess.ServerDll;
 var scratch = Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, build {configuration}");
 
@@ -72,15 +72,4 @@ double Option(string name, double fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
-    {
-        dir = dir.Parent;
-    }
-
-    return dir?.FullName ?? throw new DirectoryNotFoundException("Run from inside the repository.");
 }

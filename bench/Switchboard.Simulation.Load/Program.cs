@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Switchboard.Sdk;
 using Switchboard.Simulation;
-using Switchboard.Simulation.Load;
+using Switchboard.Testing;
 
 // Runs the simulator with many concurrent calls against one Switchboard server process on this
 // machine and prints the server's figures. Build the server first:
@@ -11,8 +11,7 @@ using Switchboard.Simulation.Load;
 var calls = Arg("--calls", 2000);
 var seconds = Arg("--seconds", 60);
 var connections = Arg("--connections", 8);
-var root = FindRoot();
-var serverDll = Path.Combine(root, "src/Switchboard.Server/bin/Release/net10.0/Switchboard.Server.dll");
+var serverDll = Path.Combine(ServerProcess.RepositoryRoot, "src/Switchboard.Server/bin/Release/net10.0/Switchboard.Server.dll");
 if (!File.Exists(serverDll))
 {
     Console.Error.WriteLine($"{serverDll} is missing; run: dotnet build -c Release src/Switchboard.Server");
@@ -50,14 +49,22 @@ listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
 listener.Start();
 
 using var stop = new CancellationTokenSource();
-var data = ServerProcess.NewDataDirectory();
-var agentKey = ServerProcess.CreateKey(serverDll, data, "agent");
-await using var server = await ServerProcess.StartAsync(serverDll, data, stop.Token);
-var idle = server.Sample();
-Console.WriteLine($"server pid {server.Pid} at {server.Url}, idle RSS {idle.RssBytes / 1048576.0:0.0} MB; ramping to {calls} concurrent calls over {connections} connections");
+var data = Path.Combine(Path.GetTempPath(), "switchboard-load", Guid.NewGuid().ToString("N"));
+var settings = new ServerSettings
+{
+    ServerDll = serverDll,
+    EnvironmentName = "Production",
+    Variables = new Dictionary<string, string> { ["Demo__Enabled"] = "false" },
+};
+var agentKey = await ServerProcess.CreateKeyAsync(data, settings, "agent", "load-agent", stop.Token);
+var viewerKey = await ServerProcess.CreateKeyAsync(data, settings, "viewer", "load-viewer", stop.Token);
+using var server = await ServerProcess.StartAsync(data, settings, stop.Token);
+(long RssBytes, double CpuSeconds) Sample() => (server.ResidentBytes(), server.CpuTime.TotalSeconds);
+var idle = Sample();
+Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}, idle RSS {idle.RssBytes / 1048576.0:0.0} MB; ramping to {calls} concurrent calls over {connections} connections");
 
 var clients = Enumerable.Range(0, connections)
-    .Select(_ => new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = server.Url, ApiKey = agentKey, MaxQueuedEvents = 100_000, MaxBatchEvents = 1000 }))
+    .Select(_ => new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = server.BaseAddress, ApiKey = agentKey, MaxQueuedEvents = 100_000, MaxBatchEvents = 1000 }))
     .ToList();
 var simulator = new CallSimulator(
     new SimulationOptions { Concurrency = calls, CallsPerSecond = Math.Max(50, calls / 20.0), Seed = 42, RunId = "load" },
@@ -75,20 +82,20 @@ lock (ackLatencies)
     ackLatencies.Clear();
 }
 
-var start = server.Sample();
-var metricsStart = await server.MetricsAsync(stop.Token);
+var start = Sample();
+var metricsStart = await server.MetricsAsync(viewerKey, stop.Token);
 var (d0, e0) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
 var peakRss = start.RssBytes;
 var activeSum = 0.0;
 for (var s = 0; s < seconds; s++)
 {
     await Task.Delay(1000);
-    peakRss = Math.Max(peakRss, server.Sample().RssBytes);
+    peakRss = Math.Max(peakRss, Sample().RssBytes);
     activeSum += simulator.Stats.Active;
 }
 
-var end = server.Sample();
-var metricsEnd = await server.MetricsAsync(stop.Token);
+var end = Sample();
+var metricsEnd = await server.MetricsAsync(viewerKey, stop.Token);
 double Rate(string name) => (metricsEnd.GetValueOrDefault(name) - metricsStart.GetValueOrDefault(name)) / seconds;
 var (d1, e1) = (Interlocked.Read(ref durable), Interlocked.Read(ref ephemeral));
 double[] latencies;
@@ -123,21 +130,12 @@ foreach (var client in clients)
     await client.DisposeAsync();
 }
 
+server.Dispose();
+ServerProcess.DeleteDataDirectory(data);
 return 0;
 
 int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
-    {
-        dir = dir.Parent;
-    }
-
-    return dir?.FullName ?? Directory.GetCurrentDirectory();
 }

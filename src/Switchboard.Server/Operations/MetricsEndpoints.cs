@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Identity;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
 
@@ -10,10 +11,19 @@ namespace Switchboard.Server.Operations;
 /// <summary><c>GET /metrics</c>: process and pipeline figures in the Prometheus text format.</summary>
 public static class MetricsEndpoints
 {
-    /// <summary>Maps the metrics endpoint (loopback or authenticated operators only in production setups behind a proxy).</summary>
+    /// <summary>Maps the metrics endpoint: read access (a viewer key, or any signed-in user) unless <see cref="OperationsOptions.AnonymousMetrics"/>.</summary>
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", Render).WithTags("Operations").AllowAnonymous().ExcludeFromDescription();
+        var endpoint = app.MapGet("/metrics", Render).WithTags("Operations").ExcludeFromDescription();
+        if (app.ServiceProvider.GetRequiredService<IOptions<OperationsOptions>>().Value.AnonymousMetrics)
+        {
+            endpoint.AllowAnonymous();
+        }
+        else
+        {
+            endpoint.RequireAuthorization(IdentityExtensions.ViewerPolicy);
+        }
+
         return app;
     }
 

@@ -12,4 +12,11 @@ public sealed class OperationsOptions
     /// slow the server down.
     /// </summary>
     public bool AllowGcOnMetrics { get; set; }
+
+    /// <summary>
+    /// Lets anyone read <c>GET /metrics</c>. Off by default: the figures (calls, load, memory)
+    /// are for operators, so a scraper sends a viewer API key as a bearer token. Turn it on only
+    /// where the port is reachable from a private monitoring network alone.
+    /// </summary>
+    public bool AnonymousMetrics { get; set; }
 }

@@ -19,7 +19,7 @@ public sealed class AuthorizationMatrixTests
     [
         ("GET", "/healthz", null, [200, 200, 200, 200, 200, 200, 200]),
         ("GET", "/readyz", null, [200, 200, 200, 200, 200, 200, 200]),
-        ("GET", "/metrics", null, [200, 200, 200, 200, 200, 200, 200]),
+        ("GET", "/metrics", null, [401, 200, 200, 200, 403, 200, 401]),
         ("GET", "/openapi/v1.json", null, [200, 200, 200, 200, 200, 200, 200]),
         ("POST", "/api/v1/auth/login", new { username = "nobody", password = "wrong" }, [401, 401, 401, 401, 401, 401, 401]),
         ("GET", "/api/v1/auth/me", null, [401, 200, 200, 200, 403, 400, 401]),

@@ -212,4 +212,27 @@ public sealed class IngestTests : IDisposable
         var ready = await anonymous.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.True(ready.GetProperty("storeWritable").GetBoolean());
     }
+
+    [Fact]
+    public async Task Metrics_need_a_read_key_and_carry_the_pipeline_and_runtime_figures()
+    {
+        using var anonymous = _app.ClientWithKey(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+        await Events.PostAsync(_agent, Events.Started("M1"), Events.Line("M1", "m1", "hello"));
+        var text = await _viewer.GetStringAsync("/metrics");
+        var figures = text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(' ')).ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(figures["switchboard_events_committed_total"] >= 2);
+        Assert.True(figures["dotnet_gc_allocated_bytes_total"] > 0);
+        Assert.Contains("dotnet_gc_pause_seconds_total", figures.Keys);
+        Assert.Contains("switchboard_sqlite_busy_retries_total", figures.Keys);
+    }
+
+    [Fact]
+    public async Task Metrics_can_be_opened_to_anonymous_scrapers_by_setting()
+    {
+        using var open = new SwitchboardApp();
+        open.Settings["Operations:AnonymousMetrics"] = "true";
+        using var anonymous = open.ClientWithKey(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
 }
