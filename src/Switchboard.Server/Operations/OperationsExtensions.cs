@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
 namespace Switchboard.Server.Operations;
 
 /// <summary>Cross-cutting web plumbing: problem details, WebSockets, OpenAPI, auth middleware.</summary>
@@ -6,7 +10,28 @@ public static class OperationsExtensions
     /// <summary>Registers problem details and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section);
+        builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section)
+            .Validate(o => o.TrustedProxies.All(p => System.Net.IPNetwork.TryParse(p, out _) || IPAddress.TryParse(p, out _)), "Operations:TrustedProxies must list IP addresses (10.0.0.5) or networks (10.0.0.0/8).")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<OperationsOptions>>((forwarded, operations) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the listed proxies, and only the address the nearest one saw.
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            forwarded.ForwardLimit = 1;
+            foreach (var proxy in operations.Value.TrustedProxies)
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+                else if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+            }
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -17,6 +42,11 @@ public static class OperationsExtensions
     /// <summary>Adds the middleware in order.</summary>
     public static WebApplication UseOperations(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });

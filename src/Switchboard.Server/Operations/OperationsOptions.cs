@@ -19,4 +19,12 @@ public sealed class OperationsOptions
     /// where the port is reachable from a private monitoring network alone.
     /// </summary>
     public bool AnonymousMetrics { get; set; }
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed:
+    /// addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/8</c>). Empty by default, and then the
+    /// headers are ignored and the client address is the TCP peer. With a proxy listed, the login
+    /// throttle, the audit trail and secure cookies see the caller behind it.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,8 @@ namespace Switchboard.Sdk.Tests.Infrastructure;
 public sealed class LoopbackServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private int _refusedUpgrades;
+    private int _httpBatches;
 
     public LoopbackServer(string dataDirectory, int port, Dictionary<string, string?>? settings = null)
     {
@@ -27,6 +30,18 @@ public sealed class LoopbackServer : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// When set, the server answers every WebSocket upgrade with this status before the app sees
+    /// it, as a proxy without WebSocket support does; HTTP requests pass.
+    /// </summary>
+    public int? RefuseWebSocketsWith { get; init; }
+
+    /// <summary>WebSocket upgrades refused so far (<see cref="RefuseWebSocketsWith"/>).</summary>
+    public int RefusedUpgrades => Volatile.Read(ref _refusedUpgrades);
+
+    /// <summary>Batches posted to <c>POST /api/v1/events</c> so far.</summary>
+    public int HttpBatches => Volatile.Read(ref _httpBatches);
 
     public int Port { get; }
 
@@ -115,5 +130,32 @@ public sealed class LoopbackServer : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new FrontDoor(this)));
+    }
+
+    /// <summary>Runs first in the pipeline: counts HTTP batches and refuses upgrades when asked.</summary>
+    private sealed class FrontDoor(LoopbackServer server) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                if (context.Request.Method == "POST" && context.Request.Path == "/api/v1/events")
+                {
+                    Interlocked.Increment(ref server._httpBatches);
+                }
+
+                if (server.RefuseWebSocketsWith is { } status && context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
+                {
+                    Interlocked.Increment(ref server._refusedUpgrades);
+                    context.Response.StatusCode = status;
+                    return;
+                }
+
+                await following(context);
+            });
+            next(app);
+        };
     }
 }

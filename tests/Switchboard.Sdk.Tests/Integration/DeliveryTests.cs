@@ -122,6 +122,29 @@ public sealed class DeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task When_a_proxy_refuses_the_websocket_upgrade_the_client_falls_back_to_http_batches_by_itself()
+    {
+        var (agentKey, viewerKey) = await CreateKeysAsync();
+        await using var server = new LoopbackServer(_dataDirectory, _port) { RefuseWebSocketsWith = 404 }.Start();
+        await using var client = new SwitchboardClient(Options(agentKey));
+        Assert.Equal(SwitchboardTransport.Auto, Options(agentKey).Transport);
+        using var call = client.OpenCall("SIM_fallback");
+        call.CallStarted();
+        for (var i = 0; i < 5; i++)
+        {
+            call.FinalTranscript(Speaker.Customer, "s" + i, "line " + i);
+        }
+
+        await client.FlushAsync(Timeout());
+
+        var events = await server.ReadEventsAsync(viewerKey, "SIM_fallback", Timeout());
+        Assert.Equal(6, events.Count);
+        Assert.Equal(Enumerable.Range(1, 6).Select(n => (long)n), events.Select(e => e.Seq));
+        Assert.True(server.RefusedUpgrades >= 1, "the client tried the WebSocket first");
+        Assert.True(server.HttpBatches >= 1, "and then sent HTTP batches");
+    }
+
+    [Fact]
     public async Task Http_batches_deliver_events_when_chosen()
     {
         var (agentKey, viewerKey) = await CreateKeysAsync();
