@@ -9,6 +9,7 @@ public sealed class SqliteConnectionFactory
     private static int s_initialised;
     private readonly string _connectionString;
     private readonly int _pageSize;
+    private readonly int _writerCacheKilobytes;
 
     /// <summary>Creates the factory: the data directory is created if missing and migrations are applied.</summary>
     public SqliteConnectionFactory(IOptions<StorageOptions> options)
@@ -23,6 +24,7 @@ public sealed class SqliteConnectionFactory
         DatabasePath = path;
         Synchronous = options.Value.Synchronous;
         _pageSize = options.Value.PageSizeBytes;
+        _writerCacheKilobytes = options.Value.WriterCacheMegabytes * 1024;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -47,7 +49,7 @@ public sealed class SqliteConnectionFactory
         using var pragma = connection.CreateCommand();
         // The default 2 MB page cache makes every insert into a grown log re-read index pages;
         // checkpoints run beside the writer (SqliteCheckpointer), never inside one of its commits.
-        pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=268435456;";
+        pragma.CommandText = $"PRAGMA cache_size=-{_writerCacheKilobytes}; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=268435456;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -37,6 +37,14 @@ public sealed class StorageOptions
     [AllowedValues(512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, ErrorMessage = "Storage:PageSizeBytes must be a power of two from 512 to 65536.")]
     public int PageSizeBytes { get; set; } = 1024;
 
+    /// <summary>
+    /// The writer's page cache. It holds the pages every commit touches (the last page of each
+    /// active call in the two per-call indexes, and the levels above them): with 1 KB pages a few
+    /// megabytes cover thousands of active calls.
+    /// </summary>
+    [Range(2, 4096)]
+    public int WriterCacheMegabytes { get; set; } = 16;
+
     /// <summary>How often the background checkpoint copies the WAL into the database file.</summary>
     [Range(50, 60_000)]
     public int CheckpointIntervalMilliseconds { get; set; } = 1000;

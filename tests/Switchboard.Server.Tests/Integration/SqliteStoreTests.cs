@@ -160,6 +160,24 @@ public sealed class SqliteStoreTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_writer_gets_the_configured_page_cache_and_readers_keep_sqlites_default()
+    {
+        var factory = new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = _directory, WriterCacheMegabytes = 24 }));
+        using var writer = factory.OpenWriter();
+        using var reader = factory.Open();
+        Assert.Equal(-24 * 1024L, CacheSize(writer));
+        Assert.Equal(-2000L, CacheSize(reader));
+        Assert.Equal(16, new StorageOptions().WriterCacheMegabytes);
+
+        static long CacheSize(Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA cache_size;";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
     /// <summary>The WAL header's checkpoint sequence number (bytes 12–15, big-endian): it goes up each time the WAL starts again.</summary>
     private uint WalRestarts()
     {
