@@ -24,6 +24,14 @@ public sealed class AccountOptions
     [Range(8, 128)]
     public int MinPasswordLength { get; set; } = 12;
 
+    /// <summary>
+    /// Where the keys that sign session cookies and anti-forgery tokens are kept; by default the
+    /// <c>keys</c> directory beside the database. Several servers behind one address share this
+    /// directory so that a session signed in on one is accepted by another; a restarted server
+    /// keeps its users signed in.
+    /// </summary>
+    public string? KeyRingDirectory { get; set; }
+
     /// <summary>Name of the session cookie.</summary>
     [Required]
     public string CookieName { get; set; } = "sb_session";

@@ -2,7 +2,11 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Identity;
 
@@ -27,6 +31,16 @@ public static class IdentityExtensions
     /// <summary>Rate-limiter policy of the login endpoint.</summary>
     public const string LoginRateLimit = "login";
 
+    /// <summary>The key ring directory, created readable by the server's own account only.</summary>
+    private static DirectoryInfo KeyRing(StorageOptions storage, AccountOptions accounts)
+    {
+        var path = Path.GetFullPath(accounts.KeyRingDirectory ?? Path.Combine(storage.DataDirectory, "keys"));
+        var directory = OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return directory;
+    }
+
     /// <summary>Adds authentication, authorisation, anti-forgery, accounts and the audit trail.</summary>
     public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
@@ -40,6 +54,12 @@ public static class IdentityExtensions
         services.AddSingleton<BootstrapNotice>();
         services.AddHostedService<AdminBootstrap>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+
+        // Cookie and anti-forgery keys live with the data, not in the service account's profile.
+        services.AddDataProtection().SetApplicationName("Switchboard");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<StorageOptions>, IOptions<AccountOptions>, ILoggerFactory>((keys, storage, accounts, logs) =>
+                keys.XmlRepository = new FileSystemXmlRepository(KeyRing(storage.Value, accounts.Value), logs));
 
         services.AddAuthentication(SessionDefaults.Selector)
             .AddPolicyScheme(SessionDefaults.Selector, null, o => o.ForwardDefaultSelector = context =>

@@ -11,6 +11,60 @@ namespace Switchboard.Server.Tests.Integration;
 public sealed partial class AccountTests
 {
     [Fact]
+    public async Task A_session_survives_a_restart_and_is_accepted_only_by_servers_sharing_the_key_ring()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var elsewhere = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            string cookie;
+            using (var first = new SwitchboardApp(dataDirectory))
+            {
+                var username = first.CreateUser(Roles.Viewer);
+                using var client = first.CreateDefaultClient();
+                using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = Sessions.Password });
+                login.EnsureSuccessStatusCode();
+                cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sb_session=", StringComparison.Ordinal)).Split(';')[0];
+            }
+
+            // The keys are kept beside the database, readable by the server's account only.
+            var keys = new DirectoryInfo(Path.Combine(dataDirectory, "keys"));
+            Assert.NotEmpty(keys.GetFiles("key-*.xml"));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, keys.UnixFileMode);
+
+            using (var restarted = new SwitchboardApp(dataDirectory))
+            {
+                Assert.Equal(HttpStatusCode.OK, await MeAsync(restarted, cookie));
+            }
+
+            // Same accounts, another key ring: the cookie cannot be read.
+            using var stranger = new SwitchboardApp(dataDirectory);
+            stranger.Settings["Accounts:KeyRingDirectory"] = elsewhere;
+            Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(stranger, cookie));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var directory in new[] { dataDirectory, elsewhere })
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+
+        static async Task<HttpStatusCode> MeAsync(SwitchboardApp app, string cookie)
+        {
+            using var client = app.CreateDefaultClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
+            request.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+    }
+
+    [Fact]
     public async Task First_start_prints_an_admin_password_once_that_must_be_changed_before_anything_else()
     {
         var output = new StringWriter();
