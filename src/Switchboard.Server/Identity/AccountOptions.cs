@@ -32,6 +32,13 @@ public sealed class AccountOptions
     /// </summary>
     public string? KeyRingDirectory { get; set; }
 
+    /// <summary>
+    /// Audit records older than this many days are deleted (checked every hour; the deletion is
+    /// itself recorded). 0 keeps them forever.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int AuditRetentionDays { get; set; } = 365;
+
     /// <summary>Name of the session cookie.</summary>
     [Required]
     public string CookieName { get; set; } = "sb_session";

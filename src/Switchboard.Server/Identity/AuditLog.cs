@@ -40,6 +40,29 @@ public sealed partial class AuditLog(SqliteConnectionFactory connections, TimePr
         }
     }
 
+    /// <summary>
+    /// Deletes the records older than <paramref name="before"/>, a few thousand per transaction so
+    /// that other writers wait at most one short batch; returns how many were deleted.
+    /// </summary>
+    public long Purge(DateTimeOffset before)
+    {
+        const string sql = "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < $before ORDER BY id LIMIT 2000);";
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$before", before.UtcTicks);
+        long deleted = 0;
+        int batch;
+        do
+        {
+            batch = command.ExecuteNonQuery();
+            deleted += batch;
+        }
+        while (batch > 0);
+
+        return deleted;
+    }
+
     /// <summary>Entries matching the query, newest first.</summary>
     public IReadOnlyList<AuditEntry> Query(AuditQuery query)
     {

@@ -49,6 +49,8 @@ public static class IdentityExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         services.AddSingleton<OnlineSupervisors>();
         services.AddSingleton<SessionCookieEvents>();
         services.AddSingleton<BootstrapNotice>();

@@ -154,6 +154,28 @@ public sealed partial class AccountTests
         Assert.Equal(2, app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Action: "auth.antiforgery")).Count);
     }
 
+    [Theory]
+    [InlineData(365, 1)]
+    [InlineData(0, 0)]
+    public void Audit_records_past_retention_are_deleted_and_the_deletion_is_recorded(int retentionDays, int expectedDeleted)
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var app = new SwitchboardApp();
+        app.ConfigureServices = s => s.AddSingleton<TimeProvider>(clock);
+        app.Settings["Accounts:AuditRetentionDays"] = retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var audit = app.Services.GetRequiredService<AuditLog>();
+        audit.Record(Actor.System, "test.old", "ok");
+        clock.Advance(TimeSpan.FromDays(400));
+        audit.Record(Actor.System, "test.recent", "ok");
+
+        Assert.Equal(expectedDeleted, app.Services.GetRequiredService<AuditRetention>().PurgeOnce());
+
+        var actions = audit.Query(new AuditQuery(Action: "*")).Select(e => e.Action).ToList();
+        Assert.Contains("test.recent", actions);
+        Assert.Equal(retentionDays == 0, actions.Contains("test.old"));
+        Assert.Equal(retentionDays != 0, actions.Contains("audit.purged"));
+    }
+
     [Fact]
     public async Task An_idle_session_expires()
     {
