@@ -30,32 +30,9 @@ public static class AttentionScorer
         Add(parts, SlowTurns(state.Signals));
         Add(parts, OpenEscalation(state.OpenEscalation));
         Add(parts, Hold(state.OpenEscalation, now));
-        var total = 0.0;
-        foreach (var (points, _) in parts)
-        {
-            total += points;
-        }
-
-        // Highest points first; equal points keep the order above (a stable insertion sort of at most ten).
-        for (var i = 1; i < parts.Count; i++)
-        {
-            var part = parts[i];
-            var j = i - 1;
-            for (; j >= 0 && parts[j].Points < part.Points; j--)
-            {
-                parts[j + 1] = parts[j];
-            }
-
-            parts[j + 1] = part;
-        }
-
-        var reasons = new string[parts.Count];
-        for (var i = 0; i < parts.Count; i++)
-        {
-            reasons[i] = parts[i].Reason;
-        }
-
-        return new AttentionView(Math.Min(100, Math.Round(total)), reasons);
+        var score = Math.Min(100, Math.Round(parts.Sum(p => p.Points)));
+        var reasons = parts.OrderByDescending(p => p.Points).Select(p => p.Reason).ToArray();
+        return new AttentionView(score, reasons);
     }
 
     /// <summary>Up to 35 points, in proportion to how far the rolling sentiment is below neutral.</summary>

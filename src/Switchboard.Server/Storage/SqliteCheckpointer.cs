@@ -20,8 +20,9 @@ namespace Switchboard.Server.Storage;
 /// from its beginning only when a write transaction begins with every frame copied; otherwise
 /// the file grows without end, and each sync has to allocate new blocks for it, which on ext4
 /// holds up the writer's own appends. So each round makes passes until one copies only a few
-/// frames, then a last pass between two commits (the writer held back for about a millisecond)
-/// copies the rest: the next commit restarts the WAL, which stays small and reuses its blocks.
+/// frames, then a last pass between two commits (the writer held back meanwhile: 2–25 ms measured
+/// at 10,000 events/s, mostly the two file syncs) copies the rest: the next commit restarts the
+/// WAL, which stays small and reuses its blocks.
 /// </para>
 /// </remarks>
 public sealed partial class SqliteCheckpointer(
