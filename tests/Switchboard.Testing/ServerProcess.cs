@@ -34,6 +34,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>The server's process id.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>True once the server process has exited (by itself or killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the server printed on standard output so far (the first admin's one-time password, say).</summary>
     public IReadOnlyCollection<string> Output => _output;
 

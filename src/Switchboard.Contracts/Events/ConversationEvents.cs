@@ -15,7 +15,7 @@ public sealed record TranscriptData(
     public void Validate(FieldErrors errors)
     {
         errors.OneOf("speaker", Speaker, Vocabulary.SpeakerRoles);
-        errors.Required("segmentId", SegmentId);
+        errors.Id("segmentId", SegmentId);
         if (Text is null)
         {
             errors.Add("text", "is required");
@@ -39,7 +39,7 @@ public sealed record ToolCalledData(string? ToolCallId = null, string? Name = nu
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("toolCallId", ToolCallId);
+        errors.Id("toolCallId", ToolCallId);
         errors.Required("name", Name);
     }
 }
@@ -56,7 +56,7 @@ public sealed record ToolResultData(
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("toolCallId", ToolCallId);
+        errors.Id("toolCallId", ToolCallId);
         errors.Required("name", Name);
         if (Ok is null)
         {
@@ -108,7 +108,7 @@ public sealed record SentimentScoredData(string? SegmentId = null, string? Label
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("segmentId", SegmentId);
+        errors.Id("segmentId", SegmentId);
         errors.OneOf("label", Label, Vocabulary.SentimentLabels);
         if (Score is not (>= -1 and <= 1))
         {

@@ -38,8 +38,12 @@ public static class EventValidator
     /// <summary>Validates one event, adding errors with paths like <c>data.text</c>.</summary>
     public static void ValidateOne(EventEnvelope e, bool fromAgent, FieldErrors errors)
     {
-        errors.Required("id", e.Id);
-        errors.Required("callId", e.CallId);
+        errors.Id("id", e.Id);
+        if (CallIds.CallIdProblem(e.CallId) is { } callIdProblem)
+        {
+            errors.Add("callId", callIdProblem);
+        }
+
         if (e.At is null)
         {
             errors.Add("at", "is required (an ISO 8601 timestamp)");
@@ -90,13 +94,20 @@ public static class EventValidator
             return;
         }
 
+        if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data).Length > Limits.MaxEventDataBytes)
+        {
+            errors.Add("data", $"must be at most {Limits.MaxEventDataBytes} bytes");
+            return;
+        }
+
+        if (JsonText.FindDamage(data, "data") is { } damage)
+        {
+            errors.Add(damage.Path, $"is not valid text (byte {damage.Byte} of data): send UTF-8, and \\u escapes only of whole characters");
+            return;
+        }
+
         if (kind.DataType is null)
         {
-            if (data.GetRawText().Length > Limits.MaxEventDataBytes)
-            {
-                errors.Add("data", $"must be at most {Limits.MaxEventDataBytes} bytes");
-            }
-
             return;
         }
 

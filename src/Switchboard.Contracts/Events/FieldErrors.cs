@@ -27,6 +27,15 @@ public sealed class FieldErrors
         }
     }
 
+    /// <summary>Reports a missing id or one that is not an id (<see cref="CallIds.IdProblem"/>).</summary>
+    public void Id(string field, string? value)
+    {
+        if (CallIds.IdProblem(value) is { } problem)
+        {
+            Add(field, problem);
+        }
+    }
+
     /// <summary>Reports a string over <paramref name="maxLength"/>; null is allowed.</summary>
     public void Optional(string field, string? value, int maxLength = Limits.ShortText)
     {

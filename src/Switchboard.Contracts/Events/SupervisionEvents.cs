@@ -14,7 +14,7 @@ public sealed record EscalationData(
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("requestId", RequestId);
+        errors.Id("requestId", RequestId);
         errors.Optional("question", Question, Limits.MediumText);
         errors.Optional("topic", Topic, 64);
         errors.Optional("context", Context, Limits.LongText);
@@ -45,7 +45,7 @@ public sealed record EscalationData(
         /// <inheritdoc />
         public void Validate(FieldErrors errors)
         {
-            errors.Required("requestId", RequestId);
+            errors.Id("requestId", RequestId);
             errors.Required("question", Question, Limits.MediumText);
             errors.Optional("topic", Topic, 64);
             errors.Optional("context", Context, Limits.LongText);
@@ -71,7 +71,7 @@ public sealed record GuidanceData(string? CommandId = null, string? Text = null,
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("commandId", CommandId);
+        errors.Id("commandId", CommandId);
         errors.Required("text", Text, Limits.LongText);
         errors.Required("by", By);
     }
@@ -83,7 +83,7 @@ public sealed record CommandAckedData(string? CommandId = null, bool? Ok = null,
     /// <inheritdoc />
     public void Validate(FieldErrors errors)
     {
-        errors.Required("commandId", CommandId);
+        errors.Id("commandId", CommandId);
         errors.Optional("error", Error, Limits.MediumText);
     }
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.Operations;
 
 namespace Switchboard.Server.Calls;
 
@@ -16,20 +18,11 @@ public sealed partial class LostAgentGuard(
     ILogger<LostAgentGuard> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timeout = TimeSpan.FromSeconds(options.Value.AgentTimeoutSeconds);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.GuardIntervalSeconds), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await SweepAsync(timeout, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        return BackgroundPass.RunEveryAsync(
+            TimeSpan.FromSeconds(options.Value.GuardIntervalSeconds), clock, logger, "the lost-agent guard", ct => SweepAsync(timeout, ct), stoppingToken);
     }
 
     /// <summary>Ends every call silent for longer than <paramref name="timeout"/>.</summary>
@@ -40,7 +33,7 @@ public sealed partial class LostAgentGuard(
             .Where(c => (live.LastHeard(c.CallId) ?? c.LastEventAt) + timeout < now)
             .Select(c => new EventEnvelope
             {
-                Id = $"lost-agent-{c.CallId}-{c.LastSeq}",
+                Id = DerivedId.Of("lost-agent", c.CallId, c.LastSeq.ToString(CultureInfo.InvariantCulture)),
                 CallId = c.CallId,
                 Type = EventTypes.CallEnded,
                 At = now,

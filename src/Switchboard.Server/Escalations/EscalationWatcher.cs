@@ -63,15 +63,21 @@ public sealed partial class EscalationWatcher(EventHub hub, HelpQueue queue, Liv
                     break;
             }
         }
-        catch (Exception ex) when (ex is Storage.EventStoreUnavailableException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // One event the queue cannot handle must not stop it for every other call.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             LogFailed(ex, e.Type, e.CallId);
         }
     }
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "The help queue fell behind the event stream and resubscribed")]
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "The help queue fell behind the event stream and resubscribed")]
     private partial void LogOverflow();
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Could not handle {Type} of call {CallId} in the help queue")]
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Could not handle {Type} of call {CallId} in the help queue")]
     private partial void LogFailed(Exception ex, string type, string callId);
 }

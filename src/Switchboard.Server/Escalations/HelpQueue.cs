@@ -264,6 +264,6 @@ public sealed partial class HelpQueue(
 
     private static QueueOutcome Conflict(string detail) => QueueOutcome.Problem(StatusCodes.Status409Conflict, "Conflict", detail);
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Could not time out help request {Id}")]
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "Could not time out help request {Id}")]
     private partial void LogTimeoutFailed(Exception ex, string id);
 }

@@ -39,14 +39,7 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptio
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                try
-                {
-                    PurgeOnce();
-                }
-                catch (Microsoft.Data.Sqlite.SqliteException ex)
-                {
-                    LogFailed(ex);
-                }
+                Operations.BackgroundPass.Guard(logger, "the audit retention", () => PurgeOnce());
 
                 await Task.Delay(Interval, clock, stoppingToken);
             }
@@ -58,7 +51,4 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptio
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Deleted {Deleted} audit records older than {Days} days")]
     private partial void LogPurged(long deleted, int days);
-
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Deleting old audit records failed; the next purge will retry")]
-    private partial void LogFailed(Exception ex);
 }

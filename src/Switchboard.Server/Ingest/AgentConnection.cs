@@ -106,6 +106,9 @@ internal sealed class AgentConnection(WebSocket socket, EventIngestor ingestor, 
             case AgentOps.Events:
                 await HandleEventsAsync(message, cancellationToken);
                 break;
+            case AgentOps.Subscribe or AgentOps.Unsubscribe when CallIdsProblem(message.CallIds) is { } problem:
+                await EnqueueAsync(Rejected(message.Ref, problem), cancellationToken);
+                break;
             case AgentOps.Subscribe:
                 foreach (var callId in message.CallIds ?? [])
                 {
@@ -151,6 +154,11 @@ internal sealed class AgentConnection(WebSocket socket, EventIngestor ingestor, 
             await EnqueueAsync(Rejected(message.Ref, IngestProblems.StoreUnavailable()), cancellationToken);
             return;
         }
+        catch (Storage.EventStoreRefusedException ex)
+        {
+            await EnqueueAsync(Rejected(message.Ref, IngestProblems.StoreRefused(ex)), cancellationToken);
+            return;
+        }
 
         if (outcome.Rejected)
         {
@@ -167,6 +175,29 @@ internal sealed class AgentConnection(WebSocket socket, EventIngestor ingestor, 
         }
 
         await EnqueueAsync(new AgentMessage { Op = AgentOps.Ack, Ref = message.Ref, Results = [.. outcome.Acks!] }, cancellationToken);
+    }
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails? CallIdsProblem(IReadOnlyList<string?>? callIds)
+    {
+        if (callIds is null)
+        {
+            return null;
+        }
+
+        if (callIds.Count > Limits.MaxBatchEvents)
+        {
+            return IngestProblems.TooManyCallIds(callIds.Count);
+        }
+
+        for (var i = 0; i < callIds.Count; i++)
+        {
+            if (CallIds.CallIdProblem(callIds[i]) is { } problem)
+            {
+                return IngestProblems.InvalidCallId($"callIds[{i}] {problem}.");
+            }
+        }
+
+        return null;
     }
 
     private void Attach(string callId)

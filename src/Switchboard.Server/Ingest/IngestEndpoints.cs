@@ -74,6 +74,10 @@ public static class IngestEndpoints
         {
             return Problem(IngestProblems.StoreUnavailable());
         }
+        catch (EventStoreRefusedException ex)
+        {
+            return Problem(IngestProblems.StoreRefused(ex));
+        }
 
         return outcome.Rejected
             ? Problem(IngestProblems.InvalidEvents(outcome.Errors!))

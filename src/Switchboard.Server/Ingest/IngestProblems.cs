@@ -82,5 +82,32 @@ public static class IngestProblems
         Detail = "Nothing of the batch was stored; resend it later with the same event ids.",
     };
 
+    /// <summary>The store refused the batch for what it holds; resending it unchanged fails again.</summary>
+    public static ProblemDetails StoreRefused(Storage.EventStoreRefusedException ex) => new()
+    {
+        Type = TypeBase + "store-refused",
+        Title = "The event store refused the batch; nothing of it was stored",
+        Status = StatusCodes.Status400BadRequest,
+        Detail = ex.Message + " Fix the batch before resending it.",
+    };
+
+    /// <summary>Too many call ids in one subscribe or unsubscribe.</summary>
+    public static ProblemDetails TooManyCallIds(int count) => new()
+    {
+        Type = TypeBase + "too-many-call-ids",
+        Title = "Too many call ids",
+        Status = StatusCodes.Status400BadRequest,
+        Detail = $"Subscribe to at most {Limits.MaxBatchEvents} calls per message (got {count}).",
+    };
+
+    /// <summary>A call id that could not be the id of a call.</summary>
+    public static ProblemDetails InvalidCallId(string message) => new()
+    {
+        Type = TypeBase + "invalid-call-id",
+        Title = "Invalid call id",
+        Status = StatusCodes.Status400BadRequest,
+        Detail = message,
+    };
+
     private static string Path(EventError e) => e.Field;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Ingest;
+using Switchboard.Server.Operations;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Insights;
@@ -16,20 +17,8 @@ public sealed partial class AttentionMonitor(
     ILogger<AttentionMonitor> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReevaluateSeconds), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await TickAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundPass.RunEveryAsync(TimeSpan.FromSeconds(options.Value.ReevaluateSeconds), clock, logger, "the attention clock", TickAsync, stoppingToken);
 
     /// <summary>Re-evaluates every active call now and appends the alerts that crossed.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)

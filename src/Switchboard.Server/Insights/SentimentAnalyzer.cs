@@ -110,7 +110,8 @@ public sealed partial class SentimentAnalyzer(
                 batch.Add(e);
             }
 
-            Handle(batch, cancellationToken);
+            // A batch that cannot be handled (whatever its data) is logged and skipped; the next one is not.
+            Operations.BackgroundPass.Guard(logger, "the sentiment analyzer", () => Handle(batch, cancellationToken));
         }
     }
 

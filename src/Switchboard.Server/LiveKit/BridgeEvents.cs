@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Ingest;
 
 namespace Switchboard.Server.LiveKit;
 
@@ -11,7 +13,7 @@ public static class BridgeEvents
 {
     /// <summary>A call LiveKit told us about before its agent did.</summary>
     public static EventEnvelope CallStarted(LiveKitRoom room, string? agentName, string source, DateTimeOffset at) =>
-        Create(room.Sid, $"livekit-start-{room.Sid}", EventTypes.CallStarted, at, new CallStartedData(
+        Create(room.Sid, DerivedId.Of("livekit-start", room.Sid), EventTypes.CallStarted, at, new CallStartedData(
             RoomName: room.Name,
             RoomSid: room.Sid,
             AgentName: string.IsNullOrEmpty(agentName) ? null : agentName,
@@ -19,7 +21,7 @@ public static class BridgeEvents
 
     /// <summary>The end of a call, reported by LiveKit (<c>room_finished</c>) or found by the reconciler (<c>reconciled</c>).</summary>
     public static EventEnvelope CallEnded(string callId, string reason, string detail, DateTimeOffset at) =>
-        Create(callId, $"livekit-end-{callId}", EventTypes.CallEnded, at, new CallEndedData(reason, detail));
+        Create(callId, DerivedId.Of("livekit-end", callId), EventTypes.CallEnded, at, new CallEndedData(reason, detail));
 
     /// <summary>A participant joined or left.</summary>
     public static EventEnvelope Participant(string callId, string eventId, bool joined, LiveKitParticipant p, string role, DateTimeOffset at) =>
@@ -31,7 +33,7 @@ public static class BridgeEvents
 
     /// <summary>LiveKit shows the agent in the room: keeps a call whose agent does not report to Switchboard from being taken for lost.</summary>
     public static EventEnvelope AgentSeen(string callId, DateTimeOffset at) =>
-        Create(callId, $"livekit-seen-{callId}-{at.ToUnixTimeMilliseconds()}", EventTypes.AgentHeartbeat, at, new HeartbeatData());
+        Create(callId, DerivedId.Of("livekit-seen", callId, at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), EventTypes.AgentHeartbeat, at, new HeartbeatData());
 
     /// <summary>The agent's name as LiveKit Agents publishes it, else its identity.</summary>
     public static string AgentName(LiveKitParticipant agent) =>

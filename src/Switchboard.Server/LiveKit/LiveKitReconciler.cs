@@ -41,25 +41,8 @@ public sealed partial class LiveKitReconciler(
         }
 
         LogOn(o.ApiBaseAddress().ToString(), o.ReconcileIntervalSeconds, o.WebhookSecrets().Count);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.ReconcileIntervalSeconds), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await ReconcileAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // A failed pass must not stop the host; the next pass tries again.
-                    LogFailed(ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        await Operations.BackgroundPass.RunEveryAsync(
+            TimeSpan.FromSeconds(o.ReconcileIntervalSeconds), clock, logger, "the LiveKit reconciler", ReconcileAsync, stoppingToken);
     }
 
     /// <summary>One pass; returns how many calls were ended and discovered.</summary>
@@ -136,7 +119,7 @@ public sealed partial class LiveKitReconciler(
         {
             if (ParticipantRoles.Of(p) is { } role)
             {
-                events.Add(BridgeEvents.Participant(room.Sid, $"livekit-present-{room.Sid}-{p.Sid}", joined: true, p, role, now));
+                events.Add(BridgeEvents.Participant(room.Sid, DerivedId.Of("livekit-present", room.Sid, p.Sid), joined: true, p, role, now));
             }
         }
 
@@ -208,7 +191,4 @@ public sealed partial class LiveKitReconciler(
 
     [LoggerMessage(EventId = 4304, Level = LogLevel.Information, Message = "Discovered {Count} call(s) with an agent in a LiveKit room")]
     private partial void LogDiscovered(int count);
-
-    [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "LiveKit reconciliation failed: {Reason}")]
-    private partial void LogFailed(string reason);
 }

@@ -49,7 +49,7 @@ public sealed partial class LiveKitWebhookHandler(
 
         var callId = room.Sid;
         var at = w.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(w.CreatedAt) : clock.GetUtcNow();
-        var eventId = "livekit-" + receiptId;
+        var eventId = DerivedId.Of("livekit", receiptId);
         switch (w.Event)
         {
             case "room_started":

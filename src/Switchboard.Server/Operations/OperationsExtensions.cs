@@ -32,7 +32,11 @@ public static class OperationsExtensions
                 }
             }
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestProblems.Complete);
+        builder.Services.AddExceptionHandler<RequestExceptionHandler>();
+        // Binding failures throw, so that the handler can say which field or parameter to fix
+        // (otherwise the framework answers a bare 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);

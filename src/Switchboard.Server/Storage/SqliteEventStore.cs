@@ -247,14 +247,27 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
                 batch = _writer.Commit(group);
             }
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+#pragma warning disable CA1031 // Whatever failed the group, each request is answered, and one bad request fails only itself.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            LogCommitFailed(ex, group.Count);
-            foreach (var request in group)
+            if (group.Count > 1)
             {
-                request.Completion.TrySetException(new EventStoreUnavailableException("The event store could not commit the batch.", ex));
+                // The group rolled back as a whole: commit its requests one by one, so that a
+                // request the store refuses fails alone and every other caller is answered.
+                LogGroupRetried(ex, group.Count);
+                foreach (var request in group)
+                {
+                    CommitGroup([request]);
+                }
+
+                return;
             }
 
+            LogCommitFailed(ex, group.Count);
+            group[0].Completion.TrySetException(ex is SqliteException or IOException
+                ? new EventStoreUnavailableException("The event store could not commit the batch.", ex)
+                : new EventStoreRefusedException("The event store refused the batch: " + ex.Message, ex));
             return;
         }
 
@@ -290,6 +303,9 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Committing {Requests} append requests failed")]
     private partial void LogCommitFailed(Exception ex, int requests);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "A commit of {Requests} append requests failed; committing them one by one")]
+    private partial void LogGroupRetried(Exception ex, int requests);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A commit subscriber failed; the events are stored")]
     private partial void LogSinkFailed(Exception ex);

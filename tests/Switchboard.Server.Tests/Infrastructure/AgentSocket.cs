@@ -27,6 +27,9 @@ public sealed class AgentSocket : IAsyncDisposable
     public Task SendRawAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
+    public Task SendBytesAsync(byte[] message, CancellationToken cancellationToken) =>
+        _socket.SendAsync(message, WebSocketMessageType.Text, true, cancellationToken);
+
     public async Task<AgentMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];

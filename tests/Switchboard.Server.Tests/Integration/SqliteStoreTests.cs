@@ -187,6 +187,36 @@ public sealed class SqliteStoreTests : IDisposable
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
     }
 
+    [Fact]
+    public async Task A_request_the_writer_cannot_store_fails_alone_and_every_other_request_of_its_group_commits()
+    {
+        var sink = new RecordingSink();
+        await using var store = new SqliteEventStore(Factory(), sink, Options.Create(new StorageOptions { DataDirectory = _directory }), NullLogger<SqliteEventStore>.Instance);
+        var now = DateTimeOffset.UtcNow;
+        // Bytes no validation looked at: the writer's own read of them throws.
+        var damaged = JsonDocument.Parse((byte[])[.. "{\"note\":\"a"u8, 0xFF, .. "\"}"u8]).RootElement;
+        var good = JsonDocument.Parse("""{"note":"fine"}""").RootElement;
+        var appends = Enumerable.Range(0, 50)
+            .Select(i => store.AppendAsync([new NewEvent("G" + (i % 5), "e" + i, "x-note", now, now, i == 25 ? damaged : good)], CancellationToken.None))
+            .ToList();
+
+        var failure = await Assert.ThrowsAsync<EventStoreRefusedException>(() => appends[25]);
+        Assert.Contains("refused", failure.Message, StringComparison.Ordinal);
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (i != 25)
+            {
+                Assert.False((await appends[i])[0].Duplicate);
+            }
+        }
+
+        var stored = sink.Batches.SelectMany(b => b.Events).ToList();
+        Assert.Equal(49, stored.Count);
+        // The refused request left no gap in its call's sequence.
+        Assert.Equal(Enumerable.Range(1, 9).Select(n => (long)n), stored.Where(e => e.CallId == "G0").Select(e => e.Seq).Order());
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), stored.Where(e => e.CallId == "G1").Select(e => e.Seq).Order());
+    }
+
     private sealed class RecordingSink : ICommitSink
     {
         public List<CommittedBatch> Batches { get; } = [];
