@@ -39,6 +39,14 @@ public sealed class AccountOptions
     [Range(0, 36_500)]
     public int AuditRetentionDays { get; set; } = 365;
 
+    /// <summary>
+    /// How often open streams and agent sockets are checked against revocations made elsewhere
+    /// (the <c>keys revoke</c> command, another node); changes made through this server's own API
+    /// end them at once.
+    /// </summary>
+    [Range(0.1, 300)]
+    public double RevocationCheckSeconds { get; set; } = 2;
+
     /// <summary>Name of the session cookie.</summary>
     [Required]
     public string CookieName { get; set; } = "sb_session";

@@ -19,6 +19,9 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, TimeProvide
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, (ApiKey Key, long Until)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>Raised after this process revoked a key.</summary>
+    public event Action? Revoked;
+
     /// <summary>Creates a key and returns it with the secret, which is shown only this once.</summary>
     public (ApiKey Key, string Secret) Create(string name, string scope)
     {
@@ -120,8 +123,50 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, TimeProvide
         command.Parameters.AddWithValue("$now", clock.GetUtcNow().UtcTicks);
         var changed = command.ExecuteNonQuery() == 1;
         _cache.Clear();
+        if (changed)
+        {
+            Revoked?.Invoke();
+        }
+
         return changed;
     }
+
+    /// <summary>
+    /// A figure that changes whenever any key is revoked, by this process or another one (the
+    /// <c>keys revoke</c> command beside a running server): the number of revoked keys and the
+    /// latest revocation time.
+    /// </summary>
+    public (long Count, long Latest) RevocationMark()
+    {
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(revoked_at), COALESCE(MAX(revoked_at), 0) FROM api_keys;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Which of <paramref name="ids"/> are revoked (or gone).</summary>
+    public IReadOnlySet<string> RevokedAmong(IReadOnlyCollection<string> ids)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        using (var connection = connections.Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each($ids));";
+            command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                live.Add(reader.GetString(0));
+            }
+        }
+
+        return ids.Where(id => !live.Contains(id)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Forgets every verified key, so the next request with a key reads its state again.</summary>
+    public void ForgetVerified() => _cache.Clear();
 
     private static ApiKey Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
         reader.GetString(0),

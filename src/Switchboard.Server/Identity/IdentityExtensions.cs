@@ -52,6 +52,8 @@ public static class IdentityExtensions
         services.AddSingleton<AuditRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         services.AddSingleton<OnlineSupervisors>();
+        services.AddSingleton<CredentialWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<CredentialWatch>());
         services.AddSingleton<SessionCookieEvents>();
         services.AddSingleton<BootstrapNotice>();
         services.AddHostedService<AdminBootstrap>();

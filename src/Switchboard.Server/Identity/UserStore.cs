@@ -149,6 +149,9 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
         return Find(id);
     }
 
+    /// <summary>Raised after this process changed an account (its password, role, skills or status).</summary>
+    public event Action<string>? Changed;
+
     /// <summary>Every account, by username.</summary>
     public IReadOnlyList<User> List()
     {
@@ -164,6 +167,26 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
 
         return users;
     }
+
+    /// <summary>The security stamp of each of <paramref name="ids"/> that exists and is not disabled, read from the database.</summary>
+    public IReadOnlyDictionary<string, string> ActiveStamps(IReadOnlyCollection<string> ids)
+    {
+        var stamps = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, security_stamp FROM users WHERE disabled_at IS NULL AND id IN (SELECT value FROM json_each($ids));";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            stamps[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return stamps;
+    }
+
+    /// <summary>Forgets the cached account, so the next request reads it again (it changed elsewhere).</summary>
+    public void Forget(string id) => _byId.TryRemove(id, out _);
 
     private static readonly User Dummy = new("", "", Roles.Viewer, [], false, default, null, null);
     private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(Dummy, "not a password of anyone");
@@ -194,6 +217,7 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
         }
 
         _byId.TryRemove(id, out _);
+        Changed?.Invoke(id);
     }
 
     private static User Read(SqliteDataReader r) => new(

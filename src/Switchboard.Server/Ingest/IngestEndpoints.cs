@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -97,6 +98,19 @@ public static class IngestEndpoints
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new AgentConnection(socket, ingestor, router);
         await connection.RunAsync(context.RequestAborted);
+        if (context.Items.ContainsKey(Operations.OperationsExtensions.RevokedItem) && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            // Say why, so that the agent stops reconnecting with the same key.
+            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "The API key was revoked.", closing.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
         return TypedResults.Empty;
     }
 

@@ -5,4 +5,4 @@ public sealed class LiveKitNotConfiguredException()
     : LiveKitBridgeException(
         "LiveKit is not configured",
         "This needs the LiveKit server API: set LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret (environment variables LiveKit__Url, LiveKit__ApiKey, LiveKit__ApiSecret) and restart.",
-        StatusCodes.Status503ServiceUnavailable);
+        StatusCodes.Status409Conflict);

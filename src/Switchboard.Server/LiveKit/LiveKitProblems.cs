@@ -26,5 +26,5 @@ public static class LiveKitProblems
     public static ProblemHttpResult WebhooksOff() => TypedResults.Problem(
         title: "LiveKit webhooks are not configured",
         detail: "Set LiveKit:WebhookKeys:<api key> to its secret (or LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret to accept webhooks signed with that key) and restart.",
-        statusCode: StatusCodes.Status503ServiceUnavailable);
+        statusCode: StatusCodes.Status409Conflict);
 }

@@ -57,9 +57,40 @@ public static class OperationsExtensions
         app.Use(EndLongRequestsOnShutdown);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(EndStreamsOfRevokedCredentials);
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
+
+    /// <summary>
+    /// Event streams and agent sockets are long-lived: their request token also fires when their
+    /// credential is revoked (<see cref="Identity.CredentialWatch"/>), so they end within seconds
+    /// instead of going on for as long as they are open.
+    /// </summary>
+    private static async Task EndStreamsOfRevokedCredentials(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method)
+            || !(context.WebSockets.IsWebSocketRequest || context.Request.Path.Value?.EndsWith("/stream", StringComparison.Ordinal) == true))
+        {
+            await next(context);
+            return;
+        }
+
+        using var lease = context.RequestServices.GetRequiredService<Identity.CredentialWatch>().Watch(context.User, out var revoked);
+        if (lease is null)
+        {
+            await next(context);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, revoked);
+        using var mark = revoked.Register(() => context.Items[RevokedItem] = true);
+        context.RequestAborted = linked.Token;
+        await next(context);
+    }
+
+    /// <summary>Set on a request whose credential was revoked while it ran.</summary>
+    public const string RevokedItem = "switchboard.credential-revoked";
 
     /// <summary>
     /// Streams and agent sockets would otherwise hold a graceful stop for the whole shutdown

@@ -150,7 +150,7 @@ public sealed class InterventionTests : IAsyncLifetime
     public async Task Transfer_without_LiveKit_says_what_to_configure()
     {
         using var response = await _alice.PostAsJsonAsync($"/api/v1/calls/{_callId}/transfer", new { destination = "billing" });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("LiveKit:Url", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 

@@ -140,10 +140,10 @@ public sealed class LiveKitWebhookTests : IDisposable
         using var status = await viewer.GetAsync("/api/v1/livekit/status");
         var control = app.Services.GetRequiredService<LiveKitRoomControl>();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, webhook.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, webhook.StatusCode);
         Assert.Equal("application/problem+json", webhook.Content.Headers.ContentType?.MediaType);
         Assert.Contains("LiveKit:WebhookKeys", await webhook.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, status.StatusCode);
         Assert.Contains("LiveKit:Url, LiveKit:ApiKey and LiveKit:ApiSecret", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await Assert.ThrowsAsync<LiveKitNotConfiguredException>(() => control.SetAgentMutedAsync("RM_x", true, CancellationToken.None));
     }
