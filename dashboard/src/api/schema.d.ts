@@ -708,6 +708,8 @@ export interface paths {
                 query?: {
                     status?: string;
                     limit?: number | string;
+                    offset?: number | string;
+                    before?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1799,10 +1801,17 @@ export interface components {
             /** @description The acknowledgements. */
             results: components["schemas"]["EventAck"][];
         };
-        /** @description Answer of `GET /api/v1/calls`: live summaries (active) or stored outlines (ended/all). */
+        /**
+         * @description Answer of `GET /api/v1/calls`: live summaries (active) or stored outlines (ended/all), a
+         *     page at a time. int? CallList.Total counts every active call; string? CallList.Next is the address
+         *     of the next page, or null on the last one.
+         */
         CallList: {
             calls: null | components["schemas"]["WallboardSummary"][];
             stored: null | components["schemas"]["CallRecord"][];
+            /** Format: int32 */
+            total: null | number | string;
+            next: null | string;
         };
         /** @description A row of the calls table: the stored outline of one call. */
         CallRecord: {

@@ -5,6 +5,12 @@ namespace Switchboard.Server.Calls;
 /// <summary>Folds a call's events into its <see cref="CallState"/>. Pure: no clock, no I/O.</summary>
 public static class CallProjection
 {
+    /// <summary>
+    /// The version of this fold. Raise it whenever a change to the fold would give a stored
+    /// snapshot (<see cref="CallSnapshotStore"/>) a different state: older snapshots are then folded again.
+    /// </summary>
+    public const int Version = 1;
+
     /// <summary>How many final transcript lines <see cref="CallState.RecentTranscript"/> keeps.</summary>
     public const int RecentLines = 20;
 

@@ -14,6 +14,9 @@ public static class CallsEndpoints
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WallboardFeed>();
         builder.Services.AddSingleton<LiveCalls>();
+        builder.Services.AddSingleton<CallSnapshotStore>();
+        builder.Services.AddSingleton<EndedCalls>();
+        builder.Services.AddHostedService<CallSnapshotWriter>();
         builder.Services.AddSingleton<ICommitSink>(sp => sp.GetRequiredService<LiveCalls>());
         builder.Services.AddHostedService<CallStateRebuilder>();
         builder.Services.AddHostedService<LostAgentGuard>();
@@ -31,50 +34,47 @@ public static class CallsEndpoints
     }
 
     private static async Task<Results<Ok<CallList>, ProblemHttpResult>> ListAsync(
-        LiveCalls live, IEventStore store, CancellationToken cancellationToken, string? status = "active", int limit = 200)
+        LiveCalls live, IEventStore store, CancellationToken cancellationToken, string? status = "active", int limit = 200, int offset = 0, string? before = null)
     {
-        if (limit is < 1 or > 1000)
+        if (limit is < 1 or > 1000 || offset < 0)
         {
-            return TypedResults.Problem(detail: "'limit' must be between 1 and 1000.", statusCode: 400, title: "Invalid query");
+            return Invalid("'limit' must be between 1 and 1000, and 'offset' 0 or more.");
         }
 
         switch (status)
         {
             case null or "active":
-                var active = live.Active.Select(WallboardSummary.From).ByAttention().Take(limit).ToList();
-                return TypedResults.Ok(new CallList(active, null));
+                // A page of the calls ordered by attention now; the order moves, so for a live view follow the wallboard stream.
+                var all = live.Active.Select(WallboardSummary.From).ByAttention().ToList();
+                var page = all.Skip(offset).Take(limit).ToList();
+                var nextOffset = offset + page.Count;
+                return TypedResults.Ok(new CallList(page, null, all.Count, nextOffset < all.Count ? $"/api/v1/calls?status=active&limit={limit}&offset={nextOffset}" : null));
             case "ended" or "all":
-                var stored = await store.ListCallsAsync(new CallQuery(status == "all" ? null : status, limit), cancellationToken);
-                return TypedResults.Ok(new CallList(null, stored));
+                CallPosition? position = null;
+                if (before is not null && !CallCursor.TryRead(before, out position))
+                {
+                    return Invalid("'before' must be the cursor of a page's 'next' link.");
+                }
+
+                var stored = await store.ListCallsAsync(new CallQuery(status == "all" ? null : status, limit, position), cancellationToken);
+                var next = stored.Count == limit ? $"/api/v1/calls?status={status}&limit={limit}&before={Uri.EscapeDataString(CallCursor.Write(stored[^1]))}" : null;
+                return TypedResults.Ok(new CallList(null, stored, null, next));
             default:
-                return TypedResults.Problem(detail: "'status' must be active, ended or all.", statusCode: 400, title: "Invalid query");
+                return Invalid("'status' must be active, ended or all.");
         }
     }
 
+    private static ProblemHttpResult Invalid(string detail) => TypedResults.Problem(detail: detail, statusCode: 400, title: "Invalid query");
+
     private static async Task<Results<Ok<CallState>, ProblemHttpResult>> GetAsync(
-        string id, LiveCalls live, IEventStore store, CancellationToken cancellationToken)
+        string id, LiveCalls live, EndedCalls ended, CancellationToken cancellationToken)
     {
         if (live.Find(id) is { } state)
         {
             return TypedResults.Ok(state);
         }
 
-        CallState? folded = null;
-        long after = 0;
-        IReadOnlyList<StoredEvent> page;
-        do
-        {
-            page = await store.ReadAsync(id, after, 5000, cancellationToken);
-            foreach (var e in page)
-            {
-                folded = CallProjection.Apply(folded, e);
-            }
-
-            after = page.Count > 0 ? page[^1].Seq : after;
-        }
-        while (page.Count == 5000);
-
-        return folded is null ? NotFound(id) : TypedResults.Ok(folded);
+        return await ended.GetAsync(id, cancellationToken) is { } stored ? TypedResults.Ok(stored) : NotFound(id);
     }
 
     private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(
@@ -93,8 +93,12 @@ public static class CallsEndpoints
         TypedResults.Problem(detail: $"No call with id '{id}' has any events.", statusCode: 404, title: "Call not found");
 }
 
-/// <summary>Answer of <c>GET /api/v1/calls</c>: live summaries (active) or stored outlines (ended/all).</summary>
-public sealed record CallList(IReadOnlyList<WallboardSummary>? Calls, IReadOnlyList<CallRecord>? Stored);
+/// <summary>
+/// Answer of <c>GET /api/v1/calls</c>: live summaries (active) or stored outlines (ended/all), a
+/// page at a time. <see cref="Total"/> counts every active call; <see cref="Next"/> is the address
+/// of the next page, or null on the last one.
+/// </summary>
+public sealed record CallList(IReadOnlyList<WallboardSummary>? Calls, IReadOnlyList<CallRecord>? Stored, int? Total, string? Next);
 
 /// <summary>A page of a call's events; <see cref="Next"/> is the <c>after</c> of the next page, if there may be one.</summary>
 public sealed record EventPage(string CallId, IReadOnlyList<StoredEvent> Events, long? Next);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
@@ -14,6 +15,14 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
 {
     private readonly ConcurrentDictionary<string, CallState> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
+    private readonly Channel<CallState> _ended = Channel.CreateBounded<CallState>(new BoundedChannelOptions(10_000)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    /// <summary>The final states of calls as they end, for <see cref="CallSnapshotWriter"/>.</summary>
+    public ChannelReader<CallState> EndedStates => _ended.Reader;
 
     /// <summary>Active calls.</summary>
     public ICollection<CallState> Active => _active.Values;
@@ -32,9 +41,11 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
     public void OnCommitted(CommittedBatch batch)
     {
         var now = clock.GetUtcNow().UtcTicks;
+        HashSet<string>? endedNow = null;
         foreach (var e in batch.Events)
         {
-            if (batch.EndedBefore.Contains(e.CallId))
+            // Late events (after the call's end, in an earlier batch or this one) are stored but never revive the call.
+            if (batch.EndedBefore.Contains(e.CallId) || endedNow?.Contains(e.CallId) == true)
             {
                 continue;
             }
@@ -44,6 +55,8 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
             {
                 _active.TryRemove(e.CallId, out _);
                 _lastHeard.TryRemove(e.CallId, out _);
+                _ended.Writer.TryWrite(state);
+                (endedNow ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.CallId);
             }
             else
             {

@@ -114,16 +114,17 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         };
         if (query.Before is not null)
         {
-            where += " AND first_at < $before";
+            where += " AND (first_at < $before OR (first_at = $before AND call_id < $beforeId))";
         }
 
         using var connection = _connections.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT call_id, first_at, last_at, last_seq, ended_at, end_reason FROM calls {where} ORDER BY first_at DESC LIMIT $limit;";
+        command.CommandText = $"SELECT call_id, first_at, last_at, last_seq, ended_at, end_reason FROM calls {where} ORDER BY first_at DESC, call_id DESC LIMIT $limit;";
         command.Parameters.AddWithValue("$limit", query.Limit);
         if (query.Before is { } before)
         {
-            command.Parameters.AddWithValue("$before", before.UtcTicks);
+            command.Parameters.AddWithValue("$before", before.FirstAt.UtcTicks);
+            command.Parameters.AddWithValue("$beforeId", before.CallId);
         }
 
         using var reader = command.ExecuteReader();

@@ -118,6 +118,15 @@ public static class SqliteMigrations
         CREATE INDEX ix_kb_entries_status ON kb_entries (status, updated_at);
         CREATE VIRTUAL TABLE kb_fts USING fts5(question, answer, topic, tokenize = 'porter unicode61');
         """,
+        """
+        CREATE TABLE call_snapshots (
+            call_id            TEXT    NOT NULL PRIMARY KEY,
+            last_seq           INTEGER NOT NULL,
+            projection_version INTEGER NOT NULL,
+            state              TEXT    NOT NULL,
+            saved_at           INTEGER NOT NULL
+        );
+        """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>

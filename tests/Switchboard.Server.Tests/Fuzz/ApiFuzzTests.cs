@@ -175,6 +175,7 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
         {
             if (socket is null || socket.State != WebSocketState.Open)
             {
+                // A text frame that is not UTF-8 is closed with 1007 (invalid payload), as RFC 6455 says; reconnect.
                 socket?.Dispose();
                 socket = new ClientWebSocket();
                 socket.Options.SetRequestHeader("Authorization", "Bearer " + agentKey);
@@ -199,7 +200,7 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
                             }
                         }
                     }
-                    catch (WebSocketException)
+                    catch (Exception ex) when (ex is WebSocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                     {
                     }
                 }, cancellationToken);
@@ -220,7 +221,7 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
                 await socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken);
                 await Task.Delay(2, cancellationToken);
             }
-            catch (WebSocketException)
+            catch (Exception ex) when (ex is WebSocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // The server closed this socket (a message it refused to read); the next one reconnects.
             }
