@@ -4,6 +4,9 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# Everything the suites need (Node.js, Chromium, npm packages) is installed first, idempotently.
+bash "$root/tests/setup.sh" || { echo "0 passed, 1 failed"; exit 1; }
+
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

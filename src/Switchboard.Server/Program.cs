@@ -12,6 +12,11 @@ using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
 using Switchboard.Server.Supervision;
 
+if (HelpCommand.Matches(args))
+{
+    return HelpCommand.Run(Console.Out);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
 builder.AddIdentity();

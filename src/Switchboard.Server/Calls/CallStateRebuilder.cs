@@ -3,7 +3,7 @@ using Switchboard.Server.Storage;
 namespace Switchboard.Server.Calls;
 
 /// <summary>Rebuilds the state of active calls from the log before the server takes requests.</summary>
-public sealed partial class CallStateRebuilder(IEventStore store, LiveCalls live, ILogger<CallStateRebuilder> logger) : IHostedService
+public sealed partial class CallStateRebuilder(IEventStore store, LiveCalls live, Microsoft.Extensions.Options.IOptions<StorageOptions> storage, ILogger<CallStateRebuilder> logger) : IHostedService
 {
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -37,12 +37,12 @@ public sealed partial class CallStateRebuilder(IEventStore store, LiveCalls live
             }
         }
 
-        LogRebuilt(ids.Count, events);
+        LogRebuilt(ids.Count, events, storage.Value.DatabasePath);
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Rebuilt {Calls} active calls from {Events} events")]
-    private partial void LogRebuilt(int calls, int events);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Rebuilt {Calls} active calls from {Events} events of the database {Database}")]
+    private partial void LogRebuilt(int calls, int events, string database);
 }

@@ -14,6 +14,7 @@ namespace Switchboard.Server.Demo;
 /// </summary>
 public sealed partial class DemoLoad(
     IOptions<DemoOptions> options,
+    IOptions<Storage.StorageOptions> storage,
     ApiKeyStore keys,
     IServer server,
     IHostApplicationLifetime lifetime,
@@ -56,7 +57,7 @@ public sealed partial class DemoLoad(
         };
         await using var client = new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = baseUrl, ApiKey = agentKey }, loggers);
         var simulator = new CallSimulator(simulation, ScenarioLibrary.BuiltIn(), [client]);
-        Console.WriteLine(Banner(baseUrl, viewerKey, simulator.CallId(0), demo));
+        Console.WriteLine(Banner(baseUrl, agentKey, viewerKey, simulator.CallId(0), demo, storage.Value.DatabasePath));
         await simulator.RunAsync(stoppingToken);
     }
 
@@ -92,14 +93,16 @@ public sealed partial class DemoLoad(
         return Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri : null;
     }
 
-    private static string Banner(Uri url, string viewerKey, string firstCall, DemoOptions demo)
+    private static string Banner(Uri url, string agentKey, string viewerKey, string firstCall, DemoOptions demo, string database)
     {
         var u = url.ToString().TrimEnd('/');
         var auth = $"-H \"Authorization: Bearer {viewerKey}\"";
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"Switchboard demo: up to {demo.Concurrency} simulated calls (about {demo.CallsPerSecond:0.##} new a second) reporting through the agent SDK.");
-        text.AppendLine($"  dashboard     {u}/   (sign in as admin with the one-time password printed above, or your own account)");
+        text.AppendLine($"  dashboard     {u}/   (open it in a browser; on the first start sign in as 'admin' with the one-time password printed above)");
+        text.AppendLine($"  database      {database}");
+        text.AppendLine($"  agent key     {agentKey}   (for your own agent: SDK, or POST {u}/api/v1/events)");
         text.AppendLine($"  viewer key    {viewerKey}");
         text.AppendLine($"  active calls  curl {auth} {u}/api/v1/calls");
         text.AppendLine($"  wallboard     curl -N {auth} {u}/api/v1/wallboard/stream");

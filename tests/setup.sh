@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the test suites need, idempotently: Node.js and npm, Debian's Chromium for the
+# browser tests, and the npm packages of every directory with a lock file. Safe to run again: it
+# installs only what is missing or out of date. tests/run.sh runs it first; so does .ci/run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "tests/setup.sh: missing ${need_apt[*]}; install them (apt-get install ${need_apt[*]}) or run as root" >&2
+    exit 1
+  fi
+  as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
+  echo "tests/setup.sh: installing ${need_apt[*]}"
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# npm ci where node_modules is missing or older than its lock file (npm records the installed
+# tree in node_modules/.package-lock.json).
+while IFS= read -r lock; do
+  dir="$(dirname "$lock")"
+  installed="$dir/node_modules/.package-lock.json"
+  if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
+    echo "tests/setup.sh: npm ci in ${dir#./}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done < <(find . -name package-lock.json -not -path '*/node_modules/*' -not -path './artifacts/*' | sort)
