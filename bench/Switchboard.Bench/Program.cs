@@ -11,10 +11,13 @@ var rate = (int)Option("--rate", 5_000);
 // Seconds of load before delivery is measured: the server and the load generator start on
 // unoptimised (tier-0) code, and the JIT's work competes for the two cores for a few seconds.
 var warmUp = Option("--warmup", 5);
-var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+var only = Text("--only");
+// Wallboard streams open during the ingest phase, one run per count: "0,100,500".
+var wallboardCounts = (Text("--wallboards") ?? "0").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-var serverDll = ServerProcess.ServerDll;
+// Another build of the server (a before-and-after comparison): --server-dll PATH.
+var serverDll = Text("--server-dll") ?? ServerProcess.ServerDll;
 var scratch = Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, build {configuration}");
 
@@ -27,11 +30,17 @@ if (only is null or "ingest")
 
 if (only is null or "ingest")
 {
-    using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "ingest"), cts.Token);
-    var ingest = await IngestLoad.RunAsync(server, socketAgents: 8, httpAgents: 4, batchSize: 100, window: 4, TimeSpan.FromSeconds(seconds), cts.Token);
-    Console.WriteLine($"durable ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events; 8 WebSocket agents x 4 batches in flight + 4 HTTP agents; 100 events per batch)");
-    Console.WriteLine($"  ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
-    Console.WriteLine($"  acknowledgement latency per batch at saturation (queueing included): p50 {ingest.AckP50:N1} ms, p99 {ingest.AckP99:N1} ms");
+    foreach (var wallboards in wallboardCounts)
+    {
+        using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "ingest-" + wallboards), cts.Token);
+        await using var viewers = await WallboardViewers.OpenAsync(server.BaseAddress, server.ViewerKey, wallboards, cts.Token);
+        var bytesBefore = viewers.Bytes;
+        var ingest = await IngestLoad.RunAsync(server, socketAgents: 8, httpAgents: 4, batchSize: 100, window: 4, TimeSpan.FromSeconds(seconds), cts.Token);
+        var streams = wallboards == 0 ? "" : $", {wallboards} wallboard streams open ({viewers.Open} still open at the end, {(viewers.Bytes - bytesBefore) / 1024.0 / seconds:N0} KB/s received in all)";
+        Console.WriteLine($"durable ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events; 8 WebSocket agents x 4 batches in flight + 4 HTTP agents; 100 events per batch{streams})");
+        Console.WriteLine($"  ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
+        Console.WriteLine($"  acknowledgement latency per batch at saturation (queueing included): p50 {ingest.AckP50:N1} ms, p99 {ingest.AckP99:N1} ms");
+    }
 }
 
 if (only is null or "delivery")
@@ -67,6 +76,8 @@ try
 catch (IOException)
 {
 }
+
+string? Text(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 double Option(string name, double fallback)
 {

@@ -13,6 +13,7 @@ public static class CallsEndpoints
     {
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WallboardFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WallboardFeed>());
         builder.Services.AddSingleton<LiveCalls>();
         builder.Services.AddSingleton<CallSnapshotStore>();
         builder.Services.AddSingleton<EndedCalls>();

@@ -11,8 +11,11 @@ namespace Switchboard.Server.Calls;
 /// updates it before handing the events to live subscribers (so a client that was acknowledged
 /// can read its effect at once).
 /// </summary>
-public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvider clock) : ICommitSink
+public sealed class LiveCalls : ICommitSink, ICallStates
 {
+    private readonly EventHub _hub;
+    private readonly WallboardFeed _wallboard;
+    private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, CallState> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
     private readonly Channel<CallState> _ended = Channel.CreateBounded<CallState>(new BoundedChannelOptions(10_000)
@@ -20,6 +23,15 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
     });
+
+    /// <summary>Creates the live state; the wallboard feed reads the calls' states from it.</summary>
+    public LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvider clock)
+    {
+        _hub = hub;
+        _wallboard = wallboard;
+        _clock = clock;
+        wallboard.Bind(this);
+    }
 
     /// <summary>The final states of calls as they end, for <see cref="CallSnapshotWriter"/>.</summary>
     public ChannelReader<CallState> EndedStates => _ended.Reader;
@@ -40,7 +52,7 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
     /// <inheritdoc />
     public void OnCommitted(CommittedBatch batch)
     {
-        var now = clock.GetUtcNow().UtcTicks;
+        var now = _clock.GetUtcNow().UtcTicks;
         HashSet<string>? endedNow = null;
         foreach (var e in batch.Events)
         {
@@ -64,16 +76,16 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
                 _lastHeard[e.CallId] = now;
             }
 
-            wallboard.MarkChanged(e.CallId, state);
+            _wallboard.MarkChanged(e.CallId, state);
         }
 
-        hub.Publish(batch.Events);
+        _hub.Publish(batch.Events);
     }
 
     /// <summary>Ephemeral events: the agent is alive; fan them out.</summary>
     public void OnEphemeral(IReadOnlyList<StoredEvent> events)
     {
-        var now = clock.GetUtcNow().UtcTicks;
+        var now = _clock.GetUtcNow().UtcTicks;
         foreach (var e in events)
         {
             if (_active.ContainsKey(e.CallId))
@@ -82,12 +94,12 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
             }
         }
 
-        hub.Publish(events);
+        _hub.Publish(events);
     }
 
     /// <summary>
     /// Sets the attention score of an active call (computed outside the fold) and tells the
-    /// wallboard. A concurrent commit may carry over an older score; the next re-evaluation
+    /// _wallboard. A concurrent commit may carry over an older score; the next re-evaluation
     /// corrects it.
     /// </summary>
     public bool SetAttention(string callId, AttentionView attention)
@@ -96,7 +108,7 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
         {
             if (_active.TryUpdate(callId, state with { Attention = attention }, state))
             {
-                wallboard.MarkChanged(callId, _active.GetValueOrDefault(callId) ?? state);
+                _wallboard.MarkChanged(callId, _active.GetValueOrDefault(callId) ?? state);
                 return true;
             }
         }
@@ -114,6 +126,6 @@ public sealed class LiveCalls(EventHub hub, WallboardFeed wallboard, TimeProvide
 
         _active[state.CallId] = state;
         // Agents get a full timeout to reconnect after a restart of the server.
-        _lastHeard[state.CallId] = clock.GetUtcNow().UtcTicks;
+        _lastHeard[state.CallId] = _clock.GetUtcNow().UtcTicks;
     }
 }

@@ -1,36 +1,55 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Streaming;
+
 namespace Switchboard.Server.Calls;
 
 /// <summary>
-/// Tells wallboard subscribers which calls changed. Each subscriber keeps only the latest state
-/// per call, so a busy call costs one pending entry however many events it produces: coalescing
-/// bounds the buffer by the number of calls, and nothing is ever dropped.
+/// The wallboard's changes, built once for every viewer. Commits only mark which calls changed (one
+/// dictionary write, however many wallboards are open); a single loop coalesces the changes — at
+/// most one update per call per <see cref="StreamingOptions.WallboardCoalesceMilliseconds"/>, always
+/// the call's state at the moment it is sent, and at once for a call that changed after a quiet
+/// spell — serialises each update once, and hands the same bytes to every connected wallboard.
+/// New wallboards get their snapshot from the same loop, so no change can arrive before it.
 /// </summary>
-public sealed class WallboardFeed
+public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, TimeProvider clock, ILogger<WallboardFeed> logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<string, CallState> _changed = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<WallboardSubscriber> _joining = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Dictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ArrayBufferWriter<byte> _chunk = new(64 * 1024);
     private WallboardSubscriber[] _subscribers = [];
+    private ICallStates? _calls;
+    private int _signalled;
 
     /// <summary>Number of connected wallboards.</summary>
     public int Count => Volatile.Read(ref _subscribers).Length;
 
-    /// <summary>Registers a subscriber; dispose it to leave.</summary>
+    /// <summary>Updates built so far (each sent to every wallboard).</summary>
+    public long UpdatesBuilt { get; private set; }
+
+    /// <summary>Where the feed reads the calls' current states (set once by <see cref="LiveCalls"/>).</summary>
+    internal void Bind(ICallStates calls) => _calls = calls;
+
+    /// <summary>Registers a wallboard; its first chunk is the snapshot. Dispose it to leave.</summary>
     public WallboardSubscriber Subscribe()
     {
-        var subscriber = new WallboardSubscriber(this);
-        lock (_gate)
-        {
-            _subscribers = [.. _subscribers, subscriber];
-        }
-
+        var subscriber = new WallboardSubscriber(this, options.Value.WallboardBufferChunks);
+        _joining.Enqueue(subscriber);
+        Signal();
         return subscriber;
     }
 
     internal void MarkChanged(string callId, CallState state)
     {
-        foreach (var s in Volatile.Read(ref _subscribers))
-        {
-            s.Mark(callId, state);
-        }
+        // A later event's state is never replaced by an earlier one (marks come from several threads).
+        _changed.AddOrUpdate(callId, state, (_, marked) => marked.LastSeq > state.LastSeq ? marked : state);
+        Signal();
     }
 
     internal void Remove(WallboardSubscriber subscriber)
@@ -40,4 +59,146 @@ public sealed class WallboardFeed
             _subscribers = _subscribers.Where(s => s != subscriber).ToArray();
         }
     }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => RunAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var window = TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds);
+        TimeSpan? wait = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _signal.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, stoppingToken);
+                Interlocked.Exchange(ref _signalled, 0);
+                wait = null;
+                Operations.BackgroundPass.Guard(logger, "the wallboard feed", () => wait = Flush(window));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var subscriber in Volatile.Read(ref _subscribers))
+            {
+                subscriber.Complete(overflowed: false);
+            }
+        }
+    }
+
+    /// <summary>Sends snapshots to new wallboards and every due change to all; returns how long until the next change is due.</summary>
+    private TimeSpan? Flush(TimeSpan window)
+    {
+        var now = clock.GetUtcNow();
+        while (_joining.TryDequeue(out var joining))
+        {
+            if (joining.IsDisposed)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                _subscribers = [.. _subscribers, joining];
+            }
+
+            var calls = (_calls?.Active ?? []).Select(WallboardSummary.From).ByAttention().ToList();
+            joining.Offer(Frame(SnapshotRetry, "snapshot", new WallboardSnapshot(now, calls)));
+        }
+
+        _chunk.ResetWrittenCount();
+        TimeSpan? next = null;
+        foreach (var callId in _changed.Keys)
+        {
+            if (_lastSent.TryGetValue(callId, out var at) && at + window > now)
+            {
+                var due = at + window - now;
+                next = next is null || due < next ? due : next;
+                continue;
+            }
+
+            if (!_changed.TryRemove(callId, out var marked))
+            {
+                continue;
+            }
+
+            // The call as it is now, not as it was when it was marked: never older than a snapshot sent before.
+            var state = _calls?.Find(callId) is { } current && current.LastSeq >= marked.LastSeq ? current : marked;
+            var ended = state.Status == "ended";
+            WriteFrame(_chunk, ended ? "call-ended" : "call", WallboardSummary.From(state));
+            if (ended)
+            {
+                _lastSent.Remove(callId);
+            }
+            else
+            {
+                _lastSent[callId] = now;
+            }
+        }
+
+        if (_chunk.WrittenCount > 0)
+        {
+            var bytes = _chunk.WrittenSpan.ToArray();
+            UpdatesBuilt++;
+            foreach (var subscriber in Volatile.Read(ref _subscribers))
+            {
+                subscriber.Offer(bytes);
+            }
+        }
+
+        if (_lastSent.Count > 4 * Math.Max(1024, _calls?.Active.Count ?? 0))
+        {
+            foreach (var stale in _lastSent.Where(p => now - p.Value > window).Select(p => p.Key).ToList())
+            {
+                _lastSent.Remove(stale);
+            }
+        }
+
+        return next;
+    }
+
+    private void Signal()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    private static byte[] Frame<T>(ReadOnlySpan<byte> prefix, string name, T payload)
+    {
+        var writer = new ArrayBufferWriter<byte>(4096);
+        writer.Write(prefix);
+        WriteFrame(writer, name, payload);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteFrame<T>(ArrayBufferWriter<byte> writer, string name, T payload)
+    {
+        writer.Write("event: "u8);
+        writer.Write(System.Text.Encoding.ASCII.GetBytes(name));
+        writer.Write("\ndata: "u8);
+        using (var json = new Utf8JsonWriter(writer))
+        {
+            JsonSerializer.Serialize(json, payload, ContractJson.Options);
+        }
+
+        writer.Write("\n\n"u8);
+    }
+
+    private static ReadOnlySpan<byte> SnapshotRetry => "retry: 1000\n\n"u8;
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _signal.Dispose();
+    }
 }
+
+/// <summary>The first frame of a wallboard stream: every active call, by attention.</summary>
+public sealed record WallboardSnapshot(DateTimeOffset At, IReadOnlyList<WallboardSummary> Calls);

@@ -1,36 +1,64 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace Switchboard.Server.Calls;
 
-/// <summary>One wallboard connection's pending changes.</summary>
+/// <summary>
+/// One wallboard connection: the chunks of SSE frames the feed built for every wallboard, in order,
+/// in a bounded buffer. A wallboard too slow to take them is closed (<see cref="Overflowed"/>) and
+/// reconnects for a fresh snapshot; it never holds the feed or the other wallboards back.
+/// </summary>
 public sealed class WallboardSubscriber : IDisposable
 {
     private readonly WallboardFeed _feed;
-    private readonly ConcurrentDictionary<string, CallState> _pending = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<ReadOnlyMemory<byte>> _chunks;
+    private int _disposed;
+    private int _overflowed;
 
-    internal WallboardSubscriber(WallboardFeed feed) => _feed = feed;
+    internal WallboardSubscriber(WallboardFeed feed, int capacity)
+    {
+        _feed = feed;
+        _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
 
-    /// <summary>Calls with a change not yet sent.</summary>
-    public ICollection<string> PendingCalls => _pending.Keys;
+    /// <summary>The chunks to write, each one or more complete SSE frames.</summary>
+    public ChannelReader<ReadOnlyMemory<byte>> Chunks => _chunks.Reader;
 
-    /// <summary>Waits until something changed.</summary>
-    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _signal.Reader.WaitToReadAsync(cancellationToken);
+    /// <summary>True when the connection fell too far behind and was closed.</summary>
+    public bool Overflowed => Volatile.Read(ref _overflowed) == 1;
 
-    /// <summary>Clears the change signal before looking at <see cref="PendingCalls"/>.</summary>
-    public void ResetSignal() => _signal.Reader.TryRead(out _);
-
-    /// <summary>Takes the latest state of a changed call, atomically.</summary>
-    public bool TryTake(string callId, out CallState state) => _pending.TryRemove(callId, out state!);
+    internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
 
     /// <inheritdoc />
-    public void Dispose() => _feed.Remove(this);
-
-    internal void Mark(string callId, CallState state)
+    public void Dispose()
     {
-        // A later event's state is never replaced by an earlier one (updates come from several threads).
-        _pending.AddOrUpdate(callId, state, (_, pending) => pending.LastSeq > state.LastSeq ? pending : state);
-        _signal.Writer.TryWrite(true);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _chunks.Writer.TryComplete();
+            _feed.Remove(this);
+        }
+    }
+
+    internal void Offer(ReadOnlyMemory<byte> chunk)
+    {
+        if (!_chunks.Writer.TryWrite(chunk) && !IsDisposed)
+        {
+            Complete(overflowed: true);
+        }
+    }
+
+    internal void Complete(bool overflowed)
+    {
+        if (overflowed)
+        {
+            Interlocked.Exchange(ref _overflowed, 1);
+        }
+
+        _chunks.Writer.TryComplete();
+        _feed.Remove(this);
     }
 }

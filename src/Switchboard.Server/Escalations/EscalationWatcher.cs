@@ -1,5 +1,6 @@
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
 
 namespace Switchboard.Server.Escalations;
@@ -8,41 +9,37 @@ namespace Switchboard.Server.Escalations;
 /// Feeds the help queue from the event log as it commits: new requests, withdrawals by the agent,
 /// and ended calls (whose open requests are cancelled).
 /// </summary>
-public sealed partial class EscalationWatcher(EventHub hub, HelpQueue queue, LiveCalls live, ILogger<EscalationWatcher> logger) : BackgroundService
+public sealed partial class EscalationWatcher(EventHub hub, IEventStore store, HelpQueue queue, LiveCalls live, ILogger<EscalationWatcher> logger) : BackgroundService
 {
     private const int Capacity = 100_000;
+    private const int Batch = 500;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribe before restoring, so nothing committed in between is missed.
-        var subscription = hub.SubscribeAll(Capacity);
+        // Follow before restoring, so nothing committed in between is missed; a burst larger than the
+        // buffer is read back from the log, never dropped.
+        using var follower = await LogFollower.StartAsync(hub, store, Capacity, [.. live.Active.Select(c => c.CallId)], stoppingToken);
         try
         {
             await queue.RestoreAsync(id => live.Find(id) is not null, stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
+            var batch = new List<StoredEvent>(Batch);
+            while (await follower.NextAsync(batch, Batch, stoppingToken))
             {
-                await foreach (var e in subscription.Reader.ReadAllAsync(stoppingToken))
+                foreach (var e in batch)
                 {
                     await HandleAsync(e, stoppingToken);
+                    if (e.Type == EventTypes.CallEnded)
+                    {
+                        follower.Forget(e.CallId);
+                    }
                 }
 
-                // The buffer overflowed: start again and close requests of calls that ended meanwhile.
-                LogOverflow();
-                subscription.Dispose();
-                subscription = hub.SubscribeAll(Capacity);
-                foreach (var request in queue.Pending().Where(r => live.Find(r.CallId) is null))
-                {
-                    await queue.OnCallEndedAsync(request.CallId, null, stoppingToken);
-                }
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            subscription.Dispose();
         }
     }
 
@@ -74,9 +71,6 @@ public sealed partial class EscalationWatcher(EventHub hub, HelpQueue queue, Liv
             LogFailed(ex, e.Type, e.CallId);
         }
     }
-
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "The help queue fell behind the event stream and resubscribed")]
-    private partial void LogOverflow();
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Could not handle {Type} of call {CallId} in the help queue")]
     private partial void LogFailed(Exception ex, string type, string callId);

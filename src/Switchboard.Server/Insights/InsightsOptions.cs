@@ -11,7 +11,7 @@ public sealed class InsightsOptions
     /// <summary>Score customer utterances and the attention of calls (on by default).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Events the analyzer may fall behind the log before it skips ahead.</summary>
+    /// <summary>Events the analyzer may fall behind live before it reads what it has not handled from the log instead.</summary>
     [Range(64, 1_000_000)]
     public int BufferCapacity { get; set; } = 65_536;
 

@@ -16,6 +16,8 @@ namespace Switchboard.Server.Insights;
 /// </summary>
 public sealed partial class SentimentAnalyzer(
     EventHub hub,
+    IEventStore store,
+    LiveCalls live,
     EventIngestor ingestor,
     ISentimentClassifier classifier,
     AttentionTracker attention,
@@ -41,16 +43,17 @@ public sealed partial class SentimentAnalyzer(
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribing happens before this returns, so before the server takes requests. The loop
-        // runs on its own thread: woken straight by the hub, it never queues behind request work
-        // on the thread pool, which is what keeps the commit-to-score delay low under load.
-        var subscription = hub.SubscribeAll(options.Value.BufferCapacity);
+        // Following starts before this returns, so before the server takes requests. The loop runs
+        // on its own thread: woken straight by the hub, it never queues behind request work on the
+        // thread pool, which is what keeps the commit-to-score delay low under load. When it falls
+        // behind by more than its buffer it reads what it missed from the log: late, never skipped.
+        var follower = LogFollower.StartAsync(hub, store, options.Value.BufferCapacity, [.. live.Active.Select(c => c.CallId)], stoppingToken).GetAwaiter().GetResult();
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                Run(subscription, stoppingToken);
+                Run(follower, stoppingToken);
                 stopped.SetResult();
             }
             catch (Exception ex)
@@ -66,22 +69,30 @@ public sealed partial class SentimentAnalyzer(
         return stopped.Task;
     }
 
-    private void Run(Subscription subscription, CancellationToken stoppingToken)
+    /// <summary>Times the analyzer fell behind its buffer and read from the log instead (for metrics).</summary>
+    public int CatchUps => _follower?.CatchUps ?? 0;
+
+    private LogFollower? _follower;
+
+    private void Run(LogFollower follower, CancellationToken stoppingToken)
     {
+        _follower = follower;
+        var batch = new List<StoredEvent>(MaxBatch);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (Wait(follower.NextAsync(batch, MaxBatch, stoppingToken)))
             {
-                Follow(subscription, stoppingToken);
-                if (!subscription.Overflowed)
+                // A batch that cannot be handled (whatever its data) is logged and skipped; the next one is not.
+                Operations.BackgroundPass.Guard(logger, "the sentiment analyzer", () => Handle(batch, stoppingToken));
+                foreach (var e in batch)
                 {
-                    return;
+                    if (e.Type == EventTypes.CallEnded)
+                    {
+                        follower.Forget(e.CallId);
+                    }
                 }
 
-                // Fell behind the log: what was dropped is not scored; carry on with what comes next.
-                LogOverflowed(options.Value.BufferCapacity);
-                subscription.Dispose();
-                subscription = hub.SubscribeAll(options.Value.BufferCapacity);
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,29 +100,12 @@ public sealed partial class SentimentAnalyzer(
         }
         finally
         {
-            subscription.Dispose();
+            follower.Dispose();
             // Let the appends in flight finish before the service counts as stopped.
             for (var i = 0; i < MaxAppendsInFlight; i++)
             {
                 _appends.Wait(TimeSpan.FromSeconds(5), CancellationToken.None);
             }
-        }
-    }
-
-    private void Follow(Subscription subscription, CancellationToken cancellationToken)
-    {
-        var reader = subscription.Reader;
-        var batch = new List<StoredEvent>(MaxBatch);
-        while (Wait(reader.WaitToReadAsync(cancellationToken)))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var e))
-            {
-                batch.Add(e);
-            }
-
-            // A batch that cannot be handled (whatever its data) is logged and skipped; the next one is not.
-            Operations.BackgroundPass.Guard(logger, "the sentiment analyzer", () => Handle(batch, cancellationToken));
         }
     }
 
@@ -191,9 +185,6 @@ public sealed partial class SentimentAnalyzer(
             _appends.Release();
         }
     }
-
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The sentiment analyzer fell more than {Capacity} events behind; the events it missed are not scored")]
-    private partial void LogOverflowed(int capacity);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Could not append {Count} derived events")]
     private partial void LogAppendFailed(int count, Exception ex);

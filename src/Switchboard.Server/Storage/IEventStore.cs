@@ -24,6 +24,16 @@ public interface IEventStore
     /// <summary>Ids of calls that have started and not ended, for rebuilding projections at start-up.</summary>
     Task<IReadOnlyList<string>> ListActiveCallIdsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A mark of the calls stored so far: a call first stored after this call has a greater
+    /// <see cref="CallProgress.Mark"/>. A follower of the log uses it to find the calls it may
+    /// have missed.
+    /// </summary>
+    Task<long> CallsMarkAsync(CancellationToken cancellationToken);
+
+    /// <summary>How far the log of each call is: those first stored after <paramref name="createdAfter"/>, and those named.</summary>
+    Task<IReadOnlyList<CallProgress>> CallProgressAsync(long createdAfter, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken);
+
     /// <summary>True when the store is open and accepts writes.</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);
 }

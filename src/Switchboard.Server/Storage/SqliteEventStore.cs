@@ -152,6 +152,35 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task<long> CallsMarkAsync(CancellationToken cancellationToken)
+    {
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        // Rows of calls are never deleted or replaced (an upsert updates in place), so rowids grow with first storage.
+        command.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM calls;";
+        return Task.FromResult((long)command.ExecuteScalar()!);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CallProgress>> CallProgressAsync(long createdAfter, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
+    {
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT call_id, last_seq, rowid FROM calls WHERE rowid > $after OR call_id IN (SELECT value FROM json_each($ids));";
+        command.Parameters.AddWithValue("$after", createdAfter);
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(callIds));
+        using var reader = command.ExecuteReader();
+        var result = new List<CallProgress>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Add(new CallProgress(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return Task.FromResult<IReadOnlyList<CallProgress>>(result);
+    }
+
+    /// <inheritdoc />
     public Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         if (_writerLoop.IsCompleted)

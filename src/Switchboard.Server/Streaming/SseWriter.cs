@@ -50,6 +50,9 @@ public sealed class SseWriter
     /// <summary>Writes a stored event with <c>id:</c> = seq (ephemeral events carry no id).</summary>
     public void WriteEvent(StoredEvent e) => Write(e.Type, e, e.IsEphemeral ? null : e.Seq);
 
+    /// <summary>Writes bytes that already hold complete frames (built once for many streams).</summary>
+    public void WriteRaw(ReadOnlySpan<byte> frames) => _response.BodyWriter.Write(frames);
+
     /// <summary>Tells the client how long to wait before reconnecting.</summary>
     public void WriteRetry(int milliseconds) => Ascii(_response.BodyWriter, $"retry: {milliseconds}\n\n");
 

@@ -139,22 +139,33 @@ public static class StreamEndpoints
 
     private static async Task WallboardStreamAsync(
         HttpContext context,
-        LiveCalls live,
         WallboardFeed feed,
         IOptions<StreamingOptions> options,
-        TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        // The feed builds every update once for all wallboards; this connection only writes its bytes.
         using var subscriber = feed.Subscribe();
         var sse = new SseWriter(context.Response);
-        sse.WriteRetry(1000);
-        var calls = live.Active.Select(WallboardSummary.From).ByAttention().ToList();
-        sse.Write("snapshot", new { at = clock.GetUtcNow(), calls });
         await sse.FlushAsync(cancellationToken);
-        var sender = new WallboardSender(sse, subscriber, clock, TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds));
+        using var heartbeat = new SseHeartbeat(sse, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
+        var chunks = subscriber.Chunks;
         try
         {
-            await sender.RunAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), cancellationToken);
+            while (await heartbeat.WaitAsync(chunks.WaitToReadAsync(cancellationToken), cancellationToken))
+            {
+                while (chunks.TryRead(out var chunk))
+                {
+                    sse.WriteRaw(chunk.Span);
+                }
+
+                await sse.FlushAsync(cancellationToken);
+            }
+
+            if (subscriber.Overflowed)
+            {
+                sse.Write("resume", new { reason = "This wallboard fell too far behind and was closed. Reconnect for a fresh snapshot." });
+                await sse.FlushAsync(cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

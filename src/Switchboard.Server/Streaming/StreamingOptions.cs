@@ -16,6 +16,13 @@ public sealed class StreamingOptions
     [Range(16, 1_000_000)]
     public int CallBufferCapacity { get; set; } = 16_384;
 
+    /// <summary>
+    /// Chunks of updates a wallboard connection may fall behind (a chunk holds every call that
+    /// changed in one coalescing window) before it is closed to reconnect for a fresh snapshot.
+    /// </summary>
+    [Range(4, 100_000)]
+    public int WallboardBufferChunks { get; set; } = 256;
+
     /// <summary>Least time between two wallboard updates of the same call.</summary>
     [Range(0, 10_000)]
     public int WallboardCoalesceMilliseconds { get; set; } = 50;

@@ -181,6 +181,11 @@ public sealed class ReadCostTests : IDisposable
 
             public Task<IReadOnlyList<string>> ListActiveCallIdsAsync(CancellationToken cancellationToken) => inner.ListActiveCallIdsAsync(cancellationToken);
 
+            public Task<long> CallsMarkAsync(CancellationToken cancellationToken) => inner.CallsMarkAsync(cancellationToken);
+
+            public Task<IReadOnlyList<CallProgress>> CallProgressAsync(long createdAfter, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken) =>
+                inner.CallProgressAsync(createdAfter, callIds, cancellationToken);
+
             public Task<bool> IsWritableAsync(CancellationToken cancellationToken) => inner.IsWritableAsync(cancellationToken);
         }
     }
