@@ -165,7 +165,7 @@ public sealed class KnowledgeBase(SqliteConnectionFactory connections, TimeProvi
 
             if (change(connection, tx, entry) is { } problem)
             {
-                throw new InvalidOperationException(problem);
+                throw new KbReviewConflictException(problem);
             }
 
             Execute(connection, tx, "UPDATE kb_entries SET updated_at = $now, reviewed_by = $by WHERE id = $id;", ("$now", clock.GetUtcNow().UtcTicks), ("$by", by), ("$id", id));

@@ -32,7 +32,17 @@ public static class OperationsExtensions
                 }
             }
         });
-        builder.Services.AddProblemDetails();
+        // A body that cannot be read (malformed JSON, a number where text belongs) answers 400 in
+        // every environment, not 500 in Development, and says what to send rather than the parser's text.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails is { Status: StatusCodes.Status400BadRequest, Detail: null })
+            {
+                context.ProblemDetails.Title = "The request could not be read";
+                context.ProblemDetails.Detail = "Send a JSON body with the fields and types this endpoint documents in /openapi/v1.json.";
+            }
+        });
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
