@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { send } from "../api/client";
-import type { KbSearchHit } from "../api/types";
+import { num, type QuickResponse } from "../api/types";
 import type { QueuedRequest } from "../live/helpQueueStream";
 import { useHelpQueue } from "../live/hooks";
 import { onLinkClick } from "../shell/router";
@@ -10,6 +10,40 @@ import { useNow } from "../shell/time";
 function hold(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${(s % 60).toString().padStart(2, "0")}`;
+}
+
+/**
+ * Knowledge-base answers the server found similar enough to offer, each with its match and where
+ * it comes from; using one only fills the answer box, so the supervisor reads it before sending.
+ */
+function QuickResponses({ idPrefix, responses, onUse }: { idPrefix: string; responses: readonly QuickResponse[]; onUse: (answer: string) => void }) {
+  return (
+    <section className="quick" aria-label="Quick responses from the knowledge base">
+      <p className="hint">Similar questions answered before, best match first. Check one before you send it.</p>
+      <ul>
+        {responses.map((r) => {
+          const id = `${idPrefix}-kb-${String(r.entryId)}`;
+          const match = Math.round(num(r.match) * 100);
+          return (
+            <li key={id} className="quick-response" data-entry-id={String(r.entryId)}>
+              <div className="quick-source" id={`${id}-source`}>
+                <span className="pill good" aria-label={`${match}% match`}>
+                  {match}% match
+                </span>
+                <span>entry #{String(r.entryId)}</span>
+                {r.topic && <span className="pill info">{r.topic}</span>}
+                <span className="quick-question">for “{r.question}”</span>
+              </div>
+              <p className="quick-answer">{r.answer}</p>
+              <button type="button" className="chip" onClick={() => onUse(r.answer)} aria-describedby={`${id}-source`}>
+                Use this answer
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
 }
 
 function RequestCard({ item, now, me }: { item: QueuedRequest; now: number; me: string | null }) {
@@ -71,15 +105,7 @@ function RequestCard({ item, now, me }: { item: QueuedRequest; now: number; me: 
       )}
       {!claimedByOther && (
         <>
-          {quickResponses.length > 0 && (
-            <div className="quick" role="group" aria-label="Quick responses from the knowledge base">
-              {quickResponses.map((h: KbSearchHit) => (
-                <button type="button" key={String(h.id)} className="chip" onClick={() => setAnswer(h.answer)} title={h.question}>
-                  {h.answer.length > 80 ? h.answer.slice(0, 80) + "…" : h.answer}
-                </button>
-              ))}
-            </div>
-          )}
+          {quickResponses.length > 0 && <QuickResponses idPrefix={id} responses={quickResponses} onUse={setAnswer} />}
           <form onSubmit={submit} className="guide">
             <label htmlFor={`${id}-answer`}>Answer for the agent</label>
             <textarea id={`${id}-answer`} rows={2} value={answer} onChange={(e) => setAnswer(e.target.value)} />
