@@ -2,11 +2,16 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { getJson, send } from "../api/client";
 import type { ApiKeyInfo, CreatedKey, CreatedUser, UserAccount } from "../api/types";
 
-export function AdminView() {
+/**
+ * One banner at a time: the outcome of the last thing the admin did. A refusal replaces an
+ * earlier success (and a one-time secret shown by it), and a success replaces an earlier refusal.
+ */
+type Notice = { kind: "ok"; text: string; secret?: boolean } | { kind: "error"; text: string } | null;
+
+export function AdminView({ me }: { me: string | null }) {
   const [users, setUsers] = useState<UserAccount[]>([]);
   const [keys, setKeys] = useState<ApiKeyInfo[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [secret, setSecret] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
   const [newUser, setNewUser] = useState({ username: "", role: "supervisor", skills: "" });
   const [newKey, setNewKey] = useState({ name: "", scope: "agent" });
 
@@ -14,22 +19,23 @@ export function AdminView() {
     try {
       setUsers(await getJson<UserAccount[]>("/api/v1/admin/users"));
       setKeys(await getJson<ApiKeyInfo[]>("/api/v1/admin/keys"));
-      setProblem(null);
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : "Admin data could not be read.");
+      setNotice({ kind: "error", text: `The users and keys could not be read: ${e instanceof Error ? e.message : "no answer"}` });
     }
   }, []);
   useEffect(() => {
     void load();
   }, [load]);
 
-  const run = async (fn: () => Promise<unknown>) => {
+  /** Runs a change; its sentence (or the refusal) becomes the banner, and the lists are read again. */
+  const run = async (fn: () => Promise<Notice>) => {
+    setNotice(null);
     try {
-      await fn();
-      await load();
+      setNotice(await fn());
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : "failed");
+      setNotice({ kind: "error", text: e instanceof Error ? e.message : "The server did not answer." });
     }
+    await load();
   };
 
   const createUser = (e: FormEvent) => {
@@ -37,8 +43,11 @@ export function AdminView() {
     void run(async () => {
       const skills = newUser.skills.split(",").map((s) => s.trim()).filter(Boolean);
       const created = await send<CreatedUser>("POST", "/api/v1/admin/users", { username: newUser.username, role: newUser.role, skills });
-      setSecret(created?.password ? `Password for ${newUser.username} (shown once): ${created.password}` : null);
+      const name = newUser.username;
       setNewUser({ username: "", role: "supervisor", skills: "" });
+      return created?.password
+        ? { kind: "ok", secret: true, text: `Password for ${name} (shown once): ${created.password}` }
+        : { kind: "ok", text: `${name} can now sign in as ${newUser.role}.` };
     });
   };
 
@@ -46,28 +55,45 @@ export function AdminView() {
     e.preventDefault();
     void run(async () => {
       const created = await send<CreatedKey>("POST", "/api/v1/admin/keys", newKey);
-      setSecret(created ? `API key ${newKey.name} (shown once): ${created.secret}` : null);
+      const name = newKey.name;
       setNewKey({ name: "", scope: "agent" });
+      return created ? { kind: "ok", secret: true, text: `API key ${name} (shown once): ${created.secret}` } : null;
     });
   };
+
+  const changeRole = (u: UserAccount, role: string) =>
+    run(async () => {
+      await send("PATCH", `/api/v1/admin/users/${u.id}`, { role });
+      return { kind: "ok", text: `${u.username} is now ${role === "admin" ? "an admin" : `a ${role}`}; their sessions have ended.` };
+    });
+  const toggle = (u: UserAccount) =>
+    run(async () => {
+      await send("PATCH", `/api/v1/admin/users/${u.id}`, { disabled: !u.disabledAt });
+      return { kind: "ok", text: u.disabledAt ? `${u.username} can sign in again.` : `${u.username} is disabled and signed out.` };
+    });
+  const revoke = (k: ApiKeyInfo) =>
+    run(async () => {
+      await send("DELETE", `/api/v1/admin/keys/${k.id}`);
+      return { kind: "ok", text: `The key ${k.name} is revoked; it stops working at once.` };
+    });
 
   return (
     <section className="admin" aria-labelledby="admin-title">
       <div className="toolbar">
         <h1 id="admin-title">Admin</h1>
       </div>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
+      {notice?.kind === "error" && (
+        <p role="alert" className="panel error notice">
+          {notice.text}
         </p>
       )}
-      {secret && (
-        <p role="status" className="panel secret" data-testid="secret">
-          {secret}
+      {notice?.kind === "ok" && (
+        <p role="status" className={`panel notice${notice.secret ? " secret" : ""}`} data-testid={notice.secret ? "secret" : "notice"}>
+          {notice.text}
         </p>
       )}
       <div className="admin-grid">
-        <section className="panel" aria-labelledby="users-title">
+        <section className="panel stack-table" aria-labelledby="users-title">
           <h2 id="users-title">Users</h2>
           <table>
             <thead>
@@ -82,21 +108,21 @@ export function AdminView() {
             <tbody>
               {users.map((u) => (
                 <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>
+                  <td data-label="User">{u.username}</td>
+                  <td data-label="Role">
                     <label className="sr-only" htmlFor={`role-${u.id}`}>
                       Role of {u.username}
                     </label>
-                    <select id={`role-${u.id}`} value={u.role} onChange={(e) => void run(() => send("PATCH", `/api/v1/admin/users/${u.id}`, { role: e.target.value }))}>
+                    <select id={`role-${u.id}`} value={u.role} disabled={u.username === me} onChange={(e) => void changeRole(u, e.target.value)}>
                       <option value="viewer">viewer</option>
                       <option value="supervisor">supervisor</option>
                       <option value="admin">admin</option>
                     </select>
                   </td>
-                  <td>{u.skills.join(", ") || "—"}</td>
-                  <td>{u.disabledAt ? "disabled" : u.lastLoginAt ? `last in ${new Date(u.lastLoginAt).toLocaleString()}` : "never signed in"}</td>
-                  <td>
-                    <button type="button" onClick={() => void run(() => send("PATCH", `/api/v1/admin/users/${u.id}`, { disabled: !u.disabledAt }))}>
+                  <td data-label="Skills">{u.skills.join(", ") || "—"}</td>
+                  <td data-label="Status">{u.disabledAt ? "disabled" : u.lastLoginAt ? `last in ${new Date(u.lastLoginAt).toLocaleString()}` : "never signed in"}</td>
+                  <td data-label="Action">
+                    <button type="button" disabled={u.username === me} title={u.username === me ? "You cannot disable yourself." : undefined} onClick={() => void toggle(u)}>
                       {u.disabledAt ? "Enable" : "Disable"}
                     </button>
                   </td>
@@ -126,7 +152,7 @@ export function AdminView() {
             </button>
           </form>
         </section>
-        <section className="panel" aria-labelledby="keys-title">
+        <section className="panel stack-table" aria-labelledby="keys-title">
           <h2 id="keys-title">API keys</h2>
           <table>
             <thead>
@@ -140,16 +166,16 @@ export function AdminView() {
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.scope}</td>
-                  <td>
+                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Scope">{k.scope}</td>
+                  <td data-label="Prefix">
                     <code>{k.prefix}</code>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     {k.revokedAt ? (
                       "revoked"
                     ) : (
-                      <button type="button" className="danger" onClick={() => void run(() => send("DELETE", `/api/v1/admin/keys/${k.id}`))}>
+                      <button type="button" className="danger" onClick={() => void revoke(k)}>
                         Revoke
                       </button>
                     )}

@@ -1,5 +1,6 @@
 // A thin fetch wrapper: same-origin cookies, the anti-forgery header on state changes, and
 // problem-details errors turned into readable messages.
+import type { paths } from "./schema";
 import type { SessionInfo } from "./types";
 
 let csrf: { headerName: string; token: string } | null = null;
@@ -56,4 +57,31 @@ export async function send<T>(method: "POST" | "PATCH" | "DELETE" | "PUT", path:
 /** A fresh id for idempotent interventions. */
 export function requestId(): string {
   return crypto.randomUUID();
+}
+
+// Reads typed by path: the route, its path and query parameters and its answer all come from the
+// generated OpenAPI types, so a wrong route or parameter is a compile error.
+type GetOperation<P extends keyof paths> = NonNullable<paths[P]["get"]>;
+type GetAnswer<O> = O extends { responses: { 200: { content: { "application/json": infer T } } } } ? T : never;
+type GetQuery<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type GetPathParameters<O> = O extends { parameters: { path: infer A } } ? NonNullable<A> : never;
+type Readable = { [P in keyof paths]: GetAnswer<GetOperation<P>> extends never ? never : P }[keyof paths];
+
+export interface GetOptions<P extends Readable> {
+  path?: GetPathParameters<GetOperation<P>>;
+  query?: Partial<Record<keyof GetQuery<GetOperation<P>>, string | number | null | undefined>>;
+  signal?: AbortSignal;
+}
+
+/** The URL of a route with its parameters filled in; empty query values are left out. */
+export function urlOf(route: string, path: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+  const filled = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(path[name] ?? "")));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  const qs = search.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+export function apiGet<P extends Readable>(route: P, options: GetOptions<P> = {}): Promise<GetAnswer<GetOperation<P>>> {
+  return getJson(urlOf(route, options.path as Record<string, unknown> | undefined, options.query), options.signal);
 }

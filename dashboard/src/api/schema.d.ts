@@ -2086,8 +2086,11 @@ export interface components {
             holdSeconds: number | string;
             /** @description The call's last final transcript lines. */
             recentTranscript: components["schemas"]["TranscriptLine"][];
-            /** @description Approved knowledge-base answers to similar questions, best first (pending requests only). */
-            quickResponses: components["schemas"]["KbSearchHit"][];
+            /**
+             * @description Approved knowledge-base answers whose match score reaches `Escalations:QuickResponseMinMatch`,
+             *     best match first, each with its entry and topic (pending requests only).
+             */
+            quickResponses: components["schemas"]["QuickResponse"][];
         };
         /** @description Body of an intervention; which fields matter depends on the action. */
         InterventionRequest: {
@@ -2216,6 +2219,25 @@ export interface components {
             name: null | string;
             /** Format: date-time */
             joinedAt: string;
+        };
+        /** @description An approved knowledge-base answer offered for a help request, with where it comes from and how well it matches. */
+        QuickResponse: {
+            /**
+             * Format: int64
+             * @description The knowledge-base entry (`GET /api/v1/kb/{id}`).
+             */
+            entryId: number | string;
+            /** @description The entry's question: what the answer was written for. */
+            question: string;
+            /** @description The answer. */
+            answer: string;
+            /** @description The entry's topic. */
+            topic: null | string;
+            /**
+             * Format: double
+             * @description How well the entry matches the request's question, 0 … 1 (double QuestionSimilarity.Match(string question, string entryQuestion, string entryAnswer)).
+             */
+            match: number | string;
         };
         /** @description Readiness answer. */
         ReadyStatus: {

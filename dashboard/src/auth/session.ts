@@ -43,8 +43,17 @@ export async function logout(): Promise<void> {
   await send("POST", "/api/v1/auth/logout");
 }
 
+/** Supervisors and admins: interventions, the help queue and the knowledge base. */
+export function isSupervisor(session: Session): boolean {
+  return session.kind === "user" && session.user.role !== "viewer";
+}
+
+/**
+ * Whether the controls are offered. A browser that reads through an API key holds a viewer key
+ * (agent keys cannot read calls), which the server refuses every intervention: no controls.
+ */
 export function canIntervene(session: Session): boolean {
-  return session.kind === "key" || (session.kind === "user" && session.user.role !== "viewer");
+  return isSupervisor(session);
 }
 
 export function isAdmin(session: Session): boolean {

@@ -1,48 +1,73 @@
 import { useMemo } from "react";
+import type { CallState } from "../api/types";
 import { useCallStream } from "../live/hooks";
 import { onLinkClick } from "../shell/router";
-import { StatusPill } from "../shell/StatusPill";
-import { formatTime } from "../shell/time";
+import { useNow } from "../shell/time";
+import { CallHeading } from "./CallHeading";
 import { foldCall } from "./callModel";
 import { ControlBar } from "./ControlBar";
 import { DebugPanel } from "./DebugPanel";
+import { StateStrip } from "./StateStrip";
 import { Transcript } from "./Transcript";
+import { useCallState } from "./useCallState";
 
-export function CallRoom({ callId, canAct }: { callId: string; canAct: boolean }) {
+function Back() {
+  return (
+    <a href="/" onClick={onLinkClick} className="back">
+      ← Wallboard
+    </a>
+  );
+}
+
+/** A call's room, once the server has said the call exists (an unknown id opens nothing). */
+export function CallRoom({ callId, canAct, me }: { callId: string; canAct: boolean; me: string | null }) {
+  const lookup = useCallState(callId);
+  switch (lookup.kind) {
+    case "loading":
+      return <p className="loading">Loading the call…</p>;
+    case "missing":
+      return (
+        <section className="call-room missing" aria-labelledby="call-title">
+          <Back />
+          <h1 id="call-title">No such call</h1>
+          <p>
+            The server knows no call with the id <code>{callId}</code>. Check the link, or find the call on the wallboard.
+          </p>
+        </section>
+      );
+    case "failed":
+      return (
+        <section className="call-room" aria-labelledby="call-title">
+          <Back />
+          <h1 id="call-title">The call could not be opened</h1>
+          <p role="alert" className="error">
+            {lookup.message}
+          </p>
+        </section>
+      );
+    case "found":
+      return <LiveRoom callId={callId} canAct={canAct} me={me} state={lookup.state} />;
+  }
+}
+
+function LiveRoom({ callId, canAct, me, state }: { callId: string; canAct: boolean; me: string | null; state: CallState }) {
   const stream = useCallStream(callId);
   const view = useMemo(() => foldCall(stream.events), [stream.events]);
-  const states = view.states.slice(-16);
+  const now = useNow(1000);
+  const ended = view.ended !== null || (view.started === null && state.status === "ended");
 
   return (
     <section className="call-room" aria-labelledby="call-title" data-last-seq={stream.lastSeq}>
-      <div className="toolbar">
-        <a href="/" onClick={onLinkClick} className="back">
-          ← Wallboard
-        </a>
-        <h1 id="call-title">Call {callId}</h1>
-        {view.ended && <span className="pill warn">ended: {view.ended}</span>}
-        {view.takeoverBy && <span className="pill warn">held by {view.takeoverBy}</span>}
-        <span className="count">{stream.events.length} events</span>
-        <StatusPill status={stream.status} label="Call stream" />
-      </div>
+      <Back />
+      <CallHeading callId={callId} view={view} state={state} me={me} now={now} status={stream.status} />
       <div className="room-grid">
         <div className="room-main">
-          <Transcript items={view.items} interim={stream.interim} />
-          <section className="panel timeline" aria-labelledby="states-title">
-            <h2 id="states-title">Agent state</h2>
-            <ol className="states">
-              {states.map((s, i) => (
-                <li key={`${s.at}-${i}`} className={`state-${s.state}`}>
-                  <span>{s.state}</span>
-                  <time dateTime={s.at}>{formatTime(s.at)}</time>
-                </li>
-              ))}
-            </ol>
-          </section>
+          <Transcript items={view.items} interim={ended ? [] : stream.interim} />
+          <StateStrip states={view.states} now={view.endedAt ? Date.parse(view.endedAt) : now} />
         </div>
         <aside className="room-side">
-          {canAct && <ControlBar callId={callId} takeoverBy={view.takeoverBy} ended={view.ended !== null} />}
-          {view.openEscalation && (
+          {canAct && <ControlBar callId={callId} holder={ended ? null : view.takeoverBy} me={me} ended={ended} />}
+          {view.openEscalation && !ended && (
             <section className="panel warn-panel" aria-label="Open help request">
               <h2>Agent is asking for help</h2>
               <p>{view.openEscalation.question}</p>
@@ -59,13 +84,9 @@ export function CallRoom({ callId, canAct }: { callId: string; canAct: boolean }
                   <span className="pill muted">{p.role}</span> {p.name ?? p.identity}
                 </li>
               ))}
-              {view.supervisors.map((s) => (
-                <li key={`sup-${s.user}`}>
-                  <span className="pill info">supervisor</span> {s.user} ({s.mode})
-                </li>
-              ))}
-              {view.participants.length === 0 && view.supervisors.length === 0 && <li>None reported.</li>}
+              {view.participants.length === 0 && <li>None reported.</li>}
             </ul>
+            <p className="hint">{stream.events.length} events</p>
           </section>
           <DebugPanel turns={view.turns} debug={stream.debug} />
         </aside>

@@ -3,14 +3,18 @@ import { getJson, requestId, send } from "../api/client";
 import type { InterventionResult, TransferDestinationView, TransferDestinationList } from "../api/types";
 import { ConfirmDialog } from "../shell/ConfirmDialog";
 import { startListening, type AudioSession } from "./listenAudio";
-
+import { describeFailure, describeSuccess, type Action } from "./outcomes";
 
 type Pending = { action: "takeover" | "end" | "transfer"; title: string; confirm: string; body: string } | null;
 
 const shortcuts: Record<string, string> = { l: "listen", g: "guide", t: "takeover", h: "handback", x: "transfer", e: "end" };
 
-/** Interventions: listen, guide, take over / hand back, transfer, end — each with a key. */
-export function ControlBar({ callId, takeoverBy, ended }: { callId: string; takeoverBy: string | null; ended: boolean }) {
+/**
+ * Interventions: listen, guide, take over / hand back, transfer, end — each with a key. Who holds
+ * the call decides what is offered: its holder may speak and hand back; while another supervisor
+ * holds it, nobody else may take over, hand back or end it (the server refuses those too).
+ */
+export function ControlBar({ callId, holder, me, ended }: { callId: string; holder: string | null; me: string | null; ended: boolean }) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [guide, setGuide] = useState("");
   const [say, setSay] = useState("");
@@ -21,19 +25,18 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
   const guideRef = useRef<HTMLTextAreaElement>(null);
   const destinationRef = useRef<HTMLInputElement>(null);
   const audio = useRef<AudioSession | null>(null);
+  const mine = holder !== null && holder === me;
+  const others = holder !== null && !mine;
 
-  async function act(action: string, body: Record<string, unknown> = {}): Promise<InterventionResult | null> {
+  async function act(action: Action, body: Record<string, unknown> = {}): Promise<InterventionResult | null> {
     setMessage(null);
     try {
       const result = await send<InterventionResult>("POST", `/api/v1/calls/${encodeURIComponent(callId)}/${action}`, { requestId: requestId(), ...body });
-      setMessage(
-        result?.commandId && !result.delivered
-          ? { text: `${action}: recorded, but the agent is not connected to receive it${result.warning ? ` (${result.warning})` : ""}.`, error: true }
-          : { text: `${action}: done${result?.warning ? ` (${result.warning})` : ""}`, error: false },
-      );
+      const said = describeSuccess(action, result, typeof body["destination"] === "string" ? body["destination"] : undefined);
+      setMessage({ text: said.text, error: said.warning });
       return result;
     } catch (e) {
-      setMessage({ text: e instanceof Error ? e.message : `${action} failed`, error: true });
+      setMessage({ text: describeFailure(action, e instanceof Error ? e.message : "no answer from the server"), error: true });
       return null;
     }
   }
@@ -53,7 +56,7 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
         audio.current = await startListening(result.liveKit.url, result.liveKit.token);
         setListening("audio");
       } catch (e) {
-        setMessage({ text: `Audio could not start: ${e instanceof Error ? e.message : String(e)}`, error: true });
+        setMessage({ text: `You are listening to the transcript only: the audio could not start (${e instanceof Error ? e.message : String(e)}).`, error: true });
         setListening("transcript");
       }
     } else {
@@ -91,16 +94,16 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
         guideRef.current?.focus();
         break;
       case "takeover":
-        if (!takeoverBy) setPending({ action: "takeover", title: "Take over this call?", confirm: "Take over", body: "The agent pauses and you speak to the caller until you hand back." });
+        if (!holder) setPending({ action: "takeover", title: "Take over this call?", confirm: "Take over", body: "The agent pauses and you speak to the caller until you hand back." });
         break;
       case "handback":
-        if (takeoverBy) void act("handback");
+        if (mine) void act("handback");
         break;
       case "transfer":
         destinationRef.current?.focus();
         break;
       case "end":
-        setPending({ action: "end", title: "End this call?", confirm: "End call", body: "The caller is disconnected. This cannot be undone." });
+        if (!others) setPending({ action: "end", title: "End this call?", confirm: "End call", body: "The caller is disconnected. This cannot be undone." });
         break;
     }
   };
@@ -137,14 +140,14 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
   };
 
   return (
-    <section className="panel controls" aria-labelledby="controls-title">
+    <section className="panel controls" aria-labelledby="controls-title" data-holder={holder ?? ""}>
       <h2 id="controls-title">Controls</h2>
       <div className="buttons" role="toolbar" aria-label="Interventions">
         <button type="button" onClick={() => run("listen")} aria-keyshortcuts="L" disabled={ended} aria-pressed={listening !== null}>
           {listening ? "Stop listening" : "Listen"} <kbd>L</kbd>
         </button>
-        {takeoverBy ? (
-          <button type="button" className="primary" onClick={() => run("handback")} aria-keyshortcuts="H" disabled={ended}>
+        {holder ? (
+          <button type="button" className="primary" onClick={() => run("handback")} aria-keyshortcuts="H" disabled={ended || !mine} aria-describedby={others ? "holder-hint" : undefined}>
             Hand back <kbd>H</kbd>
           </button>
         ) : (
@@ -152,10 +155,16 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
             Take over <kbd>T</kbd>
           </button>
         )}
-        <button type="button" className="danger" onClick={() => run("end")} aria-keyshortcuts="E" disabled={ended}>
+        <button type="button" className="danger" onClick={() => run("end")} aria-keyshortcuts="E" disabled={ended || others} aria-describedby={others ? "holder-hint" : undefined}>
           End call <kbd>E</kbd>
         </button>
       </div>
+      {ended && <p className="hint">The call has ended: there is nothing left to do in it.</p>}
+      {others && !ended && (
+        <p className="hint" id="holder-hint">
+          {holder} holds the call: only they can hand it back, and nobody can end it until they do.
+        </p>
+      )}
       {listening && <p className="hint">Listening ({listening === "audio" ? "audio" : "transcript only: LiveKit is not configured"}).</p>}
       <form onSubmit={submitGuide} className="guide">
         <label htmlFor="guide-text">
@@ -166,7 +175,7 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
           Send guidance
         </button>
       </form>
-      {takeoverBy && (
+      {mine && (
         <form onSubmit={submitSay} className="guide">
           <label htmlFor="say-text">Say to the caller (you hold the call)</label>
           <textarea id="say-text" rows={2} value={say} onChange={(e) => setSay(e.target.value)} disabled={ended} />
@@ -201,7 +210,7 @@ export function ControlBar({ callId, takeoverBy, ended }: { callId: string; take
         </button>
         {destinations !== null && destinations.length === 0 && <span className="hint">No transfer destinations are configured on the server.</span>}
       </form>
-      <p role="status" aria-live="polite" className={message?.error ? "error" : "hint"}>
+      <p role="status" aria-live="polite" aria-label="Outcome" className={message?.error ? "error" : "hint"}>
         {message?.text ?? ""}
       </p>
       {pending && (

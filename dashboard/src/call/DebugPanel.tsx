@@ -9,33 +9,35 @@ export function DebugPanel({ turns, debug }: { turns: readonly TurnLatency[]; de
   return (
     <section className="panel debug" aria-labelledby="debug-title">
       <h2 id="debug-title">Latency per turn (ms)</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">End of utterance</th>
-            <th scope="col">STT</th>
-            <th scope="col">LLM first token</th>
-            <th scope="col">TTS first byte</th>
-            <th scope="col">End to end</th>
-          </tr>
-        </thead>
-        <tbody>
-          {recent.map((t) => (
-            <tr key={t.seq} className={(t.e2eMs ?? 0) > 2000 ? "slow" : undefined}>
-              <td className="num">{ms(t.endOfUtteranceMs)}</td>
-              <td className="num">{ms(t.sttMs)}</td>
-              <td className="num">{ms(t.llmTtftMs)}</td>
-              <td className="num">{ms(t.ttsTtfbMs)}</td>
-              <td className="num">{ms(t.e2eMs)}</td>
-            </tr>
-          ))}
-          {recent.length === 0 && (
+      <div className="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td colSpan={5}>No turns measured yet.</td>
+              <th scope="col">End of utterance</th>
+              <th scope="col">STT</th>
+              <th scope="col">LLM first token</th>
+              <th scope="col">TTS first byte</th>
+              <th scope="col">End to end</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {recent.map((t) => (
+              <tr key={t.seq} className={(t.e2eMs ?? 0) > 2000 ? "slow" : undefined}>
+                <td className="num">{ms(t.endOfUtteranceMs)}</td>
+                <td className="num">{ms(t.sttMs)}</td>
+                <td className="num">{ms(t.llmTtftMs)}</td>
+                <td className="num">{ms(t.ttsTtfbMs)}</td>
+                <td className="num">{ms(t.e2eMs)}</td>
+              </tr>
+            ))}
+            {recent.length === 0 && (
+              <tr>
+                <td colSpan={5}>No turns measured yet.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       <h2>Debug stream</h2>
       <ol className="debug-lines" aria-label="Debug stream">
         {debug.slice(-60).map((f, i) => (

@@ -3,12 +3,21 @@ import type { LiveEvent } from "../live/callLog";
 
 type Data = Record<string, unknown>;
 
-export type TimelineItem =
-  | { kind: "line"; seq: number; at: string; speaker: string; text: string; segmentId: string; sentiment?: { label: string; score: number } }
-  | { kind: "tool"; seq: number; at: string; name: string; phase: "called" | "result"; ok?: boolean; detail?: string; durationMs?: number }
-  | { kind: "handoff"; seq: number; at: string; from: string; to: string; reason?: string }
-  | { kind: "guidance"; seq: number; at: string; commandId: string; text: string; by: string; applied: boolean }
-  | { kind: "note"; seq: number; at: string; text: string; tone?: "warn" | "info" | "good" };
+/** Every item knows whether it arrived after the call had ended (the log accepts such events; they change nothing). */
+interface Placed {
+  seq: number;
+  at: string;
+  late?: boolean;
+}
+
+export type TimelineItem = Placed &
+  (
+    | { kind: "line"; speaker: string; text: string; segmentId: string; sentiment?: { label: string; score: number } }
+    | { kind: "tool"; name: string; phase: "called" | "result"; ok?: boolean; detail?: string; durationMs?: number }
+    | { kind: "handoff"; from: string; to: string; reason?: string }
+    | { kind: "guidance"; commandId: string; text: string; by: string; applied: boolean }
+    | { kind: "note"; text: string; tone?: "warn" | "info" | "good"; marker?: "ended" }
+  );
 
 export interface TurnLatency {
   seq: number;
@@ -19,15 +28,43 @@ export interface TurnLatency {
   e2eMs?: number;
 }
 
+export interface CallerDetails {
+  name?: string;
+  number?: string;
+  identity?: string;
+}
+
 export interface CallView {
   items: TimelineItem[];
   states: { state: string; at: string }[];
   turns: TurnLatency[];
   participants: { identity: string; role: string; name?: string }[];
+  /** Who watches or holds the call now; empty once it has ended. */
   supervisors: { user: string; mode: string }[];
+  /** Who holds the call now; null once it has ended. */
   takeoverBy: string | null;
+  /** The end reason, once the call has ended. */
   ended: string | null;
+  endedAt: string | null;
+  started: { at: string; agentName?: string; direction?: string; caller?: CallerDetails } | null;
+  /** The persona now speaking for the agent (changes on handoff). */
+  persona: string | null;
   openEscalation: { requestId: string; question: string } | null;
+}
+
+const endReasons: Record<string, string> = {
+  completed: "completed",
+  caller_hangup: "the caller hung up",
+  transferred: "transferred",
+  supervisor_ended: "ended by a supervisor",
+  agent_error: "the agent failed",
+  room_finished: "the room closed",
+  reconciled: "the room was gone (closed by the server)",
+};
+
+/** A call.ended reason as a supervisor reads it. */
+export function endReasonText(reason: string | null | undefined): string {
+  return (reason && endReasons[reason]) ?? reason ?? "ended";
 }
 
 const str = (d: Data, k: string): string | undefined => (typeof d[k] === "string" ? (d[k] as string) : undefined);
@@ -44,18 +81,40 @@ export function foldCall(events: readonly LiveEvent[]): CallView {
   const supervisors = new Map<string, string>();
   let takeoverBy: string | null = null;
   let ended: string | null = null;
+  let endedAt: string | null = null;
+  let started: CallView["started"] = null;
+  let persona: string | null = null;
   let openEscalation: CallView["openEscalation"] = null;
 
   for (const e of events) {
     const d = (e.data && typeof e.data === "object" ? e.data : {}) as Data;
-    const base = { seq: e.seq, at: e.at };
+    // After call.ended the log still takes events, but they never reopen the call or change who
+    // holds or watches it: they are shown after the end, marked as late.
+    const late = ended !== null;
+    const base = late ? { seq: e.seq, at: e.at, late: true } : { seq: e.seq, at: e.at };
     switch (e.type) {
-      case "call.started":
+      case "call.started": {
+        const caller = d["caller"] && typeof d["caller"] === "object" ? (d["caller"] as Data) : null;
+        if (!late) {
+          started = {
+            at: e.at,
+            agentName: str(d, "agentName"),
+            direction: str(d, "direction"),
+            caller: caller ? { name: str(caller, "name"), number: str(caller, "number"), identity: str(caller, "identity") } : undefined,
+          };
+          persona ??= str(d, "agentName") ?? null;
+        }
         items.push({ ...base, kind: "note", text: `Call started${str(d, "agentName") ? ` with ${str(d, "agentName")}` : ""}` });
         break;
+      }
       case "call.ended":
+        if (late) break;
         ended = str(d, "reason") ?? "ended";
-        items.push({ ...base, kind: "note", text: `Call ended: ${ended}`, tone: "warn" });
+        endedAt = e.at;
+        takeoverBy = null;
+        supervisors.clear();
+        openEscalation = null;
+        items.push({ ...base, kind: "note", text: `Call ended: ${endReasonText(ended)}`, tone: "warn", marker: "ended" });
         break;
       case "transcript.final": {
         const line = { ...base, kind: "line" as const, speaker: str(d, "speaker") ?? "unknown", text: str(d, "text") ?? "", segmentId: str(d, "segmentId") ?? "" };
@@ -69,9 +128,10 @@ export function foldCall(events: readonly LiveEvent[]): CallView {
         break;
       }
       case "agent.state":
-        states.push({ state: str(d, "state") ?? "unknown", at: e.at });
+        if (!late) states.push({ state: str(d, "state") ?? "unknown", at: e.at });
         break;
       case "agent.handoff":
+        if (!late) persona = str(d, "to") ?? persona;
         items.push({ ...base, kind: "handoff", from: str(d, "from") ?? "?", to: str(d, "to") ?? "?", reason: str(d, "reason") });
         break;
       case "tool.called":
@@ -99,17 +159,17 @@ export function foldCall(events: readonly LiveEvent[]): CallView {
         });
         break;
       case "participant.joined":
-        participants.set(str(d, "identity") ?? "?", { identity: str(d, "identity") ?? "?", role: str(d, "role") ?? "?", name: str(d, "name") });
+        if (!late) participants.set(str(d, "identity") ?? "?", { identity: str(d, "identity") ?? "?", role: str(d, "role") ?? "?", name: str(d, "name") });
         break;
       case "participant.left":
-        participants.delete(str(d, "identity") ?? "?");
+        if (!late) participants.delete(str(d, "identity") ?? "?");
         break;
       case "supervisor.joined":
-        supervisors.set(str(d, "user") ?? "?", str(d, "mode") ?? "listen");
+        if (!late) supervisors.set(str(d, "user") ?? "?", str(d, "mode") ?? "listen");
         items.push({ ...base, kind: "note", text: `${str(d, "user") ?? "A supervisor"} joined (${str(d, "mode") ?? "listen"})`, tone: "info" });
         break;
       case "supervisor.left":
-        supervisors.delete(str(d, "user") ?? "?");
+        if (!late) supervisors.delete(str(d, "user") ?? "?");
         break;
       case "supervisor.guidance": {
         const g = { ...base, kind: "guidance" as const, commandId: str(d, "commandId") ?? "", text: str(d, "text") ?? "", by: str(d, "by") ?? "", applied: false };
@@ -125,16 +185,18 @@ export function foldCall(events: readonly LiveEvent[]): CallView {
         if (g) g.applied = d["ok"] !== false;
         break;
       }
-      case "control.takeover":
-        takeoverBy = str(d, "by") ?? "a supervisor";
-        items.push({ ...base, kind: "note", text: `${takeoverBy} took over; the agent is paused`, tone: "warn" });
+      case "control.takeover": {
+        const by = str(d, "by") ?? "a supervisor";
+        if (!late) takeoverBy = by;
+        items.push({ ...base, kind: "note", text: `${by} took over; the agent is paused`, tone: "warn" });
         break;
+      }
       case "control.handback":
         items.push({ ...base, kind: "note", text: `${str(d, "by") ?? takeoverBy ?? "The supervisor"} handed back to the agent`, tone: "good" });
-        takeoverBy = null;
+        if (!late) takeoverBy = null;
         break;
       case "escalation.requested":
-        openEscalation = { requestId: str(d, "requestId") ?? "", question: str(d, "question") ?? "" };
+        if (!late) openEscalation = { requestId: str(d, "requestId") ?? "", question: str(d, "question") ?? "" };
         items.push({ ...base, kind: "note", text: `Agent asks for help: ${str(d, "question") ?? ""}`, tone: "warn" });
         break;
       case "escalation.claimed":
@@ -174,6 +236,33 @@ export function foldCall(events: readonly LiveEvent[]): CallView {
     supervisors: [...supervisors.entries()].map(([user, mode]) => ({ user, mode })),
     takeoverBy,
     ended,
+    endedAt,
+    started,
+    persona,
     openEscalation,
   };
+}
+
+export interface StateSpan {
+  state: string;
+  at: string;
+  /** How long the agent was in this state: until the next one, or until `now` for the current one. */
+  ms: number;
+}
+
+/**
+ * The agent's latest states for the strip: those of the last `withinMs` (and always the current
+ * one), at most `max`, oldest first — so the strip stays one short row however long the call runs.
+ */
+export function recentStates(states: readonly { state: string; at: string }[], now: number, max = 12, withinMs = 120_000): StateSpan[] {
+  const spans: StateSpan[] = [];
+  for (let i = Math.max(0, states.length - max); i < states.length; i++) {
+    const s = states[i]!;
+    const next = states[i + 1];
+    const start = Date.parse(s.at);
+    const end = next ? Date.parse(next.at) : Math.max(start, now);
+    if (next && now - end > withinMs) continue;
+    spans.push({ state: s.state, at: s.at, ms: Math.max(0, end - start) });
+  }
+  return spans;
 }

@@ -59,3 +59,19 @@ describe("help queue store", () => {
     expect(queue.getSnapshot().arrivals).toEqual(["c"]);
   });
 });
+
+describe("help queue store, closed requests", () => {
+  it("keeps a request it showed that closed, newest first, and ignores closings of requests it never showed", () => {
+    const { queue, current } = setup();
+    current().emit("snapshot", [view("a"), view("b")]);
+    current().emit("request", view("a", "timed_out", 120));
+    current().emit("request", view("z", "answered"));
+    current().emit("request", view("b", "answered", 40));
+    const s = queue.getSnapshot();
+    expect(s.requests).toEqual([]);
+    expect(s.closed.map((v) => [v.request.id, v.request.status])).toEqual([
+      ["b", "answered"],
+      ["a", "timed_out"],
+    ]);
+  });
+});

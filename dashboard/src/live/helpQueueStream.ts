@@ -14,7 +14,12 @@ export interface HelpQueueSnapshot {
   requests: readonly QueuedRequest[];
   /** Ids of requests that arrived after the first snapshot, newest last. */
   arrivals: readonly string[];
+  /** Requests this page showed that have since closed (answered, timed out, cancelled), newest first. */
+  closed: readonly HelpRequestView[];
 }
+
+/** How many closed requests the queue keeps showing. */
+export const closedLimit = 20;
 
 export const pendingStatuses = new Set(["open", "claimed"]);
 
@@ -23,6 +28,7 @@ export class HelpQueueStream {
   private readonly listeners = new Set<() => void>();
   private readonly notify: () => void;
   private arrivals: string[] = [];
+  private closed: HelpRequestView[] = [];
   private source: EventSourceLike | null = null;
   private status: StreamStatus = "connecting";
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -69,8 +75,9 @@ export class HelpQueueStream {
       if (pendingStatuses.has(v.request.status)) {
         if (!this.requests.has(v.request.id)) this.arrivals.push(v.request.id);
         this.put(v);
-      } else {
-        this.requests.delete(v.request.id);
+      } else if (this.requests.delete(v.request.id)) {
+        // One this page was showing: say what became of it rather than let it vanish.
+        this.closed = [v, ...this.closed.filter((c) => c.request.id !== v.request.id)].slice(0, closedLimit);
       }
       this.notify();
     });
@@ -97,6 +104,7 @@ export class HelpQueueStream {
       status: this.status,
       requests: [...this.requests.values()].sort((a, b) => a.holdingSince - b.holdingSince),
       arrivals: [...this.arrivals],
+      closed: this.closed,
     };
     return this.snapshot;
   };

@@ -56,7 +56,7 @@ function useShared<S>(key: string | null, create: () => SharedStream<S>, initial
 
 const noSubscribe = () => () => {};
 const emptyBoard: WallboardSnapshot = { status: "connecting", calls: [], updates: 0 };
-const emptyQueue: HelpQueueSnapshot = { status: "connecting", requests: [], arrivals: [] };
+const emptyQueue: HelpQueueSnapshot = { status: "connecting", requests: [], arrivals: [], closed: [] };
 
 export function useWallboard(): WallboardSnapshot {
   return useShared("wallboard", () => new WallboardStream(browserEventSource), emptyBoard);

@@ -1,13 +1,15 @@
 import { useEffect, useState } from "react";
 import type { SessionInfo } from "../api/types";
 import { AdminView } from "../admin/AdminView";
+import { AuditView } from "../admin/AuditView";
 import { ChangePasswordView, LoginView } from "../auth/LoginView";
-import { canIntervene, isAdmin, loadSession, logout, type Session } from "../auth/session";
+import { canIntervene, isAdmin, isSupervisor, loadSession, logout, type Session } from "../auth/session";
 import { CallRoom } from "../call/CallRoom";
 import { useHelpAlerts } from "../escalations/HelpAlerts";
 import { HelpQueue } from "../escalations/HelpQueue";
 import { KnowledgeReview } from "../knowledge/KnowledgeReview";
 import { WallboardView } from "../wallboard/WallboardView";
+import { OnlyFor } from "./OnlyFor";
 import { navigate, onLinkClick, usePath } from "./router";
 
 export function App() {
@@ -30,22 +32,23 @@ export function App() {
 }
 
 function Shell({ session, path, onSignedOut }: { session: Session; path: string; onSignedOut: () => void }) {
-  const supervisor = session.kind === "user" && session.user.role !== "viewer";
+  const supervisor = isSupervisor(session);
+  const admin = isAdmin(session);
+  const me = session.kind === "user" ? session.user.username : null;
   const waiting = useHelpAlerts(supervisor);
   const callMatch = /^\/calls\/([^/]+)$/.exec(path);
+  // Pages a role does not include say so; their links are not offered.
   let view: React.ReactNode;
-  if (callMatch?.[1]) view = <CallRoom key={callMatch[1]} callId={decodeURIComponent(callMatch[1])} canAct={canIntervene(session)} />;
-  else if (path === "/queue") view = <HelpQueue canAct={supervisor} me={session.kind === "user" ? session.user.username : null} />;
-  else if (path === "/kb") view = <KnowledgeReview />;
-  else if (path === "/admin") view = <AdminView />;
+  if (callMatch?.[1]) view = <CallRoom key={callMatch[1]} callId={decodeURIComponent(callMatch[1])} canAct={canIntervene(session)} me={me} />;
+  else if (path === "/queue") view = supervisor ? <HelpQueue canAct me={me} /> : <OnlyFor role="supervisors" />;
+  else if (path === "/kb") view = supervisor ? <KnowledgeReview /> : <OnlyFor role="supervisors" />;
+  else if (path === "/admin") view = admin ? <AdminView me={me} /> : <OnlyFor role="admins" />;
+  else if (path === "/admin/audit") view = admin ? <AuditView /> : <OnlyFor role="admins" />;
   else view = <WallboardView />;
 
-  const nav: [string, string][] = [
-    ["/", "Wallboard"],
-    ["/queue", "Help queue"],
-    ["/kb", "Knowledge base"],
-  ];
-  if (isAdmin(session)) nav.push(["/admin", "Admin"]);
+  const nav: [string, string][] = [["/", "Wallboard"]];
+  if (supervisor) nav.push(["/queue", "Help queue"], ["/kb", "Knowledge base"]);
+  if (admin) nav.push(["/admin", "Admin"], ["/admin/audit", "Audit"]);
 
   return (
     <>

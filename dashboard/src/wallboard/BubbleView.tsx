@@ -3,7 +3,7 @@ import type { WallboardCall } from "../api/types";
 import { onLinkClick } from "../shell/router";
 import { formatDuration } from "../shell/time";
 import { toneOf } from "./attention";
-import { callerName, flagsOf } from "./callText";
+import { callerLabels, callerName, flagsOf, labelText } from "./callText";
 import { hexCells, ringsFor, toPixel } from "./hex";
 
 function useSize<T extends HTMLElement>() {
@@ -31,6 +31,7 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
     Math.min(110, size.width / (Math.sqrt(3) * (2 * rings + 1)) - 2, size.height / (3 * rings + 2) - 2),
   );
   const cells = hexCells(calls.length);
+  const labels = callerLabels(calls);
   const detailed = radius >= 44;
   // Neighbouring centres are √3·radius apart; a slightly smaller circle leaves a gap between bubbles.
   const diameter = 1.6;
@@ -44,7 +45,8 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
         const tone = toneOf(call);
         const speaking = call.agentState === "speaking";
         const flags = flagsOf(call);
-        const name = callerName(call);
+        const label = labels.get(call.callId) ?? { name: callerName(call), tag: null };
+        const name = labelText(label);
         return (
           <a
             key={call.callId}
@@ -68,7 +70,10 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
                 ?
               </span>
             )}
-            <span className="bubble-name">{name}</span>
+            <span className="bubble-name">
+              <span className="bubble-caller">{label.name}</span>
+              {label.tag && <span className="bubble-tag">{label.tag}</span>}
+            </span>
             {detailed && <span className="bubble-persona">{call.persona ?? call.agentName}</span>}
             <span className={`bubble-state state-${call.agentState ?? "unknown"}`}>{call.agentState ?? "…"}</span>
             {detailed && <span className="bubble-time">{formatDuration(call.startedAt, now)}</span>}

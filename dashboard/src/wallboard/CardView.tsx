@@ -2,8 +2,8 @@ import { useMemo, useState } from "react";
 import { num, type WallboardCall } from "../api/types";
 import { onLinkClick } from "../shell/router";
 import { formatDuration } from "../shell/time";
-import { toneOf } from "./attention";
-import { callerName, flagsOf } from "./callText";
+import { scoreText, sentimentOf, toneOf } from "./attention";
+import { callerLabels, callerName, flagsOf, labelText } from "./callText";
 
 type Column = "attention" | "caller" | "persona" | "duration" | "sentiment" | "state" | "latency";
 type Flag = "all" | "help" | "negative" | "takeover" | "errors";
@@ -28,12 +28,36 @@ function sortValue(call: WallboardCall, column: Column, rank: number): number | 
     case "duration":
       return Date.parse(call.startedAt);
     case "sentiment":
-      return call.sentiment ? num(call.sentiment.score) : 0;
+      return sentimentOf(call).call?.score ?? sentimentOf(call).lastLine?.score ?? 0;
     case "state":
       return call.agentState ?? "";
     case "latency":
       return num(call.lastE2eMs);
   }
+}
+
+/**
+ * Both sentiment figures, each named: the call's (rolling, what the attention reasons quote) and
+ * the caller's last line's.
+ */
+function Sentiment({ call }: { call: WallboardCall }) {
+  const { call: rolling, lastLine } = sentimentOf(call);
+  if (!rolling && !lastLine) return <>—</>;
+  return (
+    <>
+      {rolling && (
+        <span className="figure" title="The call's sentiment: all the caller's lines, the latest weighing most (−1 to 1)">
+          <span className="what">call</span> <span className={`tone tone-${rolling.label}`}>{rolling.label} {scoreText(rolling.score)}</span>
+          {rolling.direction !== "steady" && <span className="trend"> {rolling.direction}</span>}
+        </span>
+      )}
+      {lastLine && (
+        <span className="figure sub" title="The sentiment of the caller's latest line alone (−1 to 1)">
+          <span className="what">last line</span> <span className={`tone tone-${lastLine.label}`}>{lastLine.label} {scoreText(lastLine.score)}</span>
+        </span>
+      )}
+    </>
+  );
 }
 
 /** A sortable, filterable table of the active calls. `calls` arrive in attention order. */
@@ -42,6 +66,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
   const [text, setText] = useState("");
   const [flag, setFlag] = useState<Flag>("all");
 
+  const labels = useMemo(() => callerLabels(calls), [calls]);
   const rows = useMemo(() => {
     const needle = text.trim().toLowerCase();
     const ranked = calls.map((call, rank) => ({ call, rank }));
@@ -51,7 +76,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
       if (flag === "takeover" && !call.takeoverBy) return false;
       if (flag === "errors" && num(call.toolErrors) === 0) return false;
       if (!needle) return true;
-      return [callerName(call), call.persona, call.agentName, call.lastLine?.text, call.callId].some((v) => v?.toLowerCase().includes(needle));
+      return [callerName(call), call.caller?.number, call.persona, call.agentName, call.lastLine?.text, call.callId].some((v) => v?.toLowerCase().includes(needle));
     });
     const dir = sort.ascending ? 1 : -1;
     // Duration sorts by start time, so "ascending" duration means the newest first; flip it.
@@ -66,7 +91,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
   const header = (column: Column, label: string) => {
     const active = sort.column === column;
     return (
-      <th key={column} aria-sort={active ? (sort.ascending ? "ascending" : "descending") : "none"}>
+      <th key={column} scope="col" aria-sort={active ? (sort.ascending ? "ascending" : "descending") : "none"}>
         <button type="button" onClick={() => setSort({ column, ascending: active ? !sort.ascending : true })}>
           {label}
           <span aria-hidden="true">{active ? (sort.ascending ? " ▲" : " ▼") : ""}</span>
@@ -76,7 +101,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
   };
 
   return (
-    <section className="cards" aria-label="Calls as a table">
+    <section className="cards stack-table sortable" aria-label="Calls as a table">
       <div className="filters">
         <label>
           Filter
@@ -101,28 +126,36 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
           <tr>
             {header("attention", "#")}
             {columns.map(([c, l]) => header(c, l))}
-            <th>Last line</th>
-            <th>Flags</th>
+            <th scope="col">Last line</th>
+            <th scope="col">Flags</th>
           </tr>
         </thead>
         <tbody>
           {rows.map(({ call, rank }) => (
             <tr key={call.callId} data-call-id={call.callId} className={`tone-${toneOf(call)}`}>
-              <td>{rank + 1}</td>
-              <td>
+              <td data-label="#">{rank + 1}</td>
+              <td data-label="Caller" className="caller">
                 <a href={`/calls/${encodeURIComponent(call.callId)}`} onClick={onLinkClick}>
-                  {callerName(call)}
+                  {labelText(labels.get(call.callId) ?? { name: callerName(call), tag: null })}
                 </a>
               </td>
-              <td>{call.persona ?? call.agentName ?? "—"}</td>
-              <td className="num">{formatDuration(call.startedAt, now)}</td>
-              <td>
-                <span className={`tone tone-${toneOf(call)}`}>{call.sentiment ? `${call.sentiment.label} ${num(call.sentiment.score).toFixed(2)}` : "—"}</span>
+              <td data-label="Persona">{call.persona ?? call.agentName ?? "—"}</td>
+              <td data-label="Duration" className="num">
+                {formatDuration(call.startedAt, now)}
               </td>
-              <td>{call.agentState ?? "—"}</td>
-              <td className="num">{call.lastE2eMs != null ? `${Math.round(num(call.lastE2eMs))} ms` : "—"}</td>
-              <td className="last-line">{call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : "—"}</td>
-              <td>{flagsOf(call).join(" · ") || "—"}</td>
+              <td data-label="Sentiment" className="sentiment">
+                <Sentiment call={call} />
+              </td>
+              <td data-label="Agent">{call.agentState ?? "—"}</td>
+              <td data-label="Latency" className="num">
+                {call.lastE2eMs != null ? `${Math.round(num(call.lastE2eMs))} ms` : "—"}
+              </td>
+              <td data-label="Last line" className="last-line">
+                {call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : "—"}
+              </td>
+              <td data-label="Flags" className="flags">
+                {flagsOf(call).join(" · ") || "—"}
+              </td>
             </tr>
           ))}
         </tbody>

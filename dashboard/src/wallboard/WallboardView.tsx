@@ -5,6 +5,7 @@ import { useNow } from "../shell/time";
 import { orderByAttention } from "./attention";
 import { BubbleView } from "./BubbleView";
 import { CardView } from "./CardView";
+import { Legend } from "./Legend";
 
 type Mode = "bubbles" | "cards";
 
@@ -40,6 +41,7 @@ export function WallboardView() {
         <StatusPill status={board.status} label="Wallboard stream" />
       </div>
       {board.calls.length === 0 && board.status === "live" && <p className="empty">No active calls.</p>}
+      {mode === "bubbles" && <Legend />}
       {mode === "bubbles" ? <BubbleView calls={ordered} now={now} /> : <CardView calls={ordered} now={now} />}
     </section>
   );

@@ -9,10 +9,8 @@ export function attentionOf(call: WallboardCall, now: number): number {
     const held = Math.max(0, now - Date.parse(call.openEscalation.requestedAt)) / 1000;
     score += 40 + Math.min(30, held / 4);
   }
-  if (call.sentiment) {
-    const s = num(call.sentiment.score);
-    if (s < 0) score += Math.min(30, -s * 30);
-  }
+  const mood = sentimentOf(call).call;
+  if (mood && mood.score < 0) score += Math.min(30, -mood.score * 30);
   score += Math.min(20, num(call.toolErrors) * 5);
   if (num(call.lastE2eMs) > 2000) score += 10;
   return score;
@@ -28,7 +26,39 @@ export function orderByAttention(calls: readonly WallboardCall[], now: number): 
 
 export type SentimentTone = "negative" | "neutral" | "positive" | "unknown";
 
+/** VADER's thresholds, as the server labels scores (Insights/SentimentLabel). */
+const threshold = 0.05;
+
+export function labelOf(score: number): Exclude<SentimentTone, "unknown"> {
+  return score >= threshold ? "positive" : score <= -threshold ? "negative" : "neutral";
+}
+
+export interface SentimentFigure {
+  label: Exclude<SentimentTone, "unknown">;
+  score: number;
+}
+
+/**
+ * A call's two sentiment figures, kept apart and named: `call` is the rolling, recency-weighted
+ * score of all the caller's lines (`callSentiment`, what the attention score and its reasons use,
+ * with its direction); `lastLine` is the score of the caller's latest line alone (`sentiment`).
+ */
+export function sentimentOf(call: WallboardCall): { call: (SentimentFigure & { direction: string }) | null; lastLine: SentimentFigure | null } {
+  const rolling = call.callSentiment;
+  const last = call.sentiment;
+  return {
+    call: rolling ? { label: labelOf(num(rolling.score)), score: num(rolling.score), direction: rolling.direction } : null,
+    lastLine: last ? { label: labelOf(num(last.score)), score: num(last.score) } : null,
+  };
+}
+
+/** The colour of a call: its call sentiment (the rolling one), else its last line's, else not scored yet. */
 export function toneOf(call: WallboardCall): SentimentTone {
-  const label = call.sentiment?.label;
-  return label === "negative" || label === "neutral" || label === "positive" ? label : "unknown";
+  const { call: rolling, lastLine } = sentimentOf(call);
+  return rolling?.label ?? lastLine?.label ?? "unknown";
+}
+
+/** A score as the wallboard prints it: two decimals, as the server writes it in attention reasons. */
+export function scoreText(score: number): string {
+  return score.toFixed(2);
 }

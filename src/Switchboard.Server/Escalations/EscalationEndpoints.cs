@@ -138,7 +138,7 @@ public static class EscalationEndpoints
             r,
             Math.Round(((r.ClosedAt ?? clock.GetUtcNow()) - r.RequestedAt).TotalSeconds, 1),
             [.. transcript.Skip(Math.Max(0, transcript.Count - TranscriptLines))],
-            pending && options.QuickResponses > 0 ? kb.Search(r.Question, null, options.QuickResponses) : []);
+            pending ? kb.Suggest(r.Question, options.QuickResponses, options.QuickResponseMinMatch) : []);
     }
 
     private static Results<Ok<HelpRequest>, ProblemHttpResult> ToHttp(QueueOutcome outcome) =>

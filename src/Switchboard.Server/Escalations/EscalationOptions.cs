@@ -19,4 +19,11 @@ public sealed class EscalationOptions
     /// <summary>How many approved knowledge-base answers are suggested with an open request.</summary>
     [Range(0, 20)]
     public int QuickResponses { get; set; } = 3;
+
+    /// <summary>
+    /// The least match score (0 … 1, see <c>QuestionSimilarity.Match</c>) at which a knowledge-base
+    /// answer is offered; below it nothing is suggested rather than an unrelated answer.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double QuickResponseMinMatch { get; set; } = 0.3;
 }

@@ -7,9 +7,12 @@ namespace Switchboard.Server.Escalations;
 /// <param name="Request">The request.</param>
 /// <param name="HoldSeconds">How long the caller has held (until now, or until it closed).</param>
 /// <param name="RecentTranscript">The call's last final transcript lines.</param>
-/// <param name="QuickResponses">Approved knowledge-base answers to similar questions, best first (pending requests only).</param>
+/// <param name="QuickResponses">
+/// Approved knowledge-base answers whose match score reaches <c>Escalations:QuickResponseMinMatch</c>,
+/// best match first, each with its entry and topic (pending requests only).
+/// </param>
 public sealed record HelpRequestView(
     HelpRequest Request,
     double HoldSeconds,
     IReadOnlyList<TranscriptLine> RecentTranscript,
-    IReadOnlyList<KbSearchHit> QuickResponses);
+    IReadOnlyList<QuickResponse> QuickResponses);

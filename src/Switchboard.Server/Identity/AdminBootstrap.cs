@@ -24,7 +24,7 @@ public sealed partial class AdminBootstrap(UserStore users, BootstrapNotice noti
         {
             users.Create(Username, password, Roles.Admin, ["*"], mustChangePassword: true);
         }
-        catch (ArgumentException)
+        catch (InvalidAccountFieldException)
         {
             // Another node created it first.
             return Task.CompletedTask;

@@ -40,10 +40,10 @@ public static class AdminEndpoints
             audit.Record(actor, "user.create", "ok", user.Username, detail: new { user.Role, user.Skills });
             return TypedResults.Created($"/api/v1/admin/users/{user.Id}", new CreatedUser(user, generated ? password : null));
         }
-        catch (ArgumentException ex)
+        catch (InvalidAccountFieldException ex)
         {
             audit.Record(actor, "user.create", "invalid", request.Username, detail: new { problem = ex.Message });
-            return Invalid(ex.Message);
+            return Invalid(ex);
         }
     }
 
@@ -66,9 +66,9 @@ public static class AdminEndpoints
             audit.Record(actor, "user.update", "ok", user.Username, detail: request);
             return TypedResults.Ok(user);
         }
-        catch (ArgumentException ex)
+        catch (InvalidAccountFieldException ex)
         {
-            return Invalid(ex.Message);
+            return Invalid(ex);
         }
     }
 
@@ -100,10 +100,10 @@ public static class AdminEndpoints
             audit.Record(actor, "key.create", "ok", key.Id, detail: new { key.Name, key.Scope });
             return TypedResults.Created($"/api/v1/admin/keys/{key.Id}", new CreatedKey(key, secret));
         }
-        catch (ArgumentException ex)
+        catch (InvalidAccountFieldException ex)
         {
             audit.Record(actor, "key.create", "invalid", request.Name, detail: new { problem = ex.Message });
-            return Invalid(ex.Message);
+            return Invalid(ex);
         }
     }
 
@@ -137,6 +137,14 @@ public static class AdminEndpoints
 
     private static ProblemHttpResult Invalid(string detail) =>
         TypedResults.Problem(title: "Invalid request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>The refusal as a problem: its sentence as the detail, and under <c>errors</c> the field it is about.</summary>
+    private static ProblemHttpResult Invalid(InvalidAccountFieldException ex) =>
+        TypedResults.Problem(
+            title: "Invalid request",
+            detail: ex.Message,
+            statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [ex.Field] = [ex.Message] } });
 }
 
 /// <summary>Body of <c>POST /api/v1/admin/users</c>.</summary>

@@ -27,12 +27,12 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, TimeProvide
     {
         if (!ApiKeyScopes.All.Contains(scope))
         {
-            throw new ArgumentException($"Unknown scope '{scope}'; use one of: {string.Join(", ", ApiKeyScopes.All)}.", nameof(scope));
+            throw new InvalidAccountFieldException("scope", $"Unknown scope '{scope}'; use one of: {string.Join(", ", ApiKeyScopes.All)}.");
         }
 
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
         {
-            throw new ArgumentException("The key needs a name of 1 to 100 characters.", nameof(name));
+            throw new InvalidAccountFieldException("name", "The key needs a name of 1 to 100 characters.");
         }
 
         var secret = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -29,7 +29,7 @@ public static class KeysCommand
                     output.WriteLine(keys.Create(name, scope).Secret);
                     return 0;
                 }
-                catch (ArgumentException ex)
+                catch (InvalidAccountFieldException ex)
                 {
                     error.WriteLine(ex.Message);
                     return 2;

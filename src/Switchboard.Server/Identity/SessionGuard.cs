@@ -5,7 +5,8 @@ namespace Switchboard.Server.Identity;
 
 /// <summary>
 /// Middleware for requests made with a session cookie: refuses state-changing requests without
-/// a valid anti-forgery token, keeps a user who must change their password to the auth endpoints,
+/// a valid anti-forgery token, keeps a user who must change their password to the auth endpoints
+/// of the API (the dashboard's own files and pages still load, so it can show the password form),
 /// and marks supervisors online while one of their live streams is open.
 /// </summary>
 public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery, AuditLog audit, OnlineSupervisors online)
@@ -33,7 +34,7 @@ public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery,
             return;
         }
 
-        if (user.HasClaim(c => c.Type == SessionDefaults.MustChangePasswordClaim)
+        if (user.HasClaim(c => c.Type == SessionDefaults.MustChangePasswordClaim) && IsServerApi(path)
             && !path.StartsWithSegments("/api/v1/auth", StringComparison.OrdinalIgnoreCase))
         {
             audit.Record(Actor.From(context), "auth.denied", "denied", $"{context.Request.Method} {path}", detail: new { reason = "password change required" });
@@ -61,6 +62,15 @@ public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery,
         && rest.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var id, "stream"]
             ? Uri.UnescapeDataString(id)
             : null;
+
+    /// <summary>
+    /// The server's own routes (the API, metrics, the OpenAPI document). Everything else is the
+    /// dashboard: its static files and its client-side routes, which answer with index.html.
+    /// </summary>
+    private static bool IsServerApi(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsLiveStream(PathString path) =>
         path.StartsWithSegments("/api/v1", StringComparison.OrdinalIgnoreCase)

@@ -25,17 +25,17 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
         return (long)command.ExecuteScalar()!;
     }
 
-    /// <summary>Creates an account; throws <see cref="ArgumentException"/> when a field is unacceptable or the name is taken.</summary>
+    /// <summary>Creates an account; throws <see cref="InvalidAccountFieldException"/> when a field is unacceptable or the name is taken.</summary>
     public User Create(string username, string password, string role, IEnumerable<string>? skills = null, bool mustChangePassword = false)
     {
         if (string.IsNullOrWhiteSpace(username) || username.Length > 64 || username.Any(char.IsWhiteSpace))
         {
-            throw new ArgumentException("The username must be 1 to 64 characters without spaces.", nameof(username));
+            throw new InvalidAccountFieldException("username", "The username must be 1 to 64 characters without spaces.");
         }
 
         if (!Roles.All.Contains(role))
         {
-            throw new ArgumentException($"Unknown role '{role}'; use one of: {string.Join(", ", Roles.All)}.", nameof(role));
+            throw new InvalidAccountFieldException("role", $"Unknown role '{role}'; use one of: {string.Join(", ", Roles.All)}.");
         }
 
         var user = new User(NewId(), username, role, NormaliseSkills(skills), mustChangePassword, clock.GetUtcNow(), null, null)
@@ -63,7 +63,7 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
-            throw new ArgumentException($"The username '{username}' is taken.", nameof(username), ex);
+            throw new InvalidAccountFieldException("username", $"The username '{username}' is taken; choose another.", ex);
         }
 
         return user;
@@ -124,7 +124,7 @@ public sealed class UserStore(SqliteConnectionFactory connections, TimeProvider 
     {
         if (role is not null && !Roles.All.Contains(role))
         {
-            throw new ArgumentException($"Unknown role '{role}'; use one of: {string.Join(", ", Roles.All)}.", nameof(role));
+            throw new InvalidAccountFieldException("role", $"Unknown role '{role}'; use one of: {string.Join(", ", Roles.All)}.");
         }
 
         var user = Find(id);

@@ -44,7 +44,7 @@ public static class AttentionScorer
         }
 
         var points = NegativeMax * Math.Min(1, sentiment.Score / NegativeFloor);
-        return (points, string.Create(CultureInfo.InvariantCulture, $"negative sentiment ({sentiment.Score:0.00})"));
+        return (points, string.Create(CultureInfo.InvariantCulture, $"negative call sentiment ({sentiment.Score:0.00})"));
     }
 
     /// <summary>10 points when the caller's mood is falling, 15 when falling fast (trend ≤ -0.3).</summary>

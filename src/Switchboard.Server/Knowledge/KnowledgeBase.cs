@@ -151,6 +151,27 @@ public sealed class KnowledgeBase(SqliteConnectionFactory connections, TimeProvi
         return KbIndex.Search(connection, text, topic, limit);
     }
 
+    /// <summary>
+    /// Approved answers worth offering for <paramref name="question"/>: the full-text search finds
+    /// candidates, each is scored with <see cref="QuestionSimilarity.Match"/>, and only those at
+    /// or above <paramref name="minimumMatch"/> are kept, best match first.
+    /// </summary>
+    public IReadOnlyList<QuickResponse> Suggest(string question, int limit, double minimumMatch)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        // BM25 ranks within one search only; a few more candidates than needed leave room for the
+        // match score to reorder them.
+        return [.. Search(question, null, Math.Max(limit * 4, 12))
+            .Select(hit => new QuickResponse(hit.Id, hit.Question, hit.Answer, hit.Topic, QuestionSimilarity.Match(question, hit.Question, hit.Answer)))
+            .Where(r => r.Match >= minimumMatch)
+            .OrderByDescending(r => r.Match)
+            .Take(limit)];
+    }
+
     private KbEntry? Change(long id, string by, Func<SqliteConnection, SqliteTransaction, KbEntry, string?> change)
     {
         lock (_gate)
@@ -165,7 +186,7 @@ public sealed class KnowledgeBase(SqliteConnectionFactory connections, TimeProvi
 
             if (change(connection, tx, entry) is { } problem)
             {
-                throw new InvalidOperationException(problem);
+                throw new KbReviewConflictException(problem);
             }
 
             Execute(connection, tx, "UPDATE kb_entries SET updated_at = $now, reviewed_by = $by WHERE id = $id;", ("$now", clock.GetUtcNow().UtcTicks), ("$by", by), ("$id", id));

@@ -85,7 +85,7 @@ public static class KnowledgeEndpoints
             audit.Record(actor, action, entry is null ? "invalid" : "ok", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return entry is null ? Missing(id) : TypedResults.Ok(entry);
         }
-        catch (InvalidOperationException ex)
+        catch (KbReviewConflictException ex)
         {
             audit.Record(actor, action, "conflict", id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: new { problem = ex.Message });
             return TypedResults.Problem(title: "Not possible", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);

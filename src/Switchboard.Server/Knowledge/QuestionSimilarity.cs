@@ -49,5 +49,29 @@ public static class QuestionSimilarity
         return (double)shared / (x.Count + y.Count - shared);
     }
 
+    /// <summary>
+    /// How well a knowledge-base entry answers <paramref name="question"/>, from 0 (nothing shared)
+    /// to 1: the cosine of the content-word sets (shared words over the geometric mean of the two
+    /// counts) of the question and the entry's question, or of the question and the entry's question
+    /// and answer together when that is higher. Unlike BM25, which only ranks the hits of one search,
+    /// it is comparable across questions, so one threshold can decide what is worth offering.
+    /// </summary>
+    public static double Match(string question, string entryQuestion, string entryAnswer)
+    {
+        var asked = Words(question);
+        if (asked.Count == 0)
+        {
+            return 0;
+        }
+
+        var entry = Words(entryQuestion);
+        var withAnswer = new HashSet<string>(entry, StringComparer.Ordinal);
+        withAnswer.UnionWith(Words(entryAnswer));
+        return Math.Round(Math.Max(Cosine(asked, entry), Cosine(asked, withAnswer)), 3);
+    }
+
+    private static double Cosine(HashSet<string> x, HashSet<string> y) =>
+        y.Count == 0 ? 0 : x.Count(y.Contains) / Math.Sqrt((double)x.Count * y.Count);
+
     private static readonly char[] Separators = [' ', '\t', '\n', '\r', ',', '.', '?', '!', ';', ':', '/', '-', '(', ')', '"'];
 }

@@ -86,8 +86,13 @@ public static partial class LiveKitWebhookEndpoint
         {
             // The webhook maps to an event the log refuses (e.g. an identity over Switchboard's
             // length limit): a 4xx, because a retry would be refused the same way.
+            // The exception's text names internal event ids and fields: it goes to the log, and the
+            // answer says what happened in words an operator can act on.
             LogUnmappable(logger, webhook.Event, ex.Message);
-            return TypedResults.Problem(title: "Webhook not applicable", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
+            return TypedResults.Problem(
+                title: "Webhook not applicable",
+                detail: $"The '{webhook.Event}' webhook maps to an event Switchboard refuses (for example an identity longer than 128 characters); it was not stored, and the server log says which field.",
+                statusCode: StatusCodes.Status422UnprocessableEntity);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed partial class TwirpClient(HttpClient http, IOptions<LiveKitOptions
                 }
                 catch (HttpRequestException ex)
                 {
-                    failure = new LiveKitApiException(method, "unavailable", "could not reach LiveKit: " + ex.Message, 0, NoMeta, ex);
+                    failure = new LiveKitApiException(method, "unavailable", Unreachable(uri, ex), 0, NoMeta, ex);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -84,6 +84,19 @@ public sealed partial class TwirpClient(HttpClient http, IOptions<LiveKitOptions
     {
         var baseMs = options.Value.RetryBaseDelayMilliseconds * Math.Pow(2, attempt - 1);
         return TimeSpan.FromMilliseconds(baseMs * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    /// <summary>Why LiveKit could not be reached, in words (the socket's own text stays in the inner exception).</summary>
+    private static string Unreachable(Uri uri, HttpRequestException ex)
+    {
+        var why = ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "its host name does not resolve",
+            HttpRequestError.ConnectionError => "the connection was refused or dropped",
+            HttpRequestError.SecureConnectionError => "the TLS handshake failed",
+            _ => "the request did not complete",
+        };
+        return $"could not reach LiveKit at {uri.GetLeftPart(UriPartial.Authority)}: {why}; check LiveKit:Url and that the LiveKit server is running";
     }
 
     private static bool IsTransient(LiveKitApiException e) =>

@@ -37,6 +37,7 @@ public static partial class RequestProblems
         var problem = context.ProblemDetails;
         problem.Detail ??= problem.Status switch
         {
+            StatusCodes.Status400BadRequest => "Send a JSON body with the fields and types this endpoint documents in /openapi/v1.json.",
             StatusCodes.Status404NotFound => "No such resource or route; the API is described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed here; the API is described at /openapi/v1.json.",
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",

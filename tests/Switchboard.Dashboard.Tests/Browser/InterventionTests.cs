@@ -46,7 +46,8 @@ public sealed partial class InterventionTests(DashboardServer app)
             var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Take over this call?" });
             await Expect(dialog).ToBeVisibleAsync();
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Take over" }).ClickAsync();
-            await Expect(page.GetByText("held by ana")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(page.GetByText("You hold the call", new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Outcome" })).ToContainTextAsync("You took over the call.");
             await Expect(page.Locator(".transcript").GetByText("ana took over; the agent is paused")).ToBeVisibleAsync();
 
             await page.GetByLabel("Say to the caller").FillAsync("Hello, this is Ana, a supervisor. I will sort this out for you.");
@@ -56,12 +57,49 @@ public sealed partial class InterventionTests(DashboardServer app)
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Hand back" }).ClickAsync();
             await Expect(page.Locator(".transcript").GetByText(HandedBack())).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            await Expect(page.GetByText("held by ana")).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Outcome" })).ToContainTextAsync("You handed the call back to the agent.");
+            await Expect(page.GetByText("You hold the call", new() { Exact = true })).ToHaveCountAsync(0);
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Take over" })).ToBeVisibleAsync();
         }
         finally
         {
             await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AnotherSupervisorsTakeOver_ShowsWhoHoldsTheCall_AndOffersNoHandBack()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        using var agent = app.NewAgent();
+        var callId = "other" + Guid.NewGuid().ToString("N")[..6];
+        await agent.StartAsync(callId, "Paul Grant", "support", cts.Token);
+        var page = await app.SignedInPageAsync();
+        try
+        {
+            await page.GotoAsync($"/calls/{callId}");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Take over" })).ToBeEnabledAsync();
+            using (var admin = await app.ApiAsync("admin", DashboardServer.AdminPassword, cts.Token))
+            {
+                await admin.PostAsync($"/api/v1/calls/{callId}/takeover", new { }, cts.Token);
+            }
+
+            await Expect(page.GetByText("Held by admin")).ToBeVisibleAsync();
+            await Expect(page.GetByText("You hold the call", new() { Exact = true })).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Hand back" })).ToBeDisabledAsync();
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Take over" })).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "End call" })).ToBeDisabledAsync();
+            await Expect(page.GetByLabel("Say to the caller")).ToHaveCountAsync(0);
+
+            // The keyboard does no more than the buttons.
+            await page.Locator("body").PressAsync("h");
+            await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Outcome" })).Not.ToContainTextAsync("handed");
+            await Screenshots.SaveAsync(page, "call-room-held-by-another");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+            await agent.EndAsync(callId, CancellationToken.None);
         }
     }
 
@@ -86,7 +124,7 @@ public sealed partial class InterventionTests(DashboardServer app)
             await Screenshots.SaveAsync(page, "help-queue");
             await request.GetByLabel("Answer for the agent").FillAsync(Answer);
             await request.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
-            await Expect(request).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.List, new() { Name = "Open help requests, longest waiting first" }).Locator(".request").Filter(new() { HasText = "charged twice for March" })).ToHaveCountAsync(0);
 
             // The simulated agent got the answer through the SDK and tells the caller.
             await page.GotoAsync(href!);

@@ -69,4 +69,102 @@ public sealed class SessionTests(DashboardServer app)
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Reload_WhileAPasswordChangeIsPending_ShowsThePasswordFormAgain()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        var user = await app.CreateUserAsync("newbie" + Guid.NewGuid().ToString("N")[..6], "supervisor", "first-password-given", mustChangePassword: true, cts.Token);
+        var page = await app.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/");
+            await page.GetByLabel("Username").FillAsync(user);
+            await page.GetByLabel("Password").FillAsync("first-password-given");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var form = page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" });
+            await Expect(form).ToBeVisibleAsync();
+
+            // A reload (of the page or of a deep link) loads the app again, which shows the form again.
+            await page.ReloadAsync();
+            await Expect(form).ToBeVisibleAsync();
+            await page.GotoAsync("/calls/anything");
+            await Expect(form).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(page, "password-change");
+
+            await page.GetByLabel("Current password", new() { Exact = true }).FillAsync("first-password-given");
+            await page.GetByLabel("New password", new() { Exact = true }).FillAsync("a-password-of-my-own");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+
+            // Then the page that was asked for opens (a call that does not exist, here).
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No such call" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Supervisor_IsNotOfferedTheAdminPages_AndOpeningOneSaysAdminsOnly()
+    {
+        var page = await app.SignedInPageAsync();
+        try
+        {
+            var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+            await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Help queue" })).ToBeVisibleAsync();
+            await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
+            await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Audit" })).ToHaveCountAsync(0);
+
+            foreach (var path in new[] { "/admin", "/admin/audit" })
+            {
+                await page.GotoAsync(path);
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admins only" })).ToBeVisibleAsync();
+                await Expect(page.GetByText("Forbidden")).ToHaveCountAsync(0);
+                await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create user" })).ToHaveCountAsync(0);
+                await Expect(page.GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
+            }
+
+            await Screenshots.SaveAsync(page, "admins-only");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Admin_ARefusalSaysWhatToFix_AndReplacesTheSuccessBanner()
+    {
+        var page = await app.SignedInPageAsync("admin", DashboardServer.AdminPassword);
+        try
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+            var keys = page.GetByRole(AriaRole.Region, new() { Name = "API keys" });
+            await keys.GetByLabel("Name").FillAsync("banner-test");
+            await keys.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+            var secret = page.GetByTestId("secret");
+            await Expect(secret).ToContainTextAsync("API key banner-test (shown once): ");
+
+            var users = page.GetByRole(AriaRole.Region, new() { Name = "Users" });
+            await users.GetByLabel("Username").FillAsync("has space");
+            await users.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+            var alert = page.GetByRole(AriaRole.Alert);
+            await Expect(alert).ToContainTextAsync("The username must be 1 to 64 characters without spaces.");
+            await Expect(alert).Not.ToContainTextAsync("Parameter");
+            await Expect(secret).ToHaveCountAsync(0);
+            await Screenshots.SaveAsync(page, "admin-refusal");
+
+            // A success afterwards replaces the refusal.
+            await users.GetByLabel("Username").FillAsync("fixed" + Guid.NewGuid().ToString("N")[..6]);
+            await users.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+            await Expect(secret).ToContainTextAsync("(shown once)");
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

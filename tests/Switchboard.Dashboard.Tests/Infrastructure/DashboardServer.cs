@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -62,9 +59,9 @@ public sealed partial class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>A page signed in through the login form.</summary>
-    public async Task<IPage> SignedInPageAsync(string user = Supervisor, string password = SupervisorPassword)
+    public async Task<IPage> SignedInPageAsync(string user = Supervisor, string password = SupervisorPassword, bool phone = false)
     {
-        var page = await NewPageAsync();
+        var page = phone ? await NewPhonePageAsync() : await NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("Username").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
@@ -100,15 +97,41 @@ public sealed partial class DashboardServer : IAsyncLifetime
         }
     }
 
+    /// <summary>A person signed in to the API directly (not through the browser), for set-up or to act beside the browser.</summary>
+    public Task<ApiSession> ApiAsync(string user = Supervisor, string password = SupervisorPassword, CancellationToken cancellationToken = default) =>
+        ApiSession.SignInAsync(_server!.BaseAddress, user, password, cancellationToken);
+
+    /// <summary>Creates an account through the admin API and returns its username.</summary>
+    public async Task<string> CreateUserAsync(string username, string role, string password, bool mustChangePassword, CancellationToken cancellationToken)
+    {
+        using var admin = await ApiAsync("admin", AdminPassword, cancellationToken);
+        await admin.PostAsync("/api/v1/admin/users", new { username, password, role, skills = new[] { "*" }, mustChangePassword }, cancellationToken);
+        return username;
+    }
+
+    /// <summary>A fresh page the size of a phone (390×844, touch, a phone's pixel ratio); nobody signed in.</summary>
+    public async Task<IPage> NewPhonePageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Proxy.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            DeviceScaleFactor = 3,
+            IsMobile = true,
+            HasTouch = true,
+            ColorScheme = ColorScheme.Dark,
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
     /// <summary>Signs in as the bootstrapped admin (password from the server's output), sets its password and creates the supervisor.</summary>
     private async Task CreateAccountsAsync(CancellationToken cancellationToken)
     {
         var bootstrap = await BootstrapPasswordAsync(cancellationToken);
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
-        using var http = new HttpClient(handler) { BaseAddress = _server!.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        var session = await PostAsync(http, null, "/api/v1/auth/login", new { username = "admin", password = bootstrap }, cancellationToken);
-        session = await PostAsync(http, session, "/api/v1/auth/password", new { currentPassword = bootstrap, newPassword = AdminPassword }, cancellationToken);
-        await PostAsync(http, session, "/api/v1/admin/users", new { username = Supervisor, password = SupervisorPassword, role = "supervisor", skills = new[] { "*" }, mustChangePassword = false }, cancellationToken);
+        using var admin = await ApiSession.SignInAsync(_server!.BaseAddress, "admin", bootstrap, cancellationToken);
+        await admin.PostAsync("/api/v1/auth/password", new { currentPassword = bootstrap, newPassword = AdminPassword }, cancellationToken);
+        await admin.PostAsync("/api/v1/admin/users", new { username = Supervisor, password = SupervisorPassword, role = "supervisor", skills = new[] { "*" }, mustChangePassword = false }, cancellationToken);
     }
 
     private async Task<string> BootstrapPasswordAsync(CancellationToken cancellationToken)
@@ -125,21 +148,6 @@ public sealed partial class DashboardServer : IAsyncLifetime
 
             await Task.Delay(100, cancellationToken);
         }
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient http, JsonElement? session, string path, object body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        if (session is { } s && s.TryGetProperty("antiforgery", out var token) && token.ValueKind == JsonValueKind.Object)
-        {
-            request.Headers.Add(token.GetProperty("headerName").GetString()!, token.GetProperty("token").GetString());
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"{path} answered {(int)response.StatusCode}: {text}");
-        var answer = JsonDocument.Parse(text).RootElement.Clone();
-        return answer.TryGetProperty("antiforgery", out _) ? answer : session ?? answer;
     }
 
     [GeneratedRegex("password '([^']+)'")]

@@ -79,6 +79,41 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_answers_that_match_the_question_are_offered_each_with_its_score_and_entry()
+    {
+        var router = await CreateAsync("Can we replace a router that keeps dropping the connection?", "Yes, send a replacement router if the line test passes.", "support");
+        var vacation = await CreateAsync("How many vacation days do new employees get?", "New employees get 25 vacation days a year; HR has the form.", "hr");
+        await using var queue = await LiveStream.OpenAsync(_sam, "/api/v1/escalations/stream", "snapshot");
+
+        // The full-text search finds both (they share "day"); only the related one is offered.
+        var hits = await _sam.GetFromJsonAsync<JsonElement>("/api/v1/kb/search?q=" + Uri.EscapeDataString("router drops the connection every day"));
+        Assert.Equal(2, hits.GetArrayLength());
+        var call = AgentEvents.NewCallId();
+        await _agent.SendAsync(AgentEvents.CallStarted(call), AgentEvents.Escalate(call, "q-router", "The caller's router drops the connection every day; can we replace it?", "billing"));
+        var offered = (await queue.NextOpenRequestAsync()).GetProperty("quickResponses");
+
+        var only = Assert.Single(offered.EnumerateArray());
+        Assert.Equal((router, "support", "Can we replace a router that keeps dropping the connection?"),
+            (only.GetProperty("entryId").GetInt64(), only.GetProperty("topic").GetString(), only.GetProperty("question").GetString()));
+        Assert.InRange(only.GetProperty("match").GetDouble(), 0.3, 1);
+        Assert.DoesNotContain(offered.EnumerateArray(), o => o.GetProperty("entryId").GetInt64() == vacation);
+
+        // An unrelated question is offered nothing at all.
+        var other = AgentEvents.NewCallId();
+        await _agent.SendAsync(AgentEvents.CallStarted(other), AgentEvents.Escalate(other, "q-day", "Which day is the next invoice due?", "billing"));
+        Assert.Empty((await queue.NextOpenRequestAsync()).GetProperty("quickResponses").EnumerateArray());
+    }
+
+    [Fact]
+    public void A_match_threshold_outside_0_to_1_stops_the_server_at_start()
+    {
+        using var app = new SwitchboardApp();
+        app.Settings["Escalations:QuickResponseMinMatch"] = "1.5";
+        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("QuickResponseMinMatch", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Near_duplicate_questions_merge_into_one_pending_entry()
     {
         await using var online = await LiveStream.OpenAsync(_sam, "/api/v1/escalations/stream", "snapshot");
@@ -128,9 +163,9 @@ public sealed class KnowledgeFlowTests : IAsyncLifetime
         Assert.Single((await _sam.GetFromJsonAsync<JsonElement>("/api/v1/kb/search?q=parking")).EnumerateArray());
     }
 
-    private async Task<long> CreateAsync(string question, string answer)
+    private async Task<long> CreateAsync(string question, string answer, string topic = "salon")
     {
-        using var response = await _sam.PostAsJsonAsync("/api/v1/kb", new { question, answer, topic = "salon" });
+        using var response = await _sam.PostAsJsonAsync("/api/v1/kb", new { question, answer, topic });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }

@@ -19,5 +19,17 @@ public sealed class QuestionSimilarityTests
         Assert.True(QuestionSimilarity.Similarity(a, b) < QuestionSimilarity.DuplicateThreshold);
 
     [Fact]
+    public void An_entry_that_answers_the_question_matches_it_and_one_sharing_a_single_word_does_not()
+    {
+        const string Asked = "The caller's router drops the connection every day; can we replace it?";
+        var related = QuestionSimilarity.Match(Asked, "Can we replace a router that keeps dropping the connection?", "Yes, send a replacement router.");
+        var unrelated = QuestionSimilarity.Match(Asked, "How many vacation days do new employees get?", "New employees get 25 vacation days a year.");
+        Assert.InRange(related, 0.5, 1);
+        Assert.InRange(unrelated, 0, 0.2);
+        Assert.Equal(1, QuestionSimilarity.Match("Is there parking?", "Is there parking?", "Yes."));
+        Assert.Equal(0, QuestionSimilarity.Match("What is it?", "Is there parking?", "Yes."));
+    }
+
+    [Fact]
     public void Function_words_alone_are_not_content() => Assert.Empty(QuestionSimilarity.Words("What is it that you do?"));
 }

@@ -84,6 +84,6 @@ public sealed class InsightsConfigurationTests
         Assert.True(call.GetProperty("callSentiment").GetProperty("score").GetDouble() < 0);
         var reasons = call.GetProperty("attention").GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ToList();
         Assert.Contains("caller asked to cancel", reasons);
-        Assert.Contains(reasons, r => r!.StartsWith("negative sentiment", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r!.StartsWith("negative call sentiment", StringComparison.Ordinal));
     }
 }

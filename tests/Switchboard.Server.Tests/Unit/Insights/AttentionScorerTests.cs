@@ -119,7 +119,7 @@ public sealed class AttentionScorerTests
         };
         var attention = AttentionScorer.Assess(angry, Now, SilenceAfter);
         Assert.Equal(35 + 10 + 25 + 10, attention.Score);
-        Assert.Equal(["negative sentiment (-0.50)", "caller asked for a human", "sentiment falling", "caller repeated themselves"], attention.Reasons);
+        Assert.Equal(["negative call sentiment (-0.50)", "caller asked for a human", "sentiment falling", "caller repeated themselves"], attention.Reasons);
 
         var everything = angry with
         {

@@ -44,7 +44,7 @@ public sealed class AttentionTrackerTests
         var alert = Assert.Single(first);
         Assert.Equal(EventTypes.AlertRaised, alert.Type);
         Assert.Equal(60, alert.Data.GetProperty("score").GetDouble());
-        Assert.Equal("negative sentiment (-0.50)", alert.Data.GetProperty("reasons")[0].GetString());
+        Assert.Equal("negative call sentiment (-0.50)", alert.Data.GetProperty("reasons")[0].GetString());
 
         Assert.Empty(_tracker.Evaluate(["SIM_1"], Now)); // still above: no second alert
         Set(new CallSignals { HumanRequested = true }, -0.4); // 25 + 28 = 53: below 60, above 50
