@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Switchboard.Server.Redaction;
+
+/// <summary>
+/// Personal data in an event's JSON payload: every string value at any depth (a card number can
+/// sit in a payment tool's arguments), and integers of card length. Looking costs no allocation:
+/// strings are read from the payload's UTF-8 bytes into a stack buffer. Only a payload with a find
+/// is written again, with each find masked.
+/// </summary>
+public static class PayloadRedaction
+{
+    private const int StackBytes = 1024;
+
+    /// <summary>True when some value of <paramref name="data"/> holds personal data of the kinds.</summary>
+    public static bool Contains(JsonElement data, PersonalDataKind kinds)
+    {
+        switch (data.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in data.EnumerateObject())
+                {
+                    if (Contains(property.Value, kinds))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in data.EnumerateArray())
+                {
+                    if (Contains(item, kinds))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.String:
+                return StringContains(data, kinds);
+            case JsonValueKind.Number:
+                return (kinds & PersonalDataKind.Card) != 0 && NumberRules.IsCardNumber(JsonMarshal.GetRawUtf8Value(data), out _);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Masks every find in <paramref name="data"/>. Returns false, and <paramref name="masked"/> =
+    /// <paramref name="data"/>, when there is none.
+    /// </summary>
+    public static bool TryMask(JsonElement data, PersonalDataKind kinds, out JsonElement masked)
+    {
+        masked = data;
+        if (kinds == PersonalDataKind.None || !Contains(data, kinds))
+        {
+            return false;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, data, kinds);
+        }
+
+        masked = JsonElement.Parse(buffer.WrittenSpan);
+        return true;
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement value, PersonalDataKind kinds)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value, kinds);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.EnumerateArray())
+                {
+                    Write(writer, item, kinds);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(PersonalDataScanner.Mask(value.GetString()!, kinds));
+                break;
+            case JsonValueKind.Number when (kinds & PersonalDataKind.Card) != 0 && NumberRules.IsCardNumber(JsonMarshal.GetRawUtf8Value(value), out var lastFour):
+                writer.WriteStringValue(new PersonalDataMatch(0, 0, PersonalDataKind.Card, lastFour).Mask);
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static bool StringContains(JsonElement value, PersonalDataKind kinds)
+    {
+        // The raw value keeps its quotes; fewer than six characters hold nothing looked for.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length < 8)
+        {
+            return false;
+        }
+
+        var content = raw[1..^1];
+        if (!content.Contains((byte)'\\'))
+        {
+            return Utf8Contains(content, kinds);
+        }
+
+        // Escaped (many serialisers write ' and + as \u0027 and \u002B): unescape on the stack first.
+        byte[]? rented = null;
+        var unescaped = content.Length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(content.Length));
+        try
+        {
+            var reader = new Utf8JsonReader(raw);
+            reader.Read();
+            var length = reader.CopyString(unescaped);
+            return Utf8Contains(unescaped[..length], kinds);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool Utf8Contains(ReadOnlySpan<byte> utf8, PersonalDataKind kinds)
+    {
+        char[]? rented = null;
+        var chars = utf8.Length <= StackBytes ? stackalloc char[StackBytes] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetChars(utf8, chars);
+            return PersonalDataScanner.Contains(chars[..length], kinds);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+}
