@@ -36,7 +36,7 @@ internal static class NumberRules
     {
         var d = run.Digits;
         var n = d.Length;
-        if ((kinds & PersonalDataKind.Card) != 0 && !run.Plus && !run.Punctuated && n >= 13 && d[0] != 0 && CardLength(run) is > 0 and var length)
+        if ((kinds & PersonalDataKind.Card) != 0 && !run.Plus && !run.Punctuated && n >= 13 && CardLength(run) is > 0 and var length)
         {
             // The whole run goes: digits said right after a card are its expiry date or security code.
             return Add(into, new PersonalDataMatch(run.Start, run.End - run.Start, PersonalDataKind.Card, LastFour(d[..length])));
@@ -72,7 +72,7 @@ internal static class NumberRules
     public static bool IsCardNumber(ReadOnlySpan<byte> ascii, out int lastFour)
     {
         lastFour = 0;
-        if (ascii.Length is < 13 or > 19 || ascii[0] == (byte)'0' || ascii.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        if (ascii.Length is < 13 or > 19 || ascii.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
             return false;
         }
@@ -85,8 +85,16 @@ internal static class NumberRules
 
         digits = digits[..ascii.Length];
         lastFour = LastFour(digits);
-        return Luhn(digits);
+        return IsCard(digits);
     }
+
+    /// <summary>
+    /// A payment card's number: 13 digits starting with 4 (early Visa), or 14–19 starting with 2–6
+    /// (Mastercard, Visa, Amex, Diners, JCB, Discover, UnionPay, Maestro), passing Luhn. The first
+    /// digit keeps millisecond and microsecond Unix times (1…) and zero-padded codes out.
+    /// </summary>
+    public static bool IsCard(ReadOnlySpan<byte> d) =>
+        (d.Length == 13 ? d[0] == 4 : d.Length is >= 14 and <= 19 && d[0] is >= 2 and <= 6) && Luhn(d);
 
     /// <summary>The Luhn check digit test of payment card numbers.</summary>
     public static bool Luhn(ReadOnlySpan<byte> digits)
@@ -124,7 +132,7 @@ internal static class NumberRules
     private static int CardLength(in DigitRun run)
     {
         var d = run.Digits;
-        if (d.Length <= 19 && Luhn(d))
+        if (IsCard(d))
         {
             return d.Length;
         }
@@ -138,7 +146,7 @@ internal static class NumberRules
 
         foreach (var length in CardLengths)
         {
-            if (length < d.Length && EndsGroup(run.Groups, length) && Luhn(d[..length]))
+            if (length < d.Length && EndsGroup(run.Groups, length) && IsCard(d[..length]))
             {
                 return length;
             }

@@ -24,12 +24,13 @@ public sealed class PayloadRedactionTests
     [Fact]
     public void A_card_sent_as_a_json_number_becomes_its_mask()
     {
-        var data = JsonElement.Parse("""{"pan":4242424242424242,"orderId":4111111111111112}""");
+        var data = JsonElement.Parse("""{"pan":4242424242424242,"orderId":4111111111111112,"atMs":1700000000129}""");
 
         Assert.True(PayloadRedaction.TryMask(data, PersonalDataKind.Card, out var masked));
 
         Assert.Equal("[card ending 4242]", masked.GetProperty("pan").GetString());
         Assert.Equal(4111111111111112, masked.GetProperty("orderId").GetInt64());
+        Assert.Equal(1700000000129, masked.GetProperty("atMs").GetInt64());
     }
 
     [Fact]
