@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Calls;
@@ -31,7 +32,7 @@ public static class CallsEndpoints
     }
 
     private static async Task<Results<Ok<CallList>, ProblemHttpResult>> ListAsync(
-        LiveCalls live, IEventStore store, CancellationToken cancellationToken, string? status = "active", int limit = 200)
+        HttpContext http, LiveCalls live, IEventStore store, Redactor redaction, CancellationToken cancellationToken, string? status = "active", int limit = 200)
     {
         if (limit is < 1 or > 1000)
         {
@@ -41,7 +42,8 @@ public static class CallsEndpoints
         switch (status)
         {
             case null or "active":
-                var active = live.Active.Select(WallboardSummary.From).ByAttention().Take(limit).ToList();
+                var mask = redaction.For(http.User);
+                var active = live.Active.Select(s => WallboardSummary.From(s).Masked(mask)).ByAttention().Take(limit).ToList();
                 return TypedResults.Ok(new CallList(active, null));
             case "ended" or "all":
                 var stored = await store.ListCallsAsync(new CallQuery(status == "all" ? null : status, limit), cancellationToken);
@@ -52,11 +54,12 @@ public static class CallsEndpoints
     }
 
     private static async Task<Results<Ok<CallState>, ProblemHttpResult>> GetAsync(
-        string id, LiveCalls live, IEventStore store, CancellationToken cancellationToken)
+        string id, HttpContext http, LiveCalls live, IEventStore store, Redactor redaction, CancellationToken cancellationToken)
     {
+        var mask = redaction.For(http.User);
         if (live.Find(id) is { } state)
         {
-            return TypedResults.Ok(state);
+            return TypedResults.Ok(state.Masked(mask));
         }
 
         CallState? folded = null;
@@ -74,11 +77,11 @@ public static class CallsEndpoints
         }
         while (page.Count == 5000);
 
-        return folded is null ? NotFound(id) : TypedResults.Ok(folded);
+        return folded is null ? NotFound(id) : TypedResults.Ok(folded.Masked(mask));
     }
 
     private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(
-        string id, IEventStore store, CancellationToken cancellationToken, long after = 0, int limit = 500)
+        string id, HttpContext http, IEventStore store, Redactor redaction, CancellationToken cancellationToken, long after = 0, int limit = 500)
     {
         if (after < 0 || limit is < 1 or > 1000)
         {
@@ -86,7 +89,9 @@ public static class CallsEndpoints
         }
 
         var events = await store.ReadAsync(id, after, limit, cancellationToken);
-        return TypedResults.Ok(new EventPage(id, events, events.Count == limit ? events[^1].Seq : null));
+        var mask = redaction.For(http.User);
+        var shown = mask.IsNone ? events : [.. events.Select(mask.Event)];
+        return TypedResults.Ok(new EventPage(id, shown, events.Count == limit ? events[^1].Seq : null));
     }
 
     private static ProblemHttpResult NotFound(string id) =>

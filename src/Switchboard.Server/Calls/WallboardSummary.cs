@@ -1,4 +1,5 @@
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Calls;
 
@@ -43,4 +44,12 @@ public sealed record WallboardSummary(
         s.EndReason,
         s.CallSentiment,
         s.Attention);
+
+    /// <summary>
+    /// The summary as a caller with this mask may see it (the last line, the open question and the
+    /// caller's details). Build it once per mask, not once per connection: texts are cached by the mask.
+    /// </summary>
+    public WallboardSummary Masked(DisplayMask mask) => mask.IsNone
+        ? this
+        : this with { LastLine = LastLine?.Masked(mask), OpenEscalation = OpenEscalation?.Masked(mask), Caller = mask.Caller(Caller) };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Streaming;
@@ -35,6 +36,7 @@ public static class StreamEndpoints
         HttpContext context,
         IEventStore store,
         EventHub hub,
+        Redactor redaction,
         IOptions<StreamingOptions> options,
         CancellationToken cancellationToken)
     {
@@ -50,9 +52,10 @@ public static class StreamEndpoints
         // Subscribe before reading history, so nothing committed in between is missed; what is
         // seen twice is dropped by seq.
         using var subscription = hub.SubscribeCall(id, options.Value.CallBufferCapacity);
+        var mask = redaction.For(context.User);
         var sse = new SseWriter(context.Response);
         sse.WriteRetry(1000);
-        last = await WriteHistoryAsync(sse, store, id, last, long.MaxValue, cancellationToken);
+        last = await WriteHistoryAsync(sse, store, mask, id, last, long.MaxValue, cancellationToken);
         sse.Write("caught-up", new { seq = last });
         await sse.FlushAsync(cancellationToken);
 
@@ -66,16 +69,16 @@ public static class StreamEndpoints
                 {
                     if (e.IsEphemeral)
                     {
-                        sse.WriteEvent(e);
+                        sse.WriteEvent(mask.LiveEvent(e));
                     }
                     else if (e.Seq > last)
                     {
                         if (e.Seq > last + 1)
                         {
-                            last = await WriteHistoryAsync(sse, store, id, last, e.Seq - 1, cancellationToken);
+                            last = await WriteHistoryAsync(sse, store, mask, id, last, e.Seq - 1, cancellationToken);
                         }
 
-                        sse.WriteEvent(e);
+                        sse.WriteEvent(mask.LiveEvent(e));
                         last = e.Seq;
                     }
                 }
@@ -99,7 +102,8 @@ public static class StreamEndpoints
         }
     }
 
-    private static async Task<long> WriteHistoryAsync(SseWriter sse, IEventStore store, string callId, long after, long upTo, CancellationToken cancellationToken)
+    private static async Task<long> WriteHistoryAsync(
+        SseWriter sse, IEventStore store, DisplayMask mask, string callId, long after, long upTo, CancellationToken cancellationToken)
     {
         while (after < upTo)
         {
@@ -111,7 +115,7 @@ public static class StreamEndpoints
                     return after;
                 }
 
-                sse.WriteEvent(e);
+                sse.WriteEvent(mask.Event(e));
                 after = e.Seq;
             }
 
@@ -141,6 +145,7 @@ public static class StreamEndpoints
         HttpContext context,
         LiveCalls live,
         WallboardFeed feed,
+        Redactor redaction,
         IOptions<StreamingOptions> options,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -148,10 +153,11 @@ public static class StreamEndpoints
         using var subscriber = feed.Subscribe();
         var sse = new SseWriter(context.Response);
         sse.WriteRetry(1000);
-        var calls = live.Active.Select(WallboardSummary.From).ByAttention().ToList();
+        var mask = redaction.For(context.User);
+        var calls = live.Active.Select(s => WallboardSummary.From(s).Masked(mask)).ByAttention().ToList();
         sse.Write("snapshot", new { at = clock.GetUtcNow(), calls });
         await sse.FlushAsync(cancellationToken);
-        var sender = new WallboardSender(sse, subscriber, clock, TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds));
+        var sender = new WallboardSender(sse, subscriber, mask, clock, TimeSpan.FromMilliseconds(options.Value.WallboardCoalesceMilliseconds));
         try
         {
             await sender.RunAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), cancellationToken);

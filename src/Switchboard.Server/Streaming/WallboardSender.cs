@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Streaming;
 
@@ -6,7 +7,7 @@ namespace Switchboard.Server.Streaming;
 /// Sends a wallboard connection's changes: at most one update per call per coalescing window,
 /// always the latest state; a call that just changed after a quiet spell goes out at once.
 /// </summary>
-internal sealed class WallboardSender(SseWriter sse, WallboardSubscriber subscriber, TimeProvider clock, TimeSpan window)
+internal sealed class WallboardSender(SseWriter sse, WallboardSubscriber subscriber, DisplayMask mask, TimeProvider clock, TimeSpan window)
 {
     private readonly Dictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
 
@@ -47,7 +48,7 @@ internal sealed class WallboardSender(SseWriter sse, WallboardSubscriber subscri
 
             if (subscriber.TryTake(callId, out var state))
             {
-                var summary = WallboardSummary.From(state);
+                var summary = WallboardSummary.From(state).Masked(mask);
                 sse.Write(state.Status == "ended" ? "call-ended" : "call", summary);
                 _lastSent[callId] = now;
                 sent = true;
