@@ -13,7 +13,7 @@ namespace Switchboard.Server.Redaction;
 /// </summary>
 public static class PayloadRedaction
 {
-    private const int StackBytes = 1024;
+    private const int StackChars = 1024;
 
     /// <summary>True when some value of <paramref name="data"/> holds personal data of the kinds.</summary>
     public static bool Contains(JsonElement data, PersonalDataKind kinds)
@@ -116,38 +116,19 @@ public static class PayloadRedaction
         }
 
         var content = raw[1..^1];
-        if (!content.Contains((byte)'\\'))
-        {
-            return Utf8Contains(content, kinds);
-        }
-
-        // Escaped (many serialisers write ' and + as \u0027 and \u002B): unescape on the stack first.
-        byte[]? rented = null;
-        var unescaped = content.Length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(content.Length));
-        try
-        {
-            var reader = new Utf8JsonReader(raw);
-            reader.Read();
-            var length = reader.CopyString(unescaped);
-            return Utf8Contains(unescaped[..length], kinds);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    private static bool Utf8Contains(ReadOnlySpan<byte> utf8, PersonalDataKind kinds)
-    {
         char[]? rented = null;
-        var chars = utf8.Length <= StackBytes ? stackalloc char[StackBytes] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        var chars = content.Length <= StackChars ? stackalloc char[content.Length] : (rented = ArrayPool<char>.Shared.Rent(content.Length));
         try
         {
-            var length = Encoding.UTF8.GetChars(utf8, chars);
-            return PersonalDataScanner.Contains(chars[..length], kinds);
+            var text = chars[..Encoding.UTF8.GetChars(content, chars)];
+
+            // Many serialisers escape ' and + (\u0027, \u002B), and a timestamp's offset has a +.
+            if (text.Contains('\\'))
+            {
+                text = text[..JsonUnescape.InPlace(text)];
+            }
+
+            return PersonalDataScanner.Contains(text, kinds);
         }
         finally
         {

@@ -81,42 +81,31 @@ public static class PersonalDataScanner
             return 0;
         }
 
-        Span<byte> digits = stackalloc byte[DigitRun.MaxDigits];
-        Span<DigitGroup> groups = stackalloc DigitGroup[DigitRun.MaxGroups];
-        var run = new DigitRun(digits, groups);
+        // Fewer digits than the shortest number looked for: a run of them is skipped unread.
+        var fewest = (kinds & (PersonalDataKind.Ssn | PersonalDataKind.Phone)) != 0 ? 9 : 13;
         var found = 0;
         var i = from;
-        while (i < text.Length)
+        while (i < text.Length && (found == 0 || into is not null))
         {
             var c = text[i];
             if (char.IsAsciiDigit(c))
             {
-                if (run.Read(text, from, i))
+                if (MayHoldNumber(text, i, fewest, out var stretchEnd))
                 {
-                    found += NumberRules.Classify(text, run, kinds, into);
-                    if (found > 0 && into is null)
-                    {
-                        return found;
-                    }
+                    found += ReadRun(text, from, i, kinds, into, out i);
                 }
-
-                i = run.End;
+                else
+                {
+                    i = stretchEnd;
+                }
             }
             else if (Words.IsLetter(c))
             {
                 var end = Words.EndOf(text, i);
-                if (end - i is >= 2 and <= 6 && SpokenDigits.Value(text[i..end]) != SpokenDigits.None && (i == 0 || !Words.IsLetter(text[i - 1])))
+                if (SpokenDigits.Value(text[i..end]) != SpokenDigits.None && Words.StartsWordAt(text, i))
                 {
-                    if (run.Read(text, from, i))
-                    {
-                        found += NumberRules.Classify(text, run, kinds, into);
-                        if (found > 0 && into is null)
-                        {
-                            return found;
-                        }
-                    }
-
-                    end = Math.Max(end, run.End);
+                    found += ReadRun(text, from, i, kinds, into, out var runEnd);
+                    end = Math.Max(end, runEnd);
                 }
 
                 i = end;
@@ -127,6 +116,51 @@ public static class PersonalDataScanner
             }
         }
 
+        return found;
+    }
+
+    /// <summary>
+    /// Whether the written digits from <paramref name="start"/> may be worth reading as a run: enough
+    /// of them between separators, a '+' before them (8 digits make an international number), or a
+    /// spoken digit right after them (the run goes on in words).
+    /// </summary>
+    private static bool MayHoldNumber(ReadOnlySpan<char> text, int start, int fewest, out int end)
+    {
+        var digits = 0;
+        end = start;
+        while (end < text.Length && text[end] is (>= '0' and <= '9') or ' ' or '-' or '.' or '(' or ')' or ',')
+        {
+            digits += char.IsAsciiDigit(text[end]) ? 1 : 0;
+            end++;
+        }
+
+        if (digits >= fewest || (digits >= 8 && start > 0 && text[start - 1] == '+'))
+        {
+            return true;
+        }
+
+        if (end < text.Length && Words.IsLetter(text[end]) && end > start && !char.IsAsciiDigit(text[end - 1]))
+        {
+            return SpokenDigits.Value(text[end..Words.EndOf(text, end)]) != SpokenDigits.None;
+        }
+
+        // Back to the last digit: what follows is read again as text.
+        while (end > start && !char.IsAsciiDigit(text[end - 1]))
+        {
+            end--;
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads and judges the run at <paramref name="start"/>; its buffers live only while it does.</summary>
+    private static int ReadRun(ReadOnlySpan<char> text, int from, int start, PersonalDataKind kinds, List<PersonalDataMatch>? into, out int end)
+    {
+        Span<byte> digits = stackalloc byte[DigitRun.MaxDigits];
+        Span<DigitGroup> groups = stackalloc DigitGroup[DigitRun.MaxGroups];
+        var run = new DigitRun(digits, groups);
+        var found = run.Read(text, from, start) ? NumberRules.Classify(text, run, kinds, into) : 0;
+        end = run.End;
         return found;
     }
 }
