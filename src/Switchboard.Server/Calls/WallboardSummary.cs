@@ -49,7 +49,16 @@ public sealed record WallboardSummary(
     /// The summary as a caller with this mask may see it (the last line, the open question and the
     /// caller's details). Build it once per mask, not once per connection: texts are cached by the mask.
     /// </summary>
-    public WallboardSummary Masked(DisplayMask mask) => mask.IsNone
-        ? this
-        : this with { LastLine = LastLine?.Masked(mask), OpenEscalation = OpenEscalation?.Masked(mask), Caller = mask.Caller(Caller) };
+    public WallboardSummary Masked(DisplayMask mask)
+    {
+        if (mask.IsNone)
+        {
+            return this;
+        }
+
+        var (line, question, caller) = (LastLine?.Masked(mask), OpenEscalation?.Masked(mask), mask.Caller(Caller));
+        return ReferenceEquals(line, LastLine) && ReferenceEquals(question, OpenEscalation) && ReferenceEquals(caller, Caller)
+            ? this
+            : this with { LastLine = line, OpenEscalation = question, Caller = caller };
+    }
 }
