@@ -83,6 +83,40 @@ public static class PersonalDataScanner
 
         // Fewer digits than the shortest number looked for: a run of them is skipped unread.
         var fewest = (kinds & (PersonalDataKind.Ssn | PersonalDataKind.Phone)) != 0 ? 9 : 13;
+        var rest = text[from..];
+        var written = QuickCount.Digits(rest);
+        var needed = (kinds & PersonalDataKind.Phone) != 0 ? 8 : fewest;
+        var spoken = QuickCount.SpokenDigits(rest, Math.Max(1, needed - written));
+        if (written + spoken < needed)
+        {
+            return 0;
+        }
+
+        return spoken == 0 ? ScanWrittenNumbers(text, from, fewest, kinds, into) : ScanAllNumbers(text, from, fewest, kinds, into);
+    }
+
+    /// <summary>Only written digits can form a number: jump from digit to digit, over the words.</summary>
+    private static int ScanWrittenNumbers(ReadOnlySpan<char> text, int from, int fewest, PersonalDataKind kinds, List<PersonalDataMatch>? into)
+    {
+        var found = 0;
+        var i = from;
+        while ((found == 0 || into is not null) && text[i..].IndexOfAnyInRange('0', '9') is >= 0 and var skip)
+        {
+            i += skip;
+            if (MayHoldNumber(text, i, fewest, out var stretchEnd))
+            {
+                found += ReadRun(text, from, i, kinds, into, out stretchEnd);
+            }
+
+            i = stretchEnd;
+        }
+
+        return found;
+    }
+
+    /// <summary>Written and spoken digits: every word is looked at.</summary>
+    private static int ScanAllNumbers(ReadOnlySpan<char> text, int from, int fewest, PersonalDataKind kinds, List<PersonalDataMatch>? into)
+    {
         var found = 0;
         var i = from;
         while (i < text.Length && (found == 0 || into is not null))

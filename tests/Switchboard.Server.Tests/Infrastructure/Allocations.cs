@@ -4,6 +4,12 @@ namespace Switchboard.Server.Tests.Infrastructure;
 public static class Allocations
 {
     /// <summary>
+    /// The collection of allocation tests, run with no other test beside them: while other tests
+    /// keep the JIT busy, it puts off optimising the code measured.
+    /// </summary>
+    public const string Collection = "allocations";
+
+    /// <summary>
     /// Bytes allocated per call in the steady state. Until the tiered JIT has promoted them, library
     /// methods run unoptimised code that may box what optimised code does not, so batches of calls
     /// are measured until one allocates nothing (or the attempts run out).
@@ -32,3 +38,7 @@ public static class Allocations
         return bytes / Batch;
     }
 }
+
+/// <summary>Runs the <see cref="Allocations.Collection"/> tests alone.</summary>
+[CollectionDefinition(Allocations.Collection, DisableParallelization = true)]
+public sealed class AllocationsCollection;
