@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Switchboard.Server.Redaction;
 
 /// <summary>Decodes the escapes of a JSON string (already validated by the parser) in place.</summary>
@@ -17,7 +15,7 @@ internal static class JsonUnescape
                 var escape = text[++read];
                 if (escape == 'u' && read + 4 < text.Length)
                 {
-                    c = (char)ushort.Parse(text.Slice(read + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+                    c = (char)((Hex(text[read + 1]) << 12) | (Hex(text[read + 2]) << 8) | (Hex(text[read + 3]) << 4) | Hex(text[read + 4]));
                     read += 4;
                 }
                 else
@@ -39,4 +37,6 @@ internal static class JsonUnescape
 
         return write;
     }
+
+    private static int Hex(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }

@@ -108,9 +108,9 @@ public static class PayloadRedaction
 
     private static bool StringContains(JsonElement value, PersonalDataKind kinds)
     {
-        // The raw value keeps its quotes; fewer than six characters hold nothing looked for.
+        // The raw value keeps its quotes, and has at least as many bytes as the text has characters.
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length < 8)
+        if (raw.Length - 2 < PersonalDataScanner.ShortestText(kinds))
         {
             return false;
         }
@@ -120,7 +120,9 @@ public static class PayloadRedaction
         var chars = content.Length <= StackChars ? stackalloc char[content.Length] : (rented = ArrayPool<char>.Shared.Rent(content.Length));
         try
         {
-            var text = chars[..Encoding.UTF8.GetChars(content, chars)];
+            var text = Ascii.ToUtf16(content, chars, out var length) == OperationStatus.Done
+                ? chars[..length]
+                : chars[..Encoding.UTF8.GetChars(content, chars)];
 
             // Many serialisers escape ' and + (\u0027, \u002B), and a timestamp's offset has a +.
             if (text.Contains('\\'))

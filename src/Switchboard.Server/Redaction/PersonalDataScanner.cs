@@ -12,6 +12,10 @@ public static class PersonalDataScanner
 {
     private const PersonalDataKind Numbers = PersonalDataKind.Card | PersonalDataKind.Ssn | PersonalDataKind.Phone;
 
+    /// <summary>The fewest characters a text must have to hold any of <paramref name="kinds"/>.</summary>
+    public static int ShortestText(PersonalDataKind kinds) =>
+        (kinds & PersonalDataKind.Email) != 0 ? 6 : (kinds & (PersonalDataKind.Ssn | PersonalDataKind.Phone)) != 0 ? 9 : 13;
+
     /// <summary>True when the text holds personal data of the given kinds.</summary>
     public static bool Contains(ReadOnlySpan<char> text, PersonalDataKind kinds) => Scan(text, kinds, null) > 0;
 
@@ -41,7 +45,7 @@ public static class PersonalDataScanner
 
     private static int Scan(ReadOnlySpan<char> text, PersonalDataKind kinds, List<PersonalDataMatch>? into)
     {
-        if (kinds == PersonalDataKind.None || text.Length < 6)
+        if (kinds == PersonalDataKind.None || text.Length < ShortestText(kinds))
         {
             return 0;
         }
@@ -100,9 +104,9 @@ public static class PersonalDataScanner
     {
         var found = 0;
         var i = from;
-        while ((found == 0 || into is not null) && text[i..].IndexOfAnyInRange('0', '9') is >= 0 and var skip)
+        while ((found == 0 || into is not null) && NextDigit(text, i) is >= 0 and var next)
         {
-            i += skip;
+            i = next;
             if (MayHoldNumber(text, i, fewest, out var stretchEnd))
             {
                 found += ReadRun(text, from, i, kinds, into, out stretchEnd);
@@ -112,6 +116,22 @@ public static class PersonalDataScanner
         }
 
         return found;
+    }
+
+    /// <summary>The index of the next digit from <paramref name="i"/>, or -1.</summary>
+    private static int NextDigit(ReadOnlySpan<char> text, int i)
+    {
+        // In dates and times the next digit is a character or two away: look before searching.
+        var near = Math.Min(text.Length, i + 4);
+        for (; i < near; i++)
+        {
+            if (char.IsAsciiDigit(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return i < text.Length && text[i..].IndexOfAnyInRange('0', '9') is >= 0 and var skip ? i + skip : -1;
     }
 
     /// <summary>Written and spoken digits: every word is looked at.</summary>
