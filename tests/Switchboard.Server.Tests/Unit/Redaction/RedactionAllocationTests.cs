@@ -1,11 +1,14 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Redaction;
 using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Unit.Redaction;
 
-/// <summary>The no-match path of ingest allocates nothing (it runs for nearly every event).</summary>
+/// <summary>The paths every event takes allocate nothing: looking at data without personal data, and showing a masked event to one more viewer.</summary>
 [Collection(Allocations.Collection)]
 public sealed class RedactionAllocationTests
 {
@@ -27,5 +30,17 @@ public sealed class RedactionAllocationTests
         Assert.False(PayloadRedaction.Contains(data, PersonalDataKind.All));
 
         Assert.Equal(0, Allocations.PerCallInSteadyState(() => PayloadRedaction.Contains(data, PersonalDataKind.All)));
+    }
+
+    [Fact]
+    public void A_further_viewer_of_a_masked_live_event_allocates_nothing()
+    {
+        var redactor = new Redactor(Options.Create(new RedactionOptions()), NullLogger<Redactor>.Instance);
+        var mask = redactor.For(new ClaimsPrincipal());
+        var e = new StoredEvent("CALL_1", 1, "e1", EventTypes.TranscriptFinal, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            JsonSerializer.SerializeToElement(new { speaker = "customer", segmentId = "s1", text = "call me on (415) 555-0123" }, ContractJson.Options));
+        var masked = mask.LiveEvent(e);
+
+        Assert.Equal(0, Allocations.PerCallInSteadyState(() => Assert.Same(masked, mask.LiveEvent(e))));
     }
 }
