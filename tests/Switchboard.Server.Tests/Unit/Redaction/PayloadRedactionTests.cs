@@ -53,4 +53,24 @@ public sealed class PayloadRedactionTests
 
         Assert.Equal(data.GetRawText(), masked.GetRawText());
     }
+
+    [Fact]
+    public void A_string_in_a_payload_is_masked_exactly_as_the_same_text()
+    {
+        // Serialised, the pieces come out escaped (\u0027, \u002B, \u00E9, \n, \\): read back unescaped.
+        string[] pieces = ["4", "1", "5", "4111", "555", "0123", " ", "-", "(", ")", "+", "@", "ann", "example.com", "one", "oh", "four",
+            "call", "social", "'", "é", "\n", "\\", "\"", "—"];
+        var random = new Random(1201);
+        for (var n = 0; n < 5_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 30)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var data = JsonSerializer.SerializeToElement(new { text }, ContractJson.Options);
+
+            var expected = PersonalDataScanner.Mask(text, PersonalDataKind.All);
+            var masked = PayloadRedaction.TryMask(data, PersonalDataKind.All, out var shown);
+
+            Assert.Equal(!ReferenceEquals(expected, text), masked);
+            Assert.Equal(expected, shown.GetProperty("text").GetString());
+        }
+    }
 }
