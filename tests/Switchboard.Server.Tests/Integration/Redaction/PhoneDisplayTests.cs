@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Commands;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Storage;
@@ -115,6 +116,24 @@ public sealed class PhoneDisplayTests : IDisposable
 
         // Even for an admin: the knowledge base is read on every other call, by agents too.
         AssertMasked(await admin.GetStringAsync("/api/v1/kb?status=pending"), Question);
+    }
+
+    [Fact]
+    public async Task The_hand_back_summary_is_masked_for_the_supervisor_and_whole_for_the_agent_on_the_call()
+    {
+        await using var agent = await CommandAgent.ConnectAsync(_app, _app.CreateKey("agent"));
+        var call = AgentEvents.NewCallId();
+        await agent.SendAsync(AgentEvents.CallStarted(call));
+        using var supervisor = await _app.SignInAsync(Roles.Supervisor);
+        (await supervisor.PostAsJsonAsync($"/api/v1/calls/{call}/takeover", new { })).EnsureSuccessStatusCode();
+        await agent.SendAsync(AgentEvents.Said(call, "customer", Spoken));
+
+        using var handback = await supervisor.PostAsJsonAsync($"/api/v1/calls/{call}/handback", new { });
+        handback.EnsureSuccessStatusCode();
+
+        AssertMasked(await handback.Content.ReadAsStringAsync());
+        var resume = await agent.NextCommandAsync(CommandTypes.Resume);
+        Assert.Contains(Spoken, CommandAgent.Field(resume, "summary"), StringComparison.Ordinal);
     }
 
     private (HttpClient Agent, HttpClient Viewer) Keys() => (_app.ClientWithKey(_app.CreateKey("agent")), _app.ClientWithKey(_app.CreateKey("viewer")));
