@@ -13,8 +13,12 @@ internal static class WireEvents
         $$$"""{"id":"b{{{Interlocked.Increment(ref s_next)}}}","callId":"{{{callId}}}","type":"transcript.final","at":"{{{DateTime.UtcNow:O}}}","data":{"speaker":"customer","segmentId":"s{{{s_next}}}","text":"{{{text}}}"}}""";
 
     /// <summary>A transcript line whose text carries the send time, for delivery latency.</summary>
+    /// <remarks>
+    /// Twenty digits, zero-padded: a 13–19-digit stamp passing Luhn would be masked as a card number
+    /// (docs/PRIVACY.md) and could no longer be read back.
+    /// </remarks>
     public static string Stamped(string callId) =>
-        Line(callId, "t=" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) + " I would like to move my appointment please");
+        Line(callId, "t=" + Stopwatch.GetTimestamp().ToString("D20", CultureInfo.InvariantCulture) + " I would like to move my appointment please");
 
     public static string Event(string callId, string type, string data) =>
         $$$"""{"id":"b{{{Interlocked.Increment(ref s_next)}}}","callId":"{{{callId}}}","type":"{{{type}}}","at":"{{{DateTime.UtcNow:O}}}","data":{{{data}}}}""";

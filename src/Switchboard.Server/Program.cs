@@ -8,6 +8,7 @@ using Switchboard.Server.Insights;
 using Switchboard.Server.Knowledge;
 using Switchboard.Server.LiveKit;
 using Switchboard.Server.Operations;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
 using Switchboard.Server.Supervision;
@@ -20,6 +21,7 @@ if (HelpCommand.Matches(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
 builder.AddIdentity();
+builder.AddRedaction();
 builder.AddStreaming();
 builder.AddCalls();
 builder.AddIngest();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Calls;
 
@@ -75,6 +76,39 @@ public sealed record CallState
 
     /// <summary>Commands sent and not yet acknowledged, and the last acknowledged ones.</summary>
     public ImmutableList<CommandView> Commands { get; init; } = [];
+
+    /// <summary>The state as a caller with this mask may see it: every text that may carry personal data masked.</summary>
+    public CallState Masked(DisplayMask mask)
+    {
+        if (mask.IsNone)
+        {
+            return this;
+        }
+
+        var participants = ImmutableDictionary.CreateBuilder<string, ParticipantView>(StringComparer.Ordinal);
+        foreach (var p in Participants.Values)
+        {
+            // A SIP caller's identity is often its number (sip_+1…); two masked alike both stay listed.
+            var shown = p with { Identity = mask.Text(p.Identity), Name = mask.Text(p.Name) };
+            var key = shown.Identity;
+            for (var n = 2; participants.ContainsKey(key); n++)
+            {
+                key = $"{shown.Identity}#{n}";
+            }
+
+            participants[key] = shown;
+        }
+
+        return this with
+        {
+            RoomName = mask.Text(RoomName),
+            Caller = mask.Caller(Caller),
+            Participants = participants.ToImmutable(),
+            RecentTranscript = RecentTranscript.ConvertAll(l => l.Masked(mask)),
+            OpenEscalation = OpenEscalation?.Masked(mask),
+            Commands = Commands.ConvertAll(c => c with { Text = mask.Text(c.Text) }),
+        };
+    }
 }
 
 /// <summary>A participant of the call.</summary>
@@ -86,10 +120,17 @@ public sealed record TranscriptLine(long Seq, string Speaker, string Text, strin
     public string? Sentiment { get; init; }
 
     public double? SentimentScore { get; init; }
+
+    /// <summary>The line as a caller with this mask may see it.</summary>
+    public TranscriptLine Masked(DisplayMask mask) => mask.Text(Text) is var text && ReferenceEquals(text, Text) ? this : this with { Text = text };
 }
 
 /// <summary>An escalation the caller is holding for.</summary>
-public sealed record EscalationView(string RequestId, string Question, string? Topic, DateTimeOffset RequestedAt, string? ClaimedBy);
+public sealed record EscalationView(string RequestId, string Question, string? Topic, DateTimeOffset RequestedAt, string? ClaimedBy)
+{
+    /// <summary>The escalation as a caller with this mask may see it.</summary>
+    public EscalationView Masked(DisplayMask mask) => mask.Text(Question) is var question && ReferenceEquals(question, Question) ? this : this with { Question = question };
+}
 
 /// <summary>The call's latest sentiment.</summary>
 public sealed record SentimentView(string Label, double Score);

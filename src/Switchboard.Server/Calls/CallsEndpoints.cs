@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Calls;
@@ -35,7 +36,7 @@ public static class CallsEndpoints
     }
 
     private static async Task<Results<Ok<CallList>, ProblemHttpResult>> ListAsync(
-        LiveCalls live, IEventStore store, CancellationToken cancellationToken, string? status = "active", int limit = 200, int offset = 0, string? before = null)
+        HttpContext http, LiveCalls live, IEventStore store, Redactor redaction, CancellationToken cancellationToken, string? status = "active", int limit = 200, int offset = 0, string? before = null)
     {
         if (limit is < 1 or > 1000 || offset < 0)
         {
@@ -46,7 +47,8 @@ public static class CallsEndpoints
         {
             case null or "active":
                 // A page of the calls ordered by attention now; the order moves, so for a live view follow the wallboard stream.
-                var all = live.Active.Select(WallboardSummary.From).ByAttention().ToList();
+                var mask = redaction.For(http.User);
+                var all = live.Active.Select(s => WallboardSummary.From(s).Masked(mask)).ByAttention().ToList();
                 var page = all.Skip(offset).Take(limit).ToList();
                 var nextOffset = offset + page.Count;
                 return TypedResults.Ok(new CallList(page, null, all.Count, nextOffset < all.Count ? $"/api/v1/calls?status=active&limit={limit}&offset={nextOffset}" : null));
@@ -68,18 +70,19 @@ public static class CallsEndpoints
     private static ProblemHttpResult Invalid(string detail) => TypedResults.Problem(detail: detail, statusCode: 400, title: "Invalid query");
 
     private static async Task<Results<Ok<CallState>, ProblemHttpResult>> GetAsync(
-        string id, LiveCalls live, EndedCalls ended, CancellationToken cancellationToken)
+        string id, HttpContext http, LiveCalls live, EndedCalls ended, Redactor redaction, CancellationToken cancellationToken)
     {
+        var mask = redaction.For(http.User);
         if (live.Find(id) is { } state)
         {
-            return TypedResults.Ok(state);
+            return TypedResults.Ok(state.Masked(mask));
         }
 
-        return await ended.GetAsync(id, cancellationToken) is { } stored ? TypedResults.Ok(stored) : NotFound(id);
+        return await ended.GetAsync(id, cancellationToken) is { } stored ? TypedResults.Ok(stored.Masked(mask)) : NotFound(id);
     }
 
     private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(
-        string id, IEventStore store, CancellationToken cancellationToken, long after = 0, int limit = 500)
+        string id, HttpContext http, IEventStore store, Redactor redaction, CancellationToken cancellationToken, long after = 0, int limit = 500)
     {
         if (after < 0 || limit is < 1 or > 1000)
         {
@@ -87,7 +90,9 @@ public static class CallsEndpoints
         }
 
         var events = await store.ReadAsync(id, after, limit, cancellationToken);
-        return TypedResults.Ok(new EventPage(id, events, events.Count == limit ? events[^1].Seq : null));
+        var mask = redaction.For(http.User);
+        var shown = mask.IsNone ? events : [.. events.Select(mask.Event)];
+        return TypedResults.Ok(new EventPage(id, shown, events.Count == limit ? events[^1].Seq : null));
     }
 
     private static ProblemHttpResult NotFound(string id) =>

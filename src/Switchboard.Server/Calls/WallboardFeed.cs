@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Streaming;
 
 namespace Switchboard.Server.Calls;
@@ -13,9 +14,12 @@ namespace Switchboard.Server.Calls;
 /// most one update per call per <see cref="StreamingOptions.WallboardCoalesceMilliseconds"/>, always
 /// the call's state at the moment it is sent, and at once for a call that changed after a quiet
 /// spell — serialises each update once, and hands the same bytes to every connected wallboard.
-/// New wallboards get their snapshot from the same loop, so no change can arrive before it.
+/// New wallboards get their snapshot from the same loop, so no change can arrive before it. There
+/// are two audiences: those who may see personal data as spoken and those who see it masked
+/// (<see cref="Redactor.For"/>); each update is built once for each, and only once when it holds
+/// nothing to mask.
 /// </summary>
-public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, TimeProvider clock, ILogger<WallboardFeed> logger) : BackgroundService
+public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Redactor redaction, TimeProvider clock, ILogger<WallboardFeed> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, CallState> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WallboardSubscriber> _joining = new();
@@ -23,6 +27,8 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Ti
     private readonly Dictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _chunk = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _maskedChunk = new(64 * 1024);
+    private readonly DisplayMask _restricted = redaction.Restricted;
     private WallboardSubscriber[] _subscribers = [];
     private ICallStates? _calls;
     private int _signalled;
@@ -36,10 +42,10 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Ti
     /// <summary>Where the feed reads the calls' current states (set once by <see cref="LiveCalls"/>).</summary>
     internal void Bind(ICallStates calls) => _calls = calls;
 
-    /// <summary>Registers a wallboard; its first chunk is the snapshot. Dispose it to leave.</summary>
-    public WallboardSubscriber Subscribe()
+    /// <summary>Registers a wallboard that sees what <paramref name="mask"/> lets it; its first chunk is the snapshot. Dispose it to leave.</summary>
+    public WallboardSubscriber Subscribe(DisplayMask mask)
     {
-        var subscriber = new WallboardSubscriber(this, options.Value.WallboardBufferChunks);
+        var subscriber = new WallboardSubscriber(this, options.Value.WallboardBufferChunks, !mask.IsNone);
         _joining.Enqueue(subscriber);
         Signal();
         return subscriber;
@@ -106,11 +112,13 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Ti
                 _subscribers = [.. _subscribers, joining];
             }
 
-            var calls = (_calls?.Active ?? []).Select(WallboardSummary.From).ByAttention().ToList();
+            var mask = joining.Masked ? _restricted : DisplayMask.None;
+            var calls = (_calls?.Active ?? []).Select(c => WallboardSummary.From(c).Masked(mask)).ByAttention().ToList();
             joining.Offer(Frame(SnapshotRetry, "snapshot", new WallboardSnapshot(now, calls)));
         }
 
         _chunk.ResetWrittenCount();
+        _maskedChunk.ResetWrittenCount();
         TimeSpan? next = null;
         foreach (var callId in _changed.Keys)
         {
@@ -129,7 +137,19 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Ti
             // The call as it is now, not as it was when it was marked: never older than a snapshot sent before.
             var state = _calls?.Find(callId) is { } current && current.LastSeq >= marked.LastSeq ? current : marked;
             var ended = state.Status == "ended";
-            WriteFrame(_chunk, ended ? "call-ended" : "call", WallboardSummary.From(state));
+            var summary = WallboardSummary.From(state);
+            var start = _chunk.WrittenCount;
+            WriteFrame(_chunk, ended ? "call-ended" : "call", summary);
+            var masked = summary.Masked(_restricted);
+            if (ReferenceEquals(masked, summary))
+            {
+                _maskedChunk.Write(_chunk.WrittenSpan[start..]);
+            }
+            else
+            {
+                WriteFrame(_maskedChunk, ended ? "call-ended" : "call", masked);
+            }
+
             if (ended)
             {
                 _lastSent.Remove(callId);
@@ -143,10 +163,11 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Ti
         if (_chunk.WrittenCount > 0)
         {
             var bytes = _chunk.WrittenSpan.ToArray();
+            var maskedBytes = _maskedChunk.WrittenSpan.SequenceEqual(bytes) ? bytes : _maskedChunk.WrittenSpan.ToArray();
             UpdatesBuilt++;
             foreach (var subscriber in Volatile.Read(ref _subscribers))
             {
-                subscriber.Offer(bytes);
+                subscriber.Offer(subscriber.Masked ? maskedBytes : bytes);
             }
         }
 

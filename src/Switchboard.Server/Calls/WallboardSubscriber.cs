@@ -14,9 +14,10 @@ public sealed class WallboardSubscriber : IDisposable
     private int _disposed;
     private int _overflowed;
 
-    internal WallboardSubscriber(WallboardFeed feed, int capacity)
+    internal WallboardSubscriber(WallboardFeed feed, int capacity, bool masked)
     {
         _feed = feed;
+        Masked = masked;
         _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -27,6 +28,9 @@ public sealed class WallboardSubscriber : IDisposable
 
     /// <summary>The chunks to write, each one or more complete SSE frames.</summary>
     public ChannelReader<ReadOnlyMemory<byte>> Chunks => _chunks.Reader;
+
+    /// <summary>True when this wallboard sees personal data masked.</summary>
+    public bool Masked { get; }
 
     /// <summary>True when the connection fell too far behind and was closed.</summary>
     public bool Overflowed => Volatile.Read(ref _overflowed) == 1;

@@ -1,4 +1,5 @@
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Calls;
 
@@ -43,4 +44,21 @@ public sealed record WallboardSummary(
         s.EndReason,
         s.CallSentiment,
         s.Attention);
+
+    /// <summary>
+    /// The summary as a caller with this mask may see it (the last line, the open question and the
+    /// caller's details). Build it once per mask, not once per connection: texts are cached by the mask.
+    /// </summary>
+    public WallboardSummary Masked(DisplayMask mask)
+    {
+        if (mask.IsNone)
+        {
+            return this;
+        }
+
+        var (line, question, caller) = (LastLine?.Masked(mask), OpenEscalation?.Masked(mask), mask.Caller(Caller));
+        return ReferenceEquals(line, LastLine) && ReferenceEquals(question, OpenEscalation) && ReferenceEquals(caller, Caller)
+            ? this
+            : this with { LastLine = line, OpenEscalation = question, Caller = caller };
+    }
 }

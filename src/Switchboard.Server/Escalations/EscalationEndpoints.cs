@@ -4,6 +4,7 @@ using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Knowledge;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Streaming;
 
 namespace Switchboard.Server.Escalations;
@@ -30,8 +31,8 @@ public static class EscalationEndpoints
         var group = app.MapGroup("/api/v1/escalations").RequireAuthorization(IdentityExtensions.SupervisorPolicy).WithTags("Escalations");
         group.MapGet("/", List).WithSummary("Pending help requests (or all recent ones), with hold time, transcript and quick responses.");
         group.MapGet("/{id}", Get).WithSummary("One help request.");
-        group.MapPost("/{id}/claim", async (string id, HttpContext http, HelpQueue queue, CancellationToken ct) =>
-            ToHttp(await queue.ClaimAsync(id, Actor.From(http), ct))).WithSummary("Claim a request; 409 when another supervisor has it.");
+        group.MapPost("/{id}/claim", async (string id, HttpContext http, HelpQueue queue, Redactor redaction, CancellationToken ct) =>
+            ToHttp(await queue.ClaimAsync(id, Actor.From(http), ct), redaction.For(http.User))).WithSummary("Claim a request; 409 when another supervisor has it.");
         group.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer; pushed to the agent at once and kept as a pending knowledge-base entry.");
         group.MapGet("/stream", StreamAsync).WithSummary("SSE: the queue now, then every change; routed to you unless ?all=true.");
         return app;
@@ -39,7 +40,7 @@ public static class EscalationEndpoints
 
     private static Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult> List(
         HttpContext http, HelpQueue queue, HelpRequestStore store, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
-        TimeProvider clock, string status = "pending", bool mine = false, int limit = 100)
+        Redactor redaction, TimeProvider clock, string status = "pending", bool mine = false, int limit = 100)
     {
         if (status is not ("pending" or "all") || limit is < 1 or > 1000)
         {
@@ -47,42 +48,45 @@ public static class EscalationEndpoints
         }
 
         var isMine = Mine(http, users);
+        var mask = redaction.For(http.User);
         var requests = status == "pending" ? queue.Pending() : store.List(pendingOnly: false, limit);
         return TypedResults.Ok<IReadOnlyList<HelpRequestView>>([.. requests
             .Where(r => !mine || isMine(r))
             .Take(limit)
-            .Select(r => View(r, live, kb, options.Value, clock))]);
+            .Select(r => View(r, live, kb, options.Value, clock, mask))]);
     }
 
     private static Results<Ok<HelpRequestView>, ProblemHttpResult> Get(
-        string id, HelpRequestStore store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, TimeProvider clock) =>
+        string id, HttpContext http, HelpRequestStore store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, Redactor redaction,
+        TimeProvider clock) =>
         store.Get(id) is { } r
-            ? TypedResults.Ok(View(r, live, kb, options.Value, clock))
+            ? TypedResults.Ok(View(r, live, kb, options.Value, clock, redaction.For(http.User)))
             : TypedResults.Problem(title: "No such help request", detail: $"No help request has id '{id}'.", statusCode: 404);
 
     private static async Task<Results<Ok<HelpRequest>, ProblemHttpResult>> AnswerAsync(
-        string id, AnswerRequest body, HttpContext http, HelpQueue queue, CancellationToken cancellationToken)
+        string id, AnswerRequest body, HttpContext http, HelpQueue queue, Redactor redaction, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Answer) || body.Answer.Length > Limits.LongText)
         {
             return TypedResults.Problem(title: "Invalid answer", detail: $"'answer' is required and may have at most {Limits.LongText} characters.", statusCode: 400);
         }
 
-        return ToHttp(await queue.AnswerAsync(id, Actor.From(http), body.Answer.Trim(), cancellationToken));
+        return ToHttp(await queue.AnswerAsync(id, Actor.From(http), body.Answer.Trim(), cancellationToken), redaction.For(http.User));
     }
 
     private static async Task StreamAsync(
         HttpContext http, HelpQueue queue, HelpQueueFeed feed, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
-        IOptions<StreamingOptions> streaming, TimeProvider clock, CancellationToken cancellationToken, bool all = false)
+        IOptions<StreamingOptions> streaming, Redactor redaction, TimeProvider clock, CancellationToken cancellationToken, bool all = false)
     {
         var isMine = Mine(http, users);
+        var mask = redaction.For(http.User);
         bool Shown(HelpRequest r) => all || isMine(r);
         var (reader, handle) = feed.Subscribe();
         using (handle)
         {
             var sse = new SseWriter(http.Response);
             sse.WriteRetry(1000);
-            sse.Write("snapshot", queue.Pending().Where(Shown).Select(r => View(r, live, kb, options.Value, clock)).ToList());
+            sse.Write("snapshot", queue.Pending().Where(Shown).Select(r => View(r, live, kb, options.Value, clock, mask)).ToList());
             await sse.FlushAsync(cancellationToken);
             using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(streaming.Value.HeartbeatSeconds));
             try
@@ -109,7 +113,7 @@ public static class EscalationEndpoints
                     {
                         if (Shown(r) || !HelpRequestStatus.IsPending(r.Status))
                         {
-                            sse.Write("request", View(r, live, kb, options.Value, clock));
+                            sse.Write("request", View(r, live, kb, options.Value, clock, mask));
                         }
                     }
 
@@ -130,19 +134,19 @@ public static class EscalationEndpoints
         return r => r.RoutedTo.Contains(actor.Name) || r.ClaimedBy == actor.Name || (user is not null && (r.Topic is null || user.HasSkill(r.Topic)));
     }
 
-    private static HelpRequestView View(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock)
+    private static HelpRequestView View(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock, DisplayMask mask)
     {
         var transcript = live.Find(r.CallId)?.RecentTranscript ?? [];
         var pending = HelpRequestStatus.IsPending(r.Status);
         return new HelpRequestView(
-            r,
+            r.Masked(mask),
             Math.Round(((r.ClosedAt ?? clock.GetUtcNow()) - r.RequestedAt).TotalSeconds, 1),
-            [.. transcript.Skip(Math.Max(0, transcript.Count - TranscriptLines))],
+            [.. transcript.Skip(Math.Max(0, transcript.Count - TranscriptLines)).Select(l => l.Masked(mask))],
             pending ? kb.Suggest(r.Question, options.QuickResponses, options.QuickResponseMinMatch) : []);
     }
 
-    private static Results<Ok<HelpRequest>, ProblemHttpResult> ToHttp(QueueOutcome outcome) =>
-        outcome.Request is { } r ? TypedResults.Ok(r) : TypedResults.Problem(title: outcome.Title, detail: outcome.Detail, statusCode: outcome.Status);
+    private static Results<Ok<HelpRequest>, ProblemHttpResult> ToHttp(QueueOutcome outcome, DisplayMask mask) =>
+        outcome.Request is { } r ? TypedResults.Ok(r.Masked(mask)) : TypedResults.Problem(title: outcome.Title, detail: outcome.Detail, statusCode: outcome.Status);
 }
 
 /// <summary>Body of <c>POST /api/v1/escalations/{id}/answer</c>.</summary>

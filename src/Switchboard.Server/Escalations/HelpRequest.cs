@@ -1,3 +1,5 @@
+using Switchboard.Server.Redaction;
+
 namespace Switchboard.Server.Escalations;
 
 /// <summary>An agent's question for a human while the caller holds.</summary>
@@ -40,4 +42,9 @@ public sealed record HelpRequest(
 
     /// <summary>Why it closed without an answer.</summary>
     public string? CloseReason { get; init; }
+
+    /// <summary>The request as a caller with this mask may see it: question, context and answer masked.</summary>
+    public HelpRequest Masked(DisplayMask mask) => mask.IsNone
+        ? this
+        : this with { Question = mask.Text(Question), Context = mask.Text(Context), Answer = mask.Text(Answer) };
 }

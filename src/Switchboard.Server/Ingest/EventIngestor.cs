@@ -2,6 +2,7 @@ using System.Text.Json;
 using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Ingest;
@@ -9,9 +10,10 @@ namespace Switchboard.Server.Ingest;
 /// <summary>
 /// The one way into the event log, for agents and for the server's own features. A batch is
 /// validated as a whole: if any event is invalid, nothing of it is stored (docs/PROTOCOL.md).
-/// Durable events are acknowledged after commit; ephemeral ones are fanned out at once.
+/// Durable events are acknowledged after commit; ephemeral ones are fanned out at once. Personal
+/// data in storage mode is masked in both before they go anywhere (docs/PRIVACY.md).
 /// </summary>
-public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, TimeProvider clock)
+public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, Redactor redaction, TimeProvider clock)
 {
     /// <summary>Validates and ingests a batch.</summary>
     /// <param name="events">The batch.</param>
@@ -32,7 +34,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var data = e!.Data.ValueKind == JsonValueKind.Undefined ? EmptyData : e.Data;
+            var data = e!.Data.ValueKind == JsonValueKind.Undefined ? EmptyData : redaction.BeforeStorage(e.CallId!, e.Type!, e.Data);
             if (EventCatalog.IsDurable(e.Type!))
             {
                 durableIndex[i] = durable.Count;

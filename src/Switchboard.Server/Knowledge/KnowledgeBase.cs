@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Knowledge;
@@ -6,9 +7,10 @@ namespace Switchboard.Server.Knowledge;
 /// <summary>
 /// The knowledge base: answered escalations arrive as pending entries (a near-duplicate of a
 /// pending entry is merged into it at once); supervisors approve, edit, merge or reject them;
-/// approved entries are searchable.
+/// approved entries are searchable. The question of an escalation is the caller's matter, read by
+/// every agent and supervisor of other calls once it is here: personal data in it is masked.
 /// </summary>
-public sealed class KnowledgeBase(SqliteConnectionFactory connections, TimeProvider clock)
+public sealed class KnowledgeBase(SqliteConnectionFactory connections, Redactor redaction, TimeProvider clock)
 {
     private const string Columns = """
         id, question, answer, topic, status, source_call_id, source_request_id, duplicate_of, merged_into,
@@ -20,6 +22,7 @@ public sealed class KnowledgeBase(SqliteConnectionFactory connections, TimeProvi
     /// <summary>Records an answered escalation as a pending entry, or merges it into a pending near-duplicate.</summary>
     public KbEntry AddAnswered(string question, string answer, string? topic, string callId, string requestId)
     {
+        question = redaction.ForSharing(question);
         lock (_gate)
         {
             using var connection = connections.Open();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Streaming;
@@ -35,6 +36,7 @@ public static class StreamEndpoints
         HttpContext context,
         IEventStore store,
         EventHub hub,
+        Redactor redaction,
         IOptions<StreamingOptions> options,
         CancellationToken cancellationToken)
     {
@@ -50,9 +52,10 @@ public static class StreamEndpoints
         // Subscribe before reading history, so nothing committed in between is missed; what is
         // seen twice is dropped by seq.
         using var subscription = hub.SubscribeCall(id, options.Value.CallBufferCapacity);
+        var mask = redaction.For(context.User);
         var sse = new SseWriter(context.Response);
         sse.WriteRetry(1000);
-        last = await WriteHistoryAsync(sse, store, id, last, long.MaxValue, cancellationToken);
+        last = await WriteHistoryAsync(sse, store, mask, id, last, long.MaxValue, cancellationToken);
         sse.Write("caught-up", new { seq = last });
         await sse.FlushAsync(cancellationToken);
 
@@ -66,16 +69,16 @@ public static class StreamEndpoints
                 {
                     if (e.IsEphemeral)
                     {
-                        sse.WriteEvent(e);
+                        sse.WriteEvent(mask.LiveEvent(e));
                     }
                     else if (e.Seq > last)
                     {
                         if (e.Seq > last + 1)
                         {
-                            last = await WriteHistoryAsync(sse, store, id, last, e.Seq - 1, cancellationToken);
+                            last = await WriteHistoryAsync(sse, store, mask, id, last, e.Seq - 1, cancellationToken);
                         }
 
-                        sse.WriteEvent(e);
+                        sse.WriteEvent(mask.LiveEvent(e));
                         last = e.Seq;
                     }
                 }
@@ -99,7 +102,8 @@ public static class StreamEndpoints
         }
     }
 
-    private static async Task<long> WriteHistoryAsync(SseWriter sse, IEventStore store, string callId, long after, long upTo, CancellationToken cancellationToken)
+    private static async Task<long> WriteHistoryAsync(
+        SseWriter sse, IEventStore store, DisplayMask mask, string callId, long after, long upTo, CancellationToken cancellationToken)
     {
         while (after < upTo)
         {
@@ -111,7 +115,7 @@ public static class StreamEndpoints
                     return after;
                 }
 
-                sse.WriteEvent(e);
+                sse.WriteEvent(mask.Event(e));
                 after = e.Seq;
             }
 
@@ -140,11 +144,12 @@ public static class StreamEndpoints
     private static async Task WallboardStreamAsync(
         HttpContext context,
         WallboardFeed feed,
+        Redactor redaction,
         IOptions<StreamingOptions> options,
         CancellationToken cancellationToken)
     {
         // The feed builds every update once for all wallboards; this connection only writes its bytes.
-        using var subscriber = feed.Subscribe();
+        using var subscriber = feed.Subscribe(redaction.For(context.User));
         var sse = new SseWriter(context.Response);
         await sse.FlushAsync(cancellationToken);
         using var heartbeat = new SseHeartbeat(sse, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));

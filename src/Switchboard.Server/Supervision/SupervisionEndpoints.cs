@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Supervision;
 
@@ -68,6 +69,14 @@ public static class SupervisionEndpoints
         var actor = Actor.From(http);
         var requestId = body?.RequestId ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
         var outcome = await calls.RunAsync(id, action, requestId, actor, call => act(call, actor, requestId), cancellationToken);
+        // The hand-back summary repeats what the caller said: it is shown like the transcript.
+        // (Resolved here rather than in each of the eight routes' parameters.)
+        if (outcome.Result is { Summary: { } summary } result)
+        {
+            var mask = http.RequestServices.GetRequiredService<Redactor>().For(http.User);
+            outcome = outcome with { Result = result with { Summary = mask.Text(summary) } };
+        }
+
         return outcome.ToHttp();
     }
 

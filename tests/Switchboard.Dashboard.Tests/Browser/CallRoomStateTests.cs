@@ -112,7 +112,9 @@ public sealed partial class CallRoomStateTests(DashboardServer app)
             await Expect(facts).ToContainTextAsync("booking");
             await Expect(facts).ToContainTextAsync("salon");
             await Expect(facts).ToContainTextAsync(Duration());
-            await Expect(facts).ToContainTextAsync("+1555010");
+            // A supervisor sees the caller's number masked (docs/PRIVACY.md); calls are told apart by id.
+            await Expect(facts).ToContainTextAsync("[phone]");
+            await Expect(facts).Not.ToContainTextAsync("+1555010");
             await Expect(facts).ToContainTextAsync(ids[0][^6..]);
             var first = await heading.InnerTextAsync() + await facts.InnerTextAsync();
             await page.GotoAsync($"/calls/{ids[1]}");

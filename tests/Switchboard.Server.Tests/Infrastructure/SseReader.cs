@@ -6,6 +6,23 @@ namespace Switchboard.Server.Tests.Infrastructure;
 /// <summary>Reads SSE frames from a streaming response, as EventSource would.</summary>
 public static class SseReader
 {
+    /// <summary>Reads frames until one satisfies <paramref name="last"/> (included), for at most 10 seconds.</summary>
+    public static async Task<List<SseFrame>> ReadUntilAsync(HttpClient client, string url, Func<SseFrame, bool> last, string? lastEventId = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var frames = new List<SseFrame>();
+        await foreach (var frame in ReadAsync(client, url, lastEventId, timeout.Token))
+        {
+            frames.Add(frame);
+            if (last(frame))
+            {
+                return frames;
+            }
+        }
+
+        throw new InvalidOperationException($"{url} ended before the frame looked for; it sent {string.Join(", ", frames.Select(f => f.Event))}.");
+    }
+
     /// <summary>Opens a stream (optionally resuming) and yields its frames; comments are skipped.</summary>
     public static async IAsyncEnumerable<SseFrame> ReadAsync(
         HttpClient client, string url, string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
