@@ -35,11 +35,19 @@ if (only is null or "ingest")
         using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "ingest-" + wallboards), cts.Token);
         await using var viewers = await WallboardViewers.OpenAsync(server.BaseAddress, server.ViewerKey, wallboards, cts.Token);
         var bytesBefore = viewers.Bytes;
+        var updatesBefore = await server.MetricsAsync(cts.Token);
         var ingest = await IngestLoad.RunAsync(server, socketAgents: 8, httpAgents: 4, batchSize: 100, window: 4, TimeSpan.FromSeconds(seconds), cts.Token);
+        var updatesAfter = await server.MetricsAsync(cts.Token);
+        double Built(string name) => (updatesAfter.GetValueOrDefault(name) - updatesBefore.GetValueOrDefault(name)) / seconds;
         var streams = wallboards == 0 ? "" : $", {wallboards} wallboard streams open ({viewers.Open} still open at the end, {(viewers.Bytes - bytesBefore) / 1024.0 / seconds:N0} KB/s received in all)";
+        var built = $"  wallboard updates built: {Built("switchboard_wallboard_updates_total"):N0}/s carrying {Built("switchboard_wallboard_call_updates_total"):N0} call changes/s, {Built("switchboard_wallboard_update_bytes_total") / 1024:N0} KB/s (each sent to every wallboard)";
         Console.WriteLine($"durable ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events; 8 WebSocket agents x 4 batches in flight + 4 HTTP agents; 100 events per batch{streams})");
         Console.WriteLine($"  ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
         Console.WriteLine($"  acknowledgement latency per batch at saturation (queueing included): p50 {ingest.AckP50:N1} ms, p99 {ingest.AckP99:N1} ms");
+        if (wallboards > 0)
+        {
+            Console.WriteLine(built);
+        }
     }
 }
 

@@ -49,6 +49,9 @@ public static class MetricsEndpoints
         Gauge(text, "switchboard_store_queue_length", "Append requests waiting for the writer.", store.QueueLength);
         Gauge(text, "switchboard_stream_subscribers", "Live call-stream and analyzer subscriptions.", hub.Count);
         Gauge(text, "switchboard_wallboard_subscribers", "Connected wallboards.", wallboard.Count);
+        Counter(text, "switchboard_wallboard_updates_total", "Wallboard updates built (each one sent to every wallboard).", wallboard.UpdatesBuilt);
+        Counter(text, "switchboard_wallboard_update_bytes_total", "Bytes of the wallboard updates built (each one sent to every wallboard).", wallboard.BytesBuilt);
+        Counter(text, "switchboard_wallboard_call_updates_total", "Per-call changes in the wallboard updates built.", wallboard.CallUpdatesBuilt);
         Counter(text, "switchboard_sqlite_busy_retries_total", "Retries of a database connection waiting for another one's lock.", SqliteBusyWait.Retries);
         Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);

@@ -15,7 +15,9 @@ public static class StreamEndpoints
     /// <summary>Registers the hub and streaming options.</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.WallboardMinSendIntervalMilliseconds <= o.WallboardMaxSendIntervalMilliseconds, "Streaming:WallboardMinSendIntervalMilliseconds must not be more than Streaming:WallboardMaxSendIntervalMilliseconds.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<EventHub>();
         return builder;
     }

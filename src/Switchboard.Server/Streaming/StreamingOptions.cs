@@ -23,6 +23,21 @@ public sealed class StreamingOptions
     [Range(4, 100_000)]
     public int WallboardBufferChunks { get; set; } = 256;
 
+    /// <summary>Least time between two sends to the wallboards when few are open.</summary>
+    [Range(0, 10_000)]
+    public double WallboardMinSendIntervalMilliseconds { get; set; } = 25;
+
+    /// <summary>Most time between two sends to the wallboards, however many are open.</summary>
+    [Range(0, 10_000)]
+    public double WallboardMaxSendIntervalMilliseconds { get; set; } = 250;
+
+    /// <summary>
+    /// How the time between two sends grows with the open wallboards (each send is a write on every
+    /// one): 0.5 ms per wallboard reaches the maximum of 250 ms at 500 wallboards.
+    /// </summary>
+    [Range(0, 1000)]
+    public double WallboardSendMillisecondsPerViewer { get; set; } = 0.5;
+
     /// <summary>Least time between two wallboard updates of the same call.</summary>
     [Range(0, 10_000)]
     public int WallboardCoalesceMilliseconds { get; set; } = 50;
