@@ -59,6 +59,12 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
 
     internal void MarkChanged(string callId, CallState state)
     {
+        // With no wallboard open nothing is marked: one that opens gets every call in its snapshot.
+        if (Volatile.Read(ref _subscribers).Length == 0 && _joining.IsEmpty)
+        {
+            return;
+        }
+
         // A later event's state is never replaced by an earlier one (marks come from several threads).
         _changed.AddOrUpdate(callId, state, (_, marked) => marked.LastSeq > state.LastSeq ? marked : state);
         Signal();
@@ -127,6 +133,17 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
             var mask = joining.Masked ? _restricted : DisplayMask.None;
             var calls = (_calls?.Active ?? []).Select(c => WallboardSummary.From(c).Masked(mask)).ByAttention().ToList();
             joining.Offer(Frame(SnapshotRetry, "snapshot", new WallboardSnapshot(now, calls)));
+        }
+
+        if (Volatile.Read(ref _subscribers).Length == 0)
+        {
+            // Nobody to send to: a wallboard that joins later gets the calls in its snapshot.
+            foreach (var callId in _changed.Keys)
+            {
+                _changed.TryRemove(callId, out _);
+            }
+
+            return null;
         }
 
         _chunk.ResetWrittenCount();

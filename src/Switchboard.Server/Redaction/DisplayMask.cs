@@ -11,8 +11,12 @@ namespace Switchboard.Server.Redaction;
 /// </summary>
 public sealed class DisplayMask
 {
-    private const int CachedEvents = 2048;
-    private const int CachedTexts = 4096;
+    // Small on purpose: an entry keeps its event alive, and a cache holding the last second of
+    // events made every collection promote them (measured: every gen0 became a gen1, and the
+    // delivery p99 at 5,000 events/s went from 16 to 25 ms). The viewers of one event read it
+    // within milliseconds of each other, which a few hundred slots cover.
+    private const int CachedEvents = 256;
+    private const int CachedTexts = 512;
 
     private readonly ReferenceCache<StoredEvent, StoredEvent>? _events;
     private readonly ReferenceCache<string, string>? _texts;
