@@ -48,6 +48,27 @@ if (only is null or "ingest")
         {
             Console.WriteLine(built);
         }
+
+        if (updatesBefore.TryGetValue("switchboard_sentiment_scored_total", out var scoredBefore))
+        {
+            // Every line of this load is a customer line: all of them must be scored, late if need be.
+            var stopped = System.Diagnostics.Stopwatch.StartNew();
+            var scored = 0.0;
+            while (stopped.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                var now = await server.MetricsAsync(cts.Token);
+                scored = now["switchboard_sentiment_scored_total"] - scoredBefore;
+                if (scored >= ingest.Events)
+                {
+                    break;
+                }
+
+                await Task.Delay(100, cts.Token);
+            }
+
+            var catchUps = (await server.MetricsAsync(cts.Token))["switchboard_analyzer_catch_ups_total"] - updatesBefore["switchboard_analyzer_catch_ups_total"];
+            Console.WriteLine($"  sentiment: {scored:N0} of {ingest.Events:N0} acknowledged customer lines scored, the last {stopped.Elapsed.TotalSeconds:N1} s after the load stopped; the analyzer read from the log {catchUps:N0} times");
+        }
     }
 }
 

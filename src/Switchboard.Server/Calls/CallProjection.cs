@@ -38,7 +38,6 @@ public static class CallProjection
             return state;
         }
 
-        state = state with { LastSeq = e.Seq, LastEventAt = e.ReceivedAt };
         var d = e.Data;
         var next = e.Type switch
         {
@@ -89,7 +88,10 @@ public static class CallProjection
             },
             _ => state,
         };
-        return SignalProjection.Apply(next, e);
+        // One copy for the seq, the signals and the rolling sentiment together (the fold runs on
+        // the writer's thread for every event, and each copy of the state is some 400 bytes).
+        var (signals, sentiment) = SignalProjection.Next(next, e);
+        return next with { LastSeq = e.Seq, LastEventAt = e.ReceivedAt, Signals = signals, CallSentiment = sentiment };
     }
 
     private static CallState AddLine(CallState state, StoredEvent e)

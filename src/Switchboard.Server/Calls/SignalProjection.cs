@@ -18,12 +18,22 @@ public static class SignalProjection
     /// <summary>Applies one durable event to a state that already has the event's other effects.</summary>
     public static CallState Apply(CallState state, StoredEvent e)
     {
+        var (signals, sentiment) = Next(state, e);
+        return ReferenceEquals(signals, state.Signals) && ReferenceEquals(sentiment, state.CallSentiment)
+            ? state
+            : state with { Signals = signals, CallSentiment = sentiment };
+    }
+
+    /// <summary>The call's signals and rolling sentiment after the event (the same instances when it changes neither).</summary>
+    public static (CallSignals Signals, CallSentimentView? Sentiment) Next(CallState state, StoredEvent e)
+    {
         var d = e.Data;
         var signals = state.Signals;
+        var sentiment = state.CallSentiment;
         switch (e.Type)
         {
             case EventTypes.CallStarted when signals.LastSpeechAt is null:
-                return state with { Signals = signals with { LastSpeechAt = e.ReceivedAt } };
+                return (signals with { LastSpeechAt = e.ReceivedAt }, sentiment);
             case EventTypes.TranscriptFinal:
                 signals = signals with { LastSpeechAt = e.ReceivedAt };
                 if ((d.Str("speaker") ?? "customer") == "customer" && d.Str("text") is { Length: > 0 } text)
@@ -31,17 +41,17 @@ public static class SignalProjection
                     signals = Customer(signals, text);
                 }
 
-                return state with { Signals = signals };
+                return (signals, sentiment);
             case EventTypes.AgentState when d.Str("state") == "speaking":
-                return state with { Signals = signals with { LastSpeechAt = e.ReceivedAt } };
+                return (signals with { LastSpeechAt = e.ReceivedAt }, sentiment);
             case EventTypes.MetricsTurn when d.Num("e2eMs") > SlowTurnMilliseconds:
-                return state with { Signals = signals with { SlowTurns = signals.SlowTurns + 1 } };
+                return (signals with { SlowTurns = signals.SlowTurns + 1 }, sentiment);
             case EventTypes.SentimentScored when d.Num("score") is { } score:
-                return state with { CallSentiment = CallSentimentView.Next(state.CallSentiment, score) };
+                return (signals, CallSentimentView.Next(state.CallSentiment, score));
             case EventTypes.AlertRaised:
-                return state with { Signals = signals with { AlertsRaised = signals.AlertsRaised + 1, LastAlertScore = d.Num("score") } };
+                return (signals with { AlertsRaised = signals.AlertsRaised + 1, LastAlertScore = d.Num("score") }, sentiment);
             default:
-                return state;
+                return (signals, sentiment);
         }
     }
 

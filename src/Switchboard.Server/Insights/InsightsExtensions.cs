@@ -19,7 +19,8 @@ public static class InsightsExtensions
         builder.Services.AddSingleton<AttentionTracker>();
         if (builder.Configuration.GetValue($"{InsightsOptions.Section}:{nameof(InsightsOptions.Enabled)}", true))
         {
-            builder.Services.AddHostedService<SentimentAnalyzer>();
+            builder.Services.AddSingleton<SentimentAnalyzer>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SentimentAnalyzer>());
             builder.Services.AddHostedService<AttentionMonitor>();
         }
 

@@ -73,6 +73,10 @@ public sealed partial class SentimentAnalyzer(
     public int CatchUps => _follower?.CatchUps ?? 0;
 
     private LogFollower? _follower;
+    private long _scored;
+
+    /// <summary>Customer lines scored and stored since start (for metrics).</summary>
+    public long Scored => Interlocked.Read(ref _scored);
 
     private void Run(LogFollower follower, CancellationToken stoppingToken)
     {
@@ -171,6 +175,7 @@ public sealed partial class SentimentAnalyzer(
         {
             // Queued synchronously, so batches are appended in the order they were handled.
             await ingestor.AppendServerEventsAsync(derived, cancellationToken);
+            Interlocked.Add(ref _scored, derived.Count(d => d.Type == EventTypes.SentimentScored));
         }
         catch (Exception ex) when (ex is EventStoreUnavailableException or InvalidOperationException)
         {

@@ -24,6 +24,8 @@ public sealed class VaderLexicon
         Negations = negations;
         Degrees = degrees;
         Idioms = idioms;
+        DegreePhrases = degrees.GetAlternateLookup<ReadOnlySpan<char>>();
+        IdiomPhrases = idioms.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The lexicon loaded once from the embedded data files.</summary>
@@ -43,6 +45,12 @@ public sealed class VaderLexicon
 
     /// <summary>Phrases whose valence replaces that of the lexicon word inside them.</summary>
     public IReadOnlyDictionary<string, double> Idioms { get; }
+
+    /// <summary><see cref="Degrees"/> looked up by a phrase built in a buffer, without making a string of it.</summary>
+    internal Dictionary<string, double>.AlternateLookup<ReadOnlySpan<char>> DegreePhrases { get; }
+
+    /// <summary><see cref="Idioms"/> looked up by a phrase built in a buffer.</summary>
+    internal Dictionary<string, double>.AlternateLookup<ReadOnlySpan<char>> IdiomPhrases { get; }
 
     private static VaderLexicon Load()
     {

@@ -140,42 +140,64 @@ public sealed class VaderSentiment(VaderLexicon lexicon)
     /// <summary>Idioms around the word replace its valence; two-word dampeners before it ("kind of") apply.</summary>
     private double Idioms(double valence, string[] lower, int i)
     {
-        string[] before =
-        [
-            $"{lower[i - 1]} {lower[i]}",
-            $"{lower[i - 2]} {lower[i - 1]} {lower[i]}",
-            $"{lower[i - 2]} {lower[i - 1]}",
-            $"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}",
-            $"{lower[i - 3]} {lower[i - 2]}",
-        ];
-        foreach (var phrase in before)
+        // Phrases are built in one buffer and looked up as spans: this runs for most words of
+        // every customer line, and building strings for it was a fifth of the analyzer's garbage.
+        Span<char> buffer = stackalloc char[256];
+        var idioms = lexicon.IdiomPhrases;
+        if (TryLookup(idioms, buffer, lower, i - 1, i, out var idiom)
+            || TryLookup(idioms, buffer, lower, i - 2, i, out idiom)
+            || TryLookup(idioms, buffer, lower, i - 2, i - 1, out idiom)
+            || TryLookup(idioms, buffer, lower, i - 3, i - 1, out idiom)
+            || TryLookup(idioms, buffer, lower, i - 3, i - 2, out idiom))
         {
-            if (lexicon.Idioms.TryGetValue(phrase, out var idiom))
-            {
-                valence = idiom;
-                break;
-            }
+            valence = idiom;
         }
 
-        if (i + 1 < lower.Length && lexicon.Idioms.TryGetValue($"{lower[i]} {lower[i + 1]}", out var after2))
+        if (i + 1 < lower.Length && TryLookup(idioms, buffer, lower, i, i + 1, out var after2))
         {
             valence = after2;
         }
 
-        if (i + 2 < lower.Length && lexicon.Idioms.TryGetValue($"{lower[i]} {lower[i + 1]} {lower[i + 2]}", out var after3))
+        if (i + 2 < lower.Length && TryLookup(idioms, buffer, lower, i, i + 2, out var after3))
         {
             valence = after3;
         }
 
-        foreach (var phrase in (ReadOnlySpan<string>)[before[3], before[4], before[2]])
+        var degrees = lexicon.DegreePhrases;
+        foreach (var (from, to) in (ReadOnlySpan<(int, int)>)[(i - 3, i - 1), (i - 3, i - 2), (i - 2, i - 1)])
         {
-            if (lexicon.Degrees.TryGetValue(phrase, out var degree))
+            if (TryLookup(degrees, buffer, lower, from, to, out var degree))
             {
                 valence += degree;
             }
         }
 
         return valence;
+    }
+
+    /// <summary>Looks up the words <paramref name="from"/> to <paramref name="to"/> joined by spaces (false when they do not fit the buffer).</summary>
+    private static bool TryLookup(Dictionary<string, double>.AlternateLookup<ReadOnlySpan<char>> table, Span<char> buffer, string[] lower, int from, int to, out double value)
+    {
+        value = 0;
+        var length = 0;
+        for (var k = from; k <= to; k++)
+        {
+            var word = lower[k];
+            if (length + word.Length + 1 > buffer.Length)
+            {
+                return false;
+            }
+
+            if (k > from)
+            {
+                buffer[length++] = ' ';
+            }
+
+            word.CopyTo(buffer[length..]);
+            length += word.Length;
+        }
+
+        return table.TryGetValue(buffer[..length], out value);
     }
 
     /// <summary>"least" before a word negates it, except in "at least" and "very least".</summary>

@@ -32,6 +32,7 @@ public static class MetricsEndpoints
         LiveCalls live,
         EventHub hub,
         WallboardFeed wallboard,
+        IServiceProvider services,
         IOptions<OperationsOptions> options,
         bool gc = false)
     {
@@ -52,6 +53,12 @@ public static class MetricsEndpoints
         Counter(text, "switchboard_wallboard_updates_total", "Wallboard updates built (each one sent to every wallboard).", wallboard.UpdatesBuilt);
         Counter(text, "switchboard_wallboard_update_bytes_total", "Bytes of the wallboard updates built (each one sent to every wallboard).", wallboard.BytesBuilt);
         Counter(text, "switchboard_wallboard_call_updates_total", "Per-call changes in the wallboard updates built.", wallboard.CallUpdatesBuilt);
+        if (services.GetService<Insights.SentimentAnalyzer>() is { } analyzer)
+        {
+            Counter(text, "switchboard_sentiment_scored_total", "Customer lines scored and stored since start.", analyzer.Scored);
+            Counter(text, "switchboard_analyzer_catch_ups_total", "Times the analyzer fell behind its buffer and read what it missed from the log.", analyzer.CatchUps);
+        }
+
         Counter(text, "switchboard_sqlite_busy_retries_total", "Retries of a database connection waiting for another one's lock.", SqliteBusyWait.Retries);
         Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);

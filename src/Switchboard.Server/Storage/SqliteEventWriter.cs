@@ -83,15 +83,13 @@ internal sealed class SqliteEventWriter : IDisposable
                     }
                     else if (Insert(e, seq))
                     {
-                        cursor = cursor with
-                        {
-                            LastSeq = seq,
-                            FirstAt = cursor.FirstAt ?? e.At,
-                            LastAt = e.At > (cursor.LastAt ?? DateTimeOffset.MinValue) ? e.At : cursor.LastAt,
-                            EndedAt = cursor.EndedAt ?? (e.Type == EventTypes.CallEnded ? e.At : null),
-                            EndReason = cursor.EndReason ?? (e.Type == EventTypes.CallEnded ? ReadReason(e) : null),
-                            Dirty = true,
-                        };
+                        // The cursor is updated in place: after a rollback every touched cursor is dropped and read again.
+                        cursor.LastSeq = seq;
+                        cursor.FirstAt ??= e.At;
+                        cursor.LastAt = e.At > (cursor.LastAt ?? DateTimeOffset.MinValue) ? e.At : cursor.LastAt;
+                        cursor.EndedAt ??= e.Type == EventTypes.CallEnded ? e.At : null;
+                        cursor.EndReason ??= e.Type == EventTypes.CallEnded ? ReadReason(e) : null;
+                        cursor.Dirty = true;
                         results[i] = new AppendResult(seq, Duplicate: false);
                         stored.Add(new StoredEvent(e.CallId, seq, e.Id, e.Type, e.At, e.ReceivedAt, e.Data));
                     }
@@ -138,7 +136,9 @@ internal sealed class SqliteEventWriter : IDisposable
             }
             else
             {
-                _cursors[callId] = cursor with { Dirty = false, Ended = false };
+                cursor.Dirty = false;
+                cursor.Ended = false;
+                _cursors[callId] = cursor;
             }
         }
 
@@ -236,16 +236,20 @@ internal sealed class SqliteEventWriter : IDisposable
     }
 
     /// <summary>What the writer knows of a call: its last seq and whether it had ended.</summary>
-    private sealed record CallCursor(long LastSeq, bool Ended)
+    private sealed class CallCursor(long lastSeq, bool ended)
     {
-        public DateTimeOffset? FirstAt { get; init; }
+        public long LastSeq { get; set; } = lastSeq;
 
-        public DateTimeOffset? LastAt { get; init; }
+        public bool Ended { get; set; } = ended;
 
-        public DateTimeOffset? EndedAt { get; init; }
+        public DateTimeOffset? FirstAt { get; set; }
 
-        public string? EndReason { get; init; }
+        public DateTimeOffset? LastAt { get; set; }
 
-        public bool Dirty { get; init; }
+        public DateTimeOffset? EndedAt { get; set; }
+
+        public string? EndReason { get; set; }
+
+        public bool Dirty { get; set; }
     }
 }
