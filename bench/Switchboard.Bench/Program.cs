@@ -44,7 +44,7 @@ if (only is null or "ingest")
         Console.WriteLine($"durable ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events; 8 WebSocket agents x 4 batches in flight + 4 HTTP agents; 100 events per batch{streams})");
         Console.WriteLine($"  ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
         Console.WriteLine($"  acknowledgement latency per batch at saturation (queueing included): p50 {ingest.AckP50:N1} ms, p99 {ingest.AckP99:N1} ms");
-        if (wallboards > 0)
+        if (wallboards > 0 && updatesAfter.ContainsKey("switchboard_wallboard_updates_total"))
         {
             Console.WriteLine(built);
         }
