@@ -1,30 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { WallboardCall } from "../api/types";
+import { call } from "./testCalls";
 import { attentionOf, orderByAttention } from "./attention";
 
 const now = Date.parse("2026-11-21T10:10:00Z");
-
-function call(id: string, extra: Partial<WallboardCall> = {}): WallboardCall {
-  return {
-    callId: id,
-    status: "active",
-    startedAt: "2026-11-21T10:00:00Z",
-    lastSeq: 1,
-    agentName: "agent",
-    persona: null,
-    agentState: "listening",
-    caller: null,
-    lastLine: null,
-    lastE2eMs: null,
-    sentiment: null,
-    openEscalation: null,
-    supervisors: 0,
-    takeoverBy: null,
-    toolErrors: 0,
-    endReason: null,
-    ...extra,
-  };
-}
 
 describe("attention ordering", () => {
   it("puts the server's attention score first when it sends one", () => {

@@ -1,29 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { WallboardCall } from "../api/types";
+import { call } from "./testCalls";
 import { sentimentOf, toneOf } from "./attention";
 import { callerLabels, labelText } from "./callText";
-
-function call(id: string, extra: Partial<WallboardCall> = {}): WallboardCall {
-  return {
-    callId: id,
-    status: "active",
-    startedAt: "2026-11-21T10:00:00Z",
-    lastSeq: 1,
-    agentName: "agent",
-    persona: null,
-    agentState: "listening",
-    caller: null,
-    lastLine: null,
-    lastE2eMs: null,
-    sentiment: null,
-    openEscalation: null,
-    supervisors: 0,
-    takeoverBy: null,
-    toolErrors: 0,
-    endReason: null,
-    ...extra,
-  };
-}
 
 describe("caller labels", () => {
   it("leaves a unique name alone", () => {
