@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -70,13 +71,16 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine("answers by status: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")));
-        var socketReplies = await FuzzSocketAsync(input, server.BaseAddress, agentKey, baseline.CallIds, cts.Token);
+        var (answered, closed) = await FuzzSocketAsync(input, server.BaseAddress, agentKey, baseline.CallIds, cts.Token);
 
-        output.WriteLine($"agent socket: {socketReplies} answers to {SocketMessages} messages");
+        output.WriteLine($"agent socket: {answered} of {SocketMessages} messages answered in order, {closed} closed the socket");
         Assert.False(server.HasExited);
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers:\n" + string.Join("\n", failures.Take(60)));
         Assert.True(statuses.Where(s => s.Key < 300).Sum(s => s.Value) > HttpRequests / 20, "too few requests succeeded to have reached the endpoints: " + string.Join(", ", statuses.OrderBy(s => s.Key)));
-        Assert.True(socketReplies > SocketMessages / 4, $"the agent socket answered only {socketReplies} of {SocketMessages} messages");
+        // Every message was either answered in order (its probe came back) or closed by the server; a
+        // stall would have failed the 10 s wait.
+        Assert.Equal(SocketMessages, answered + closed);
+        Assert.True(answered > SocketMessages / 2, $"the agent socket answered only {answered} of {SocketMessages} messages");
         await baseline.AssertUnchangedAsync(clients, cts.Token);
         lock (_serverLines)
         {
@@ -164,46 +168,27 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
         return request;
     }
 
-    /// <summary>Sends hostile messages over agent sockets; returns how many answers came back.</summary>
-    private static async Task<int> FuzzSocketAsync(FuzzInput input, Uri baseAddress, string agentKey, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends hostile messages over agent sockets, each followed by a ping: the pong (and whatever
+    /// came before it) shows the connection read and answered the message in order; a close from
+    /// the server (a text frame that is not UTF-8 is closed with 1007, as RFC 6455 requires) starts a
+    /// new socket. Returns (messages the server answered in order, messages after which it closed).
+    /// </summary>
+    private static async Task<(int Answered, int Closed)> FuzzSocketAsync(FuzzInput input, Uri baseAddress, string agentKey, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
-        var replies = 0;
+        var answered = 0;
+        var closed = 0;
         ClientWebSocket? socket = null;
-        Task? reading = null;
         var uri = new Uri(baseAddress.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "api/v1/agent/ws");
+        var buffer = new byte[1 << 20];
         for (var i = 0; i < SocketMessages; i++)
         {
             if (socket is null || socket.State != WebSocketState.Open)
             {
-                // A text frame that is not UTF-8 is closed with 1007 (invalid payload), as RFC 6455 says; reconnect.
                 socket?.Dispose();
                 socket = new ClientWebSocket();
                 socket.Options.SetRequestHeader("Authorization", "Bearer " + agentKey);
                 await socket.ConnectAsync(uri, cancellationToken);
-                var current = socket;
-                reading = Task.Run(async () =>
-                {
-                    var buffer = new byte[1 << 20];
-                    try
-                    {
-                        while (current.State == WebSocketState.Open)
-                        {
-                            var result = await current.ReceiveAsync(buffer, cancellationToken);
-                            if (result.MessageType == WebSocketMessageType.Close)
-                            {
-                                return;
-                            }
-
-                            if (result.EndOfMessage)
-                            {
-                                Interlocked.Increment(ref replies);
-                            }
-                        }
-                    }
-                    catch (Exception ex) when (ex is WebSocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                    {
-                    }
-                }, cancellationToken);
             }
 
             JsonNode? message = input.Random.Next(10) switch
@@ -214,16 +199,42 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
                 3 => new JsonObject { ["op"] = input.Text(), ["ref"] = "r" + i },
                 _ => new JsonObject { ["op"] = "events", ["ref"] = "r" + i, ["events"] = new JsonArray([.. Enumerable.Range(0, input.Random.Next(1, 5)).Select(_ => input.Event(callIds))]) },
             };
-            var bytes = input.Damage(message);
+            var type = input.Random.Next(20) == 0 ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+            var probe = $"probe-{i}";
             try
             {
-                var type = input.Random.Next(20) == 0 ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                await socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken);
-                await Task.Delay(2, cancellationToken);
+                await socket.SendAsync(input.Damage(message), type, endOfMessage: true, cancellationToken);
+                await socket.SendAsync(Encoding.UTF8.GetBytes($$"""{"op":"ping","ref":"{{probe}}"}"""), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(TimeSpan.FromSeconds(10));
+                while (true)
+                {
+                    using var text = new MemoryStream();
+                    WebSocketReceiveResult result;
+                    do
+                    {
+                        result = await socket.ReceiveAsync(buffer, wait.Token);
+                        text.Write(buffer, 0, result.Count);
+                    }
+                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        closed++;
+                        break;
+                    }
+
+                    if (Encoding.UTF8.GetString(text.ToArray()).Contains($"\"ref\":\"{probe}\"", StringComparison.Ordinal))
+                    {
+                        answered++;
+                        break;
+                    }
+                }
             }
-            catch (Exception ex) when (ex is WebSocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is WebSocketException or IOException)
             {
-                // The server closed this socket (a message it refused to read); the next one reconnects.
+                // The server closed the connection under the message; the next one reconnects.
+                closed++;
             }
         }
 
@@ -239,13 +250,8 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        if (reading is not null)
-        {
-            await reading.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        }
-
         socket?.Dispose();
-        return replies;
+        return (answered, closed);
     }
 
     /// <summary>
