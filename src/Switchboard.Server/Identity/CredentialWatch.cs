@@ -112,6 +112,12 @@ public sealed partial class CredentialWatch : BackgroundService
         var keyIds = watched.Where(w => w.Credential.Kind == CredentialKind.Key).Select(w => w.Credential.Id).Distinct().ToList();
         var userIds = watched.Where(w => w.Credential.Kind == CredentialKind.User).Select(w => w.Credential.Id).Distinct().ToList();
         var revokedKeys = keyIds.Count > 0 ? _keys.RevokedAmong(keyIds) : new HashSet<string>();
+        if (revokedKeys.Count > 0)
+        {
+            // Revoked after the mark was read: the cache must not outlive the streams it ends.
+            _keys.ForgetVerified();
+        }
+
         var stamps = userIds.Count > 0 ? _users.ActiveStamps(userIds) : new Dictionary<string, string>();
         var ended = 0;
         foreach (var (credential, entry) in watched)
