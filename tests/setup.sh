@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, idempotently: Node.js and npm, Debian's Chromium for the
-# browser tests, and the npm packages of every directory with a lock file. Safe to run again: it
+# browser tests, Debian's PostgreSQL server for the store tests (the tests start private
+# instances of it; Debian's own cluster is not created), and the npm packages of every directory
+# with a lock file. Safe to run again: it
 # installs only what is missing or out of date. tests/run.sh runs it first; so does .ci/run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +13,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The PostgreSQL store tests start their own server from Debian's binaries.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
     echo "tests/setup.sh: missing ${need_apt[*]}; install them (apt-get install ${need_apt[*]}) or run as root" >&2
@@ -18,6 +22,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
   as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
   echo "tests/setup.sh: installing ${need_apt[*]}"
+  # No default cluster listening on 5432: every test run starts its own private instance.
+  if [[ " ${need_apt[*]} " == *" postgresql "* ]] && [ ! -f /etc/postgresql-common/createcluster.d/switchboard.conf ]; then
+    "${as_root[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | "${as_root[@]}" tee /etc/postgresql-common/createcluster.d/switchboard.conf >/dev/null
+  fi
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi

@@ -34,6 +34,11 @@ builder.AddKnowledge();
 builder.AddDemo();
 
 var app = builder.Build();
+if (app.Services.CheckStorage(Console.Error) is { } storageExit)
+{
+    return storageExit;
+}
+
 if (KeysCommand.Matches(args))
 {
     return KeysCommand.Run(args, app.Services.GetRequiredService<ApiKeyStore>(), Console.Out, Console.Error);

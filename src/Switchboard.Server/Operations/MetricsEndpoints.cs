@@ -28,7 +28,7 @@ public static class MetricsEndpoints
     }
 
     private static IResult Render(
-        SqliteEventStore store,
+        IStoreStatistics store,
         LiveCalls live,
         EventHub hub,
         WallboardFeed wallboard,

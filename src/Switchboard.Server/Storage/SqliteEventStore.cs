@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
@@ -12,65 +10,30 @@ namespace Switchboard.Server.Storage;
 /// in batches (group commit); callers are answered only after their batch has committed.
 /// Reads use their own pooled connections, which WAL lets run beside the writer.
 /// </summary>
-public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
+public sealed class SqliteEventStore : IEventStore, IStoreStatistics, IAsyncDisposable
 {
     private readonly SqliteConnectionFactory _connections;
-    private readonly ICommitSink _sink;
-    private readonly ILogger<SqliteEventStore> _logger;
-    private readonly Channel<AppendRequest> _queue;
-    private readonly SqliteEventWriter _writer;
-    private readonly Task _writerLoop;
-    private readonly int _maxEventsPerCommit;
-    private readonly TimeSpan _slowCommit;
-    private readonly Lock _writing = new();
-    private readonly SemaphoreSlim _queued = new(0);
-    private int _disposed;
-    private long _committedEvents;
-    private long _commits;
+    private readonly GroupCommitQueue _queue;
 
     /// <summary>Opens the writer's connection and starts the writer.</summary>
     public SqliteEventStore(SqliteConnectionFactory connections, ICommitSink sink, IOptions<StorageOptions> options, ILogger<SqliteEventStore> logger)
     {
         _connections = connections;
-        _sink = sink;
-        _logger = logger;
-        _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
-        _slowCommit = options.Value.SlowCommitWarningMilliseconds > 0 ? TimeSpan.FromMilliseconds(options.Value.SlowCommitWarningMilliseconds) : TimeSpan.MaxValue;
-        var connection = connections.OpenWriter();
-        _writer = new SqliteEventWriter(connection);
-        _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        // The writer has a thread of its own: its commits block on SQLite, and on a two-core
-        // machine the thread pool starts with two threads that the network I/O needs.
-        _writerLoop = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _queue = new GroupCommitQueue(new SqliteEventWriter(connections.OpenWriter()), sink.OnCommitted, options.Value, logger);
     }
 
     /// <summary>Events committed since start.</summary>
-    public long CommittedEvents => Interlocked.Read(ref _committedEvents);
+    public long CommittedEvents => _queue.CommittedEvents;
 
     /// <summary>Transactions committed since start (events per commit shows the group-commit effect).</summary>
-    public long Commits => Interlocked.Read(ref _commits);
+    public long Commits => _queue.Commits;
 
     /// <summary>Append requests waiting for the writer.</summary>
-    public int QueueLength => _queue.Reader.Count;
+    public int QueueLength => _queue.QueueLength;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
-    {
-        if (events.Count == 0)
-        {
-            return [];
-        }
-
-        var request = new AppendRequest(events);
-        await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-        _queued.Release();
-        // Once queued the request is committed or failed as a whole; cancellation only stops the wait.
-        return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        _queue.AppendAsync(events, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -183,7 +146,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
-        if (_writerLoop.IsCompleted)
+        if (!_queue.IsRunning)
         {
             return Task.FromResult(false);
         }
@@ -204,139 +167,13 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>Stops accepting appends, commits what is queued and closes the writer.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        // The container may dispose the store once per service it is registered as.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            await _writerLoop.ConfigureAwait(false);
-            return;
-        }
-
-        _queue.Writer.TryComplete();
-        _queued.Release();
-        await _writerLoop.ConfigureAwait(false);
-        _writer.Dispose();
-        // _queued is left undisposed: an append racing the stop may still release it, and a
-        // SemaphoreSlim whose wait handle was never asked for holds nothing to free.
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
-
-    private void WriteLoop()
-    {
-        var pending = new List<AppendRequest>();
-        var reader = _queue.Reader;
-        while (true)
-        {
-            // One release per queued request, signalled by the appender itself: the writer wakes
-            // without needing a thread-pool thread, so a starved pool cannot hold commits back.
-            // Requests taken along with an earlier one leave releases behind; those turns find
-            // the queue empty and wait again.
-            _queued.Wait();
-            pending.Clear();
-            var count = 0;
-            while (count < _maxEventsPerCommit && reader.TryRead(out var request))
-            {
-                pending.Add(request);
-                count += request.Events.Count;
-            }
-
-            if (pending.Count > 0)
-            {
-                CommitGroup(pending);
-            }
-            else if (reader.Completion.IsCompleted)
-            {
-                return;
-            }
-        }
-    }
 
     /// <summary>
     /// Runs <paramref name="action"/> between two commits, with the writer held back until it
     /// returns (used by the checkpointer for its short final pass).
     /// </summary>
-    internal T BetweenCommits<T>(Func<T> action)
-    {
-        lock (_writing)
-        {
-            return action();
-        }
-    }
-
-    private void CommitGroup(List<AppendRequest> group)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var collections = GC.CollectionCount(0);
-        CommittedBatch batch;
-        try
-        {
-            lock (_writing)
-            {
-                batch = _writer.Commit(group);
-            }
-        }
-#pragma warning disable CA1031 // Whatever failed the group, each request is answered, and one bad request fails only itself.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            if (group.Count > 1)
-            {
-                // The group rolled back as a whole: commit its requests one by one, so that a
-                // request the store refuses fails alone and every other caller is answered.
-                LogGroupRetried(ex, group.Count);
-                foreach (var request in group)
-                {
-                    CommitGroup([request]);
-                }
-
-                return;
-            }
-
-            LogCommitFailed(ex, group.Count);
-            group[0].Completion.TrySetException(ex is SqliteException or IOException
-                ? new EventStoreUnavailableException("The event store could not commit the batch.", ex)
-                : new EventStoreRefusedException("The event store refused the batch: " + ex.Message, ex));
-            return;
-        }
-
-        Interlocked.Add(ref _committedEvents, batch.Events.Count);
-        Interlocked.Increment(ref _commits);
-        var written = Stopwatch.GetTimestamp();
-        try
-        {
-            _sink.OnCommitted(batch);
-        }
-#pragma warning disable CA1031 // A failing subscriber must never fail an acknowledged append.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogSinkFailed(ex);
-        }
-
-        foreach (var request in group)
-        {
-            request.Completion.TrySetResult(request.Results!);
-        }
-
-        var done = Stopwatch.GetTimestamp();
-        var waited = Stopwatch.GetElapsedTime(group[0].QueuedAt, started);
-        if (waited + Stopwatch.GetElapsedTime(started, done) > _slowCommit)
-        {
-            LogSlowCommit(batch.Events.Count, waited.TotalMilliseconds, Stopwatch.GetElapsedTime(started, written).TotalMilliseconds, Stopwatch.GetElapsedTime(written, done).TotalMilliseconds, GC.CollectionCount(0) - collections);
-        }
-    }
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Slow commit of {Events} events: queued {QueuedMs:F1} ms, written in {WriteMs:F1} ms, handed to live views in {SinkMs:F1} ms, {Collections} garbage collections meanwhile")]
-    private partial void LogSlowCommit(int events, double queuedMs, double writeMs, double sinkMs, int collections);
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Committing {Requests} append requests failed")]
-    private partial void LogCommitFailed(Exception ex, int requests);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "A commit of {Requests} append requests failed; committing them one by one")]
-    private partial void LogGroupRetried(Exception ex, int requests);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A commit subscriber failed; the events are stored")]
-    private partial void LogSinkFailed(Exception ex);
+    internal T BetweenCommits<T>(Func<T> action) => _queue.BetweenCommits(action);
 }

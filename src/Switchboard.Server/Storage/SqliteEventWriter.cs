@@ -7,7 +7,7 @@ namespace Switchboard.Server.Storage;
 /// The single writer's connection and prepared statements. Assigns per-call gap-free sequence
 /// numbers inside the transaction, so a rolled-back batch leaves no gap.
 /// </summary>
-internal sealed class SqliteEventWriter : IDisposable
+internal sealed class SqliteEventWriter : IEventWriter
 {
     private const string InsertSql = """
         INSERT INTO events (call_id, seq, event_id, type, at, received_at, data)
@@ -144,6 +144,9 @@ internal sealed class SqliteEventWriter : IDisposable
 
         return new CommittedBatch(stored, (IReadOnlySet<string>?)endedBefore ?? EmptySet);
     }
+
+    /// <inheritdoc />
+    public bool IsUnavailable(Exception failure) => failure is SqliteException or IOException;
 
     public void Dispose()
     {

@@ -1,17 +1,61 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Storage.Postgres;
+
 namespace Switchboard.Server.Storage;
 
-/// <summary>Registers the event store.</summary>
+/// <summary>Registers the event store of the configured provider.</summary>
 public static class StorageExtensions
 {
-    /// <summary>Adds the SQLite event store with validated <see cref="StorageOptions"/>.</summary>
+    /// <summary>
+    /// Adds the event store named by <c>Storage:Provider</c> (SQLite by default, or PostgreSQL)
+    /// with validated <see cref="StorageOptions"/>. The other features keep their tables in the
+    /// SQLite file of <c>Storage:DataDirectory</c> (docs/STORAGE.md).
+    /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SqliteConnectionFactory>();
-        builder.Services.AddSingleton<SqliteEventStore>();
-        builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
-        builder.Services.AddHostedService<SqliteCheckpointer>();
+        var provider = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"] ?? "sqlite";
+        if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<PostgresEventStore>();
+            builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+            builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<PostgresEventStore>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<SqliteEventStore>();
+            builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+            builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<SqliteEventStore>());
+            builder.Services.AddHostedService<SqliteCheckpointer>();
+        }
+
         return builder;
+    }
+
+    /// <summary>
+    /// Opens the configured store before anything else starts. Returns null when it is usable;
+    /// otherwise writes what to fix to <paramref name="error"/> and returns the exit code. Other
+    /// settings' validation failures propagate as at any start.
+    /// </summary>
+    public static int? CheckStorage(this IServiceProvider services, TextWriter error)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = services.GetRequiredService<IEventStore>();
+            return null;
+        }
+        catch (StorageStartException ex)
+        {
+            error.WriteLine("Switchboard cannot start: " + ex.Message);
+            return 2;
+        }
+        catch (OptionsValidationException ex) when (ex.OptionsType == typeof(StorageOptions))
+        {
+            error.WriteLine("Switchboard cannot start: " + string.Join(" ", ex.Failures));
+            return 2;
+        }
     }
 }

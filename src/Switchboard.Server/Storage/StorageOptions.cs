@@ -8,6 +8,37 @@ public sealed class StorageOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Storage";
 
+    /// <summary>
+    /// Where the event log is kept: <c>sqlite</c> (the embedded default, one file in
+    /// <see cref="DataDirectory"/>) or <c>postgres</c> (PostgreSQL at <see cref="ConnectionString"/>,
+    /// shared by every node).
+    /// </summary>
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Storage:Provider must be sqlite or postgres.")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>
+    /// The PostgreSQL connection string (Npgsql keywords: <c>Host=…;Port=…;Database=…;Username=…;Password=…</c>),
+    /// used when <see cref="Provider"/> is <c>postgres</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// This node's name in the log's change notifications (PostgreSQL); a node ignores its own.
+    /// Empty: a new random name at each start.
+    /// </summary>
+    public string NodeId { get; set; } = "";
+
+    /// <summary>
+    /// How often a node on PostgreSQL also compares every call it follows with the database, in
+    /// case a change notification was lost (a dropped connection): the safety net, not the path.
+    /// </summary>
+    [Range(1, 3600)]
+    public int FeedCatchUpSeconds { get; set; } = 5;
+
+    /// <summary>Most connections of this node's PostgreSQL pool.</summary>
+    [Range(4, 1000)]
+    public int MaxPoolSize { get; set; } = 32;
+
     /// <summary>Directory of the SQLite database file.</summary>
     [Required]
     public string DataDirectory { get; set; } = "./data";

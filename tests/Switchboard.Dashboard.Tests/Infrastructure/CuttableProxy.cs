@@ -12,7 +12,7 @@ public sealed class CuttableProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Uri _upstream;
-    private readonly ConcurrentDictionary<Guid, TcpClient> _open = new();
+    private readonly ConcurrentDictionary<Guid, Socket> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private volatile bool _down;
@@ -31,10 +31,19 @@ public sealed class CuttableProxy : IAsyncDisposable
     public void Cut()
     {
         _down = true;
-        foreach (var (id, client) in _open)
+        foreach (var (id, socket) in _open)
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Dispose();
+            // The sockets themselves are held (a relay that just ended may have disposed its
+            // TcpClient, whose Client is then null); a reset on one already closed is a no-op.
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            socket.Dispose();
             _open.TryRemove(id, out _);
         }
     }
@@ -86,12 +95,12 @@ public sealed class CuttableProxy : IAsyncDisposable
     {
         var id = Guid.NewGuid();
         using var server = new TcpClient();
-        _open[id] = client;
+        _open[id] = client.Client;
         var serverId = Guid.NewGuid();
         try
         {
             await server.ConnectAsync(_upstream.Host, _upstream.Port, cancellationToken);
-            _open[serverId] = server;
+            _open[serverId] = server.Client;
             var a = client.GetStream().CopyToAsync(server.GetStream(), cancellationToken);
             var b = server.GetStream().CopyToAsync(client.GetStream(), cancellationToken);
             await Task.WhenAny(a, b);

@@ -1,0 +1,435 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Storage.Postgres;
+
+/// <summary>
+/// The event log on PostgreSQL, shared by every node. Appends go through the same group commit
+/// as SQLite's (<see cref="GroupCommitQueue"/>); each commit ends with one notification, on which
+/// every other node reads the new rows and hands them to its own live views through its
+/// <see cref="CommitFeed"/>. A pass every <see cref="StorageOptions.FeedCatchUpSeconds"/> compares
+/// the calls the node follows with the database, so a notification lost with a connection
+/// delays events, never loses them.
+/// </summary>
+public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, IFeedSource, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitQueue _queue;
+    private readonly CommitFeed _feed;
+    private readonly ILogger<PostgresEventStore> _logger;
+    private readonly string _nodeId;
+    private readonly TimeSpan _catchUp;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _listener;
+    private long _notifications;
+    private long _notificationBytes;
+    private long _followMark;
+
+    /// <summary>Connects, brings the schema up to date and starts the writer and the listener.</summary>
+    /// <exception cref="StorageStartException">PostgreSQL is not configured, not reachable or refuses the login.</exception>
+    public PostgresEventStore(ICommitSink sink, IOptions<StorageOptions> options, ILogger<PostgresEventStore> logger)
+    {
+        _logger = logger;
+        var settings = options.Value;
+        _nodeId = string.IsNullOrWhiteSpace(settings.NodeId) ? Guid.NewGuid().ToString("N")[..12] : settings.NodeId;
+        _catchUp = TimeSpan.FromSeconds(settings.FeedCatchUpSeconds);
+        _dataSource = Open(settings);
+        int found;
+        long startMark;
+        List<(string, long)> active;
+        try
+        {
+            using var connection = _dataSource.OpenConnection();
+            found = PostgresMigrations.Apply(connection);
+            // The mark and the active calls from one snapshot, so no call ends between the two.
+            using var snapshot = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+            using var mark = new NpgsqlCommand("SELECT COALESCE(MAX(mark), 0) FROM calls;", connection, snapshot);
+            startMark = (long)mark.ExecuteScalar()!;
+            active = [];
+            using var calls = new NpgsqlCommand("SELECT call_id, last_seq FROM calls WHERE ended_at IS NULL;", connection, snapshot);
+            using var reader = calls.ExecuteReader();
+            while (reader.Read())
+            {
+                active.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            _dataSource.Dispose();
+            throw new StorageStartException(Describe(settings, ex), ex);
+        }
+
+        LogOpened(_nodeId, found, PostgresMigrations.Latest);
+        _followMark = startMark;
+        _feed = new CommitFeed(sink, this);
+        _feed.Seed(startMark, active);
+        _queue = new GroupCommitQueue(new PostgresEventWriter(_dataSource, _nodeId), _feed.OnLocal, settings, logger);
+        _listener = Task.Run(() => ListenAsync(_stopping.Token));
+    }
+
+    /// <summary>This node's name in the log's notifications.</summary>
+    public string NodeId => _nodeId;
+
+    /// <summary>Events committed by this node since start.</summary>
+    public long CommittedEvents => _queue.CommittedEvents;
+
+    /// <summary>Transactions committed by this node since start.</summary>
+    public long Commits => _queue.Commits;
+
+    /// <summary>Append requests waiting for the writer.</summary>
+    public int QueueLength => _queue.QueueLength;
+
+    /// <summary>Notifications of other nodes' commits received.</summary>
+    public long Notifications => Interlocked.Read(ref _notifications);
+
+    /// <summary>Bytes of those notifications' payloads.</summary>
+    public long NotificationBytes => Interlocked.Read(ref _notificationBytes);
+
+    /// <summary>Events read back from the log to follow other nodes or fill a hole.</summary>
+    public long FollowedEvents => _feed.FilledEvents;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        _queue.AppendAsync(events, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT call_id, seq, event_id, type, at, received_at, data FROM events WHERE call_id = @call AND seq > @after ORDER BY seq LIMIT @limit;");
+        command.Parameters.AddWithValue("call", callId);
+        command.Parameters.AddWithValue("after", afterSeq);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<StoredEvent>(Math.Min(limit, 1024));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(ToEvent(reader));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CallRecord>> ListCallsAsync(CallQuery query, CancellationToken cancellationToken)
+    {
+        var where = query.Status switch
+        {
+            "active" => "WHERE ended_at IS NULL",
+            "ended" => "WHERE ended_at IS NOT NULL",
+            _ => "WHERE TRUE",
+        };
+        if (query.Before is not null)
+        {
+            where += " AND (first_at < @before OR (first_at = @before AND call_id < @beforeId))";
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT call_id, first_at, last_at, last_seq, ended_at, end_reason FROM calls {where} ORDER BY first_at DESC, call_id DESC LIMIT @limit;");
+        command.Parameters.AddWithValue("limit", (long)query.Limit);
+        if (query.Before is { } before)
+        {
+            command.Parameters.AddWithValue("before", before.FirstAt.UtcTicks);
+            command.Parameters.AddWithValue("beforeId", before.CallId);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<CallRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new CallRecord(
+                reader.GetString(0),
+                SqliteEventStore.FromTicks(reader.GetInt64(1)),
+                SqliteEventStore.FromTicks(reader.GetInt64(2)),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : SqliteEventStore.FromTicks(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListActiveCallIdsAsync(CancellationToken cancellationToken)
+    {
+        var calls = await ListCallsAsync(new CallQuery("active", int.MaxValue), cancellationToken).ConfigureAwait(false);
+        return calls.Select(c => c.CallId).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CallsMarkAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT COALESCE(MAX(mark), 0) FROM calls;");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CallProgress>> CallProgressAsync(long createdAfter, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT call_id, last_seq, mark FROM calls WHERE mark > @after OR call_id = ANY(@ids);");
+        command.Parameters.AddWithValue("after", createdAfter);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = callIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<CallProgress>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new CallProgress(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        if (!_queue.IsRunning)
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT NOT pg_is_in_recovery();");
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops the listener and the writer (committing what is queued).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _listener.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc />
+    List<StoredEvent> IFeedSource.Read(IReadOnlyList<(string CallId, long After, long UpTo)> ranges)
+    {
+        using var command = _dataSource.CreateCommand(
+            """
+            SELECT e.call_id, e.seq, e.event_id, e.type, e.at, e.received_at, e.data
+            FROM unnest(@calls, @after, @upto) AS w(call_id, after, upto)
+            JOIN events e ON e.call_id = w.call_id AND e.seq > w.after AND e.seq <= w.upto
+            ORDER BY e.call_id, e.seq;
+            """);
+        command.Parameters.Add(new NpgsqlParameter("calls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ranges.Select(r => r.CallId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ranges.Select(r => r.After).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("upto", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ranges.Select(r => r.UpTo).ToArray() });
+        using var reader = command.ExecuteReader();
+        var events = new List<StoredEvent>();
+        while (reader.Read())
+        {
+            events.Add(ToEvent(reader));
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc />
+    Dictionary<string, long?> IFeedSource.DescribeStoredBefore(long mark, IReadOnlyList<string> callIds)
+    {
+        using var command = _dataSource.CreateCommand(
+            """
+            SELECT c.call_id, (SELECT MIN(seq) FROM events e WHERE e.call_id = c.call_id AND e.type = 'call.ended')
+            FROM calls c WHERE c.call_id = ANY(@ids) AND c.mark <= @mark;
+            """);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = callIds.ToArray() });
+        command.Parameters.AddWithValue("mark", mark);
+        using var reader = command.ExecuteReader();
+        var result = new Dictionary<string, long?>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            result[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    /// <summary>An event from a row of (call_id, seq, event_id, type, at, received_at, data).</summary>
+    private static StoredEvent ToEvent(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        SqliteEventStore.FromTicks(reader.GetInt64(4)),
+        SqliteEventStore.FromTicks(reader.GetInt64(5)),
+        JsonElement.Parse(reader.GetString(6)));
+
+    private static NpgsqlDataSource Open(StorageOptions settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.ConnectionString))
+        {
+            throw new StorageStartException("Storage:Provider is postgres but Storage:ConnectionString is empty: set it to the PostgreSQL connection string, for example Host=127.0.0.1;Port=5432;Database=switchboard;Username=switchboard;Password=….", null);
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StorageStartException("Storage:ConnectionString is not a valid PostgreSQL connection string: " + ex.Message, ex);
+        }
+
+        builder.MaxPoolSize = settings.MaxPoolSize;
+        builder.Enlist = false;
+        builder.ApplicationName ??= "switchboard";
+        if (builder.Timeout == 15)
+        {
+            builder.Timeout = 5;
+        }
+
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private static string Describe(StorageOptions settings, Exception ex)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        var where = $"{builder.Host}:{builder.Port}, database '{builder.Database}' as '{builder.Username}'";
+        return ex switch
+        {
+            PostgresException pg when pg.SqlState == "28P01" || pg.SqlState == "28000" => $"PostgreSQL at {where} refused the login ({pg.MessageText}): check Username and Password in Storage:ConnectionString.",
+            PostgresException pg when pg.SqlState == "3D000" => $"PostgreSQL at {where}: the database does not exist ({pg.MessageText}); create it first (createdb).",
+            PostgresException pg => $"PostgreSQL at {where} failed: {pg.SqlState} {pg.MessageText}.",
+            InvalidOperationException => $"Switchboard cannot use PostgreSQL at {where}: {ex.Message}",
+            _ => $"PostgreSQL at {where} is not reachable ({ex.GetBaseException().Message}): check that it is running and Storage:ConnectionString.",
+        };
+    }
+
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand($"LISTEN {LogNotice.Channel};", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // Whatever was committed while this node was not listening.
+                CatchUp();
+                var caughtUp = System.Diagnostics.Stopwatch.GetTimestamp();
+                delay = TimeSpan.FromMilliseconds(200);
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var due = _catchUp - System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await connection.WaitAsync(due, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp) >= _catchUp)
+                    {
+                        CatchUp();
+                        caughtUp = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The listener outlives any failure of the database: it reconnects.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogListenerFailed(ex, delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs args)
+    {
+        var (node, calls, row) = LogNotice.Parse(args.Payload);
+        if (node == _nodeId)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _notifications);
+        Interlocked.Add(ref _notificationBytes, System.Text.Encoding.UTF8.GetByteCount(args.Payload));
+        if (row is { } id)
+        {
+            using var command = _dataSource.CreateCommand("SELECT payload FROM log_notices WHERE id = @id;");
+            command.Parameters.AddWithValue("id", id);
+            calls = command.ExecuteScalar() is string stored ? LogNotice.Parse(stored).Calls : [];
+            if (calls.Count == 0)
+            {
+                // Pruned already (a node far behind): compare everything instead.
+                CatchUp();
+                return;
+            }
+        }
+
+        _feed.OnRemote(calls);
+    }
+
+    private void CatchUp()
+    {
+        var positions = _feed.Positions();
+        using var command = _dataSource.CreateCommand("SELECT call_id, last_seq, mark FROM calls WHERE mark > @after OR (ended_at IS NULL AND call_id = ANY(@ids));");
+        command.Parameters.AddWithValue("after", _followMark);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = positions.Keys.ToArray() });
+        var behind = new List<(string, long)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var callId = reader.GetString(0);
+                var lastSeq = reader.GetInt64(1);
+                _followMark = Math.Max(_followMark, reader.GetInt64(2));
+                if (lastSeq > positions.GetValueOrDefault(callId))
+                {
+                    behind.Add((callId, lastSeq));
+                }
+            }
+        }
+
+        if (behind.Count > 0)
+        {
+            _feed.OnRemote(behind);
+        }
+    }
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Event log on PostgreSQL as node {Node} (schema version {Found} → {Latest})")]
+    private partial void LogOpened(string node, int found, int latest);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Following other nodes' commits failed; listening again in {DelayMs} ms")]
+    private partial void LogListenerFailed(Exception ex, double delayMs);
+}

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Storage;
+using Switchboard.Server.Storage.Postgres;
+
+namespace Switchboard.Server.Tests.Storage;
+
+/// <summary>
+/// What every event store promises (IEventStore), run against each provider: SQLite and a real
+/// PostgreSQL (a private server started by the tests).
+/// </summary>
+public abstract class EventStoreContract
+{
+    private static readonly DateTimeOffset T0 = StoreEvents.T0;
+
+    /// <summary>Opens a store on a database of its own; a second call with the same key opens another store (node) on the same database.</summary>
+    protected abstract Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main");
+
+    private static NewEvent Event(string callId, string id, string type = "x-note", int second = 0, string data = """{"note":"n"}""") =>
+        StoreEvents.Event(callId, id, type, second, data);
+
+    [Fact]
+    public async Task Seqs_are_gap_free_per_call_and_a_repeated_event_gets_its_original_seq()
+    {
+        var sink = new RecordingSink();
+        var (store, lifetime) = await OpenAsync(sink);
+        await using var _ = lifetime;
+        var first = await store.AppendAsync([Event("A", "1", EventTypes.CallStarted), Event("B", "1", EventTypes.CallStarted), Event("A", "2")], CancellationToken.None);
+        var second = await store.AppendAsync([Event("A", "3"), Event("A", "2"), Event("A", "3")], CancellationToken.None);
+
+        Assert.Equal([(1L, false), (1L, false), (2L, false)], first.Select(r => (r.Seq, r.Duplicate)));
+        Assert.Equal([(3L, false), (2L, true), (3L, true)], second.Select(r => (r.Seq, r.Duplicate)));
+        var stored = await store.ReadAsync("A", 0, 100, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L], stored.Select(e => e.Seq));
+        Assert.Equal(["1", "2", "3"], stored.Select(e => e.Id));
+        Assert.Equal(T0, stored[0].At);
+        Assert.Equal("n", stored[2].Data.GetProperty("note").GetString());
+        // The sink saw each new event once, duplicates excluded.
+        Assert.Equal(4, sink.Events.Count);
+    }
+
+    [Fact]
+    public async Task A_call_ends_once_and_later_batches_are_told_it_had_ended()
+    {
+        var sink = new RecordingSink();
+        var (store, lifetime) = await OpenAsync(sink);
+        await using var _ = lifetime;
+        await store.AppendAsync([Event("E", "a", EventTypes.CallStarted), Event("E", "b", EventTypes.CallEnded, 30, """{"reason":"completed"}""")], CancellationToken.None);
+        var late = await store.AppendAsync([Event("E", "c", "x-note", 31), Event("E", "d", EventTypes.CallEnded, 32, """{"reason":"error"}""")], CancellationToken.None);
+
+        Assert.Equal(3, late[0].Seq);
+        Assert.Equal((2L, true), (late[1].Seq, late[1].Duplicate));
+        Assert.Empty(sink.Batches[0].EndedBefore);
+        Assert.Contains("E", sink.Batches[^1].EndedBefore);
+        var call = Assert.Single(await store.ListCallsAsync(new CallQuery("ended", 10), CancellationToken.None));
+        Assert.Equal(("completed", 3L, T0.AddSeconds(30), T0.AddSeconds(31)), (call.EndReason, call.LastSeq, call.EndedAt!.Value, call.LastAt));
+        Assert.Empty(await store.ListActiveCallIdsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Calls_are_listed_newest_first_by_status_and_paged_with_a_cursor()
+    {
+        var (store, lifetime) = await OpenAsync(new RecordingSink());
+        await using var _ = lifetime;
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAsync([Event("C" + i, "s", EventTypes.CallStarted, i)], CancellationToken.None);
+        }
+
+        await store.AppendAsync([Event("C1", "e", EventTypes.CallEnded, 10, """{"reason":"completed"}""")], CancellationToken.None);
+
+        var all = await store.ListCallsAsync(new CallQuery(null, 3), CancellationToken.None);
+        Assert.Equal(["C4", "C3", "C2"], all.Select(c => c.CallId));
+        var next = await store.ListCallsAsync(new CallQuery(null, 3, new CallPosition(all[^1].FirstAt, all[^1].CallId)), CancellationToken.None);
+        Assert.Equal(["C1", "C0"], next.Select(c => c.CallId));
+        Assert.Equal(["C1"], (await store.ListCallsAsync(new CallQuery("ended", 10), CancellationToken.None)).Select(c => c.CallId));
+        Assert.Equal(["C0", "C2", "C3", "C4"], (await store.ListActiveCallIdsAsync(CancellationToken.None)).Order(StringComparer.Ordinal));
+        var page = await store.ReadAsync("C1", 1, 1, CancellationToken.None);
+        Assert.Equal(EventTypes.CallEnded, Assert.Single(page).Type);
+    }
+
+    [Fact]
+    public async Task The_calls_mark_finds_calls_stored_after_it_and_progress_names_their_last_seq()
+    {
+        var (store, lifetime) = await OpenAsync(new RecordingSink());
+        await using var _ = lifetime;
+        await store.AppendAsync([Event("M1", "a"), Event("M1", "b")], CancellationToken.None);
+        var mark = await store.CallsMarkAsync(CancellationToken.None);
+        await store.AppendAsync([Event("M2", "a"), Event("M1", "c")], CancellationToken.None);
+
+        var progress = await store.CallProgressAsync(mark, ["M1"], CancellationToken.None);
+        Assert.Equal([("M1", 3L), ("M2", 1L)], progress.Select(p => (p.CallId, p.LastSeq)).OrderBy(p => p.CallId, StringComparer.Ordinal));
+        Assert.True(progress.Single(p => p.CallId == "M2").Mark > mark);
+        Assert.True(await store.IsWritableAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_request_the_writer_cannot_store_fails_alone_and_leaves_no_gap()
+    {
+        var sink = new RecordingSink();
+        var (store, lifetime) = await OpenAsync(sink);
+        await using var _ = lifetime;
+        // Bytes no validation looked at: the writer's own read of them throws.
+        var damaged = JsonDocument.Parse((byte[])[.. "{\"note\":\"a"u8, 0xFF, .. "\"}"u8]).RootElement;
+        var appends = Enumerable.Range(0, 50)
+            .Select(i => store.AppendAsync([i == 25 ? new NewEvent("G" + (i % 5), "e" + i, "x-note", T0, T0, damaged) : Event("G" + (i % 5), "e" + i)], CancellationToken.None))
+            .ToList();
+
+        await Assert.ThrowsAsync<EventStoreRefusedException>(() => appends[25]);
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (i != 25)
+            {
+                Assert.False((await appends[i])[0].Duplicate);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 9).Select(n => (long)n), (await store.ReadAsync("G0", 0, 100, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), (await store.ReadAsync("G1", 0, 100, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Equal(49, sink.Events.Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_appenders_get_distinct_gap_free_seqs_and_the_sink_sees_each_call_in_order()
+    {
+        var sink = new RecordingSink();
+        var (store, lifetime) = await OpenAsync(sink);
+        await using var _ = lifetime;
+        var tasks = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await store.AppendAsync([Event("P" + (i % 4), $"w{w}-{i}-a"), Event("P" + ((i + 1) % 4), $"w{w}-{i}-b")], CancellationToken.None);
+            }
+        })).ToList();
+        await Task.WhenAll(tasks);
+
+        for (var c = 0; c < 4; c++)
+        {
+            var seqs = (await store.ReadAsync("P" + c, 0, 10_000, CancellationToken.None)).Select(e => e.Seq).ToList();
+            // Each worker's 50 batches name call c as "a" or "b" this many times.
+            var perWorker = Enumerable.Range(0, 50).Count(i => i % 4 == c) + Enumerable.Range(0, 50).Count(i => (i + 1) % 4 == c);
+            Assert.Equal(Enumerable.Range(1, 8 * perWorker).Select(n => (long)n), seqs);
+            Assert.Equal(seqs, sink.Events.Where(e => e.CallId == "P" + c).Select(e => e.Seq));
+        }
+    }
+}
+
+/// <summary>Events and a sink shared by the store tests.</summary>
+public static class StoreEvents
+{
+    public static readonly DateTimeOffset T0 = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    public static NewEvent Event(string callId, string id, string type = "x-note", int second = 0, string data = """{"note":"n"}""") =>
+        new(callId, id, type, T0.AddSeconds(second), T0.AddSeconds(second), JsonDocument.Parse(data).RootElement.Clone());
+}
+
+/// <summary>Records every committed batch.</summary>
+public sealed class RecordingSink : ICommitSink
+{
+    public List<CommittedBatch> Batches { get; } = [];
+
+    public List<StoredEvent> Events
+    {
+        get
+        {
+            lock (Batches)
+            {
+                return [.. Batches.SelectMany(b => b.Events)];
+            }
+        }
+    }
+
+    public void OnCommitted(CommittedBatch batch)
+    {
+        lock (Batches)
+        {
+            Batches.Add(batch);
+        }
+    }
+}
+
+public sealed class SqliteEventStoreContract : EventStoreContract, IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main")
+    {
+        var options = Options.Create(new StorageOptions { DataDirectory = Path.Combine(_directory, database) });
+        var store = new SqliteEventStore(new SqliteConnectionFactory(options), sink, options, NullLogger<SqliteEventStore>.Instance);
+        return Task.FromResult<(IEventStore, IAsyncDisposable)>((store, store));
+    }
+}
+
+public sealed class PostgresEventStoreContract : EventStoreContract
+{
+    private readonly PostgresStores _stores = new();
+
+    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main")
+    {
+        var store = _stores.Open(sink, database, node: null);
+        return Task.FromResult<(IEventStore, IAsyncDisposable)>((store, store));
+    }
+}
+
+/// <summary>Opens PostgreSQL stores (nodes) on databases of the shared private server.</summary>
+public sealed class PostgresStores
+{
+    private readonly Dictionary<string, string> _databases = [];
+
+    public string DatabaseOf(string database) => _databases[database];
+
+    public PostgresEventStore Open(ICommitSink sink, string database, string? node, int catchUpSeconds = 5)
+    {
+        if (!_databases.TryGetValue(database, out var connectionString))
+        {
+            connectionString = PostgresServer.Shared.CreateDatabase();
+            _databases[database] = connectionString;
+        }
+
+        return new PostgresEventStore(
+            sink,
+            Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = connectionString, NodeId = node ?? "", FeedCatchUpSeconds = catchUpSeconds }),
+            NullLogger<PostgresEventStore>.Instance);
+    }
+}
