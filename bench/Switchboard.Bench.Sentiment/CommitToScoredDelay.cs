@@ -29,7 +29,7 @@ internal static class CommitToScoredDelay
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Calls:AgentTimeoutSeconds", "3600");
         });
-        var key = factory.Services.GetRequiredService<ApiKeyStore>().Create("bench", "agent").Secret;
+        var key = (await factory.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bench", "agent", CancellationToken.None)).Secret;
         using var subscription = factory.Services.GetRequiredService<EventHub>().SubscribeAll(1 << 22);
         using var stopReading = new CancellationTokenSource();
         var recorder = new DelayRecorder();

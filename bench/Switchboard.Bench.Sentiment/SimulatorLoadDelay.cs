@@ -31,7 +31,7 @@ internal static class SimulatorLoadDelay
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var url = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var key = factory.Services.GetRequiredService<ApiKeyStore>().Create("bench", "agent").Secret;
+        var key = (await factory.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bench", "agent", CancellationToken.None)).Secret;
         using (var probe = new HttpClient())
         {
             Console.WriteLine($"server at {url}: /healthz {(int)(await probe.GetAsync(new Uri(new Uri(url), "/healthz"))).StatusCode}");

@@ -40,13 +40,13 @@ public sealed partial class DemoLoad(
         }
 
         // Keys are stored hashed, so each start makes new demo keys and revokes the previous ones.
-        foreach (var old in keys.List().Where(k => k.RevokedAt is null && k.Name is AgentKeyName or ViewerKeyName))
+        foreach (var old in (await keys.ListAsync(stoppingToken)).Where(k => k.RevokedAt is null && k.Name is AgentKeyName or ViewerKeyName))
         {
-            keys.Revoke(old.Id);
+            await keys.RevokeAsync(old.Id, stoppingToken);
         }
 
-        var agentKey = keys.Create(AgentKeyName, ApiKeyScopes.Agent).Secret;
-        var viewerKey = keys.Create(ViewerKeyName, ApiKeyScopes.Viewer).Secret;
+        var agentKey = (await keys.CreateAsync(AgentKeyName, ApiKeyScopes.Agent, stoppingToken)).Secret;
+        var viewerKey = (await keys.CreateAsync(ViewerKeyName, ApiKeyScopes.Viewer, stoppingToken)).Secret;
         var demo = options.Value;
         var simulation = new SimulationOptions
         {

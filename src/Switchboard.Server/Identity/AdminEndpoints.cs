@@ -15,7 +15,7 @@ public static class AdminEndpoints
         group.MapPost("/users", CreateUser).WithSummary("Create an account; without a password one is generated and shown once.");
         group.MapPatch("/users/{id}", UpdateUser).WithSummary("Change role, skills or disabled status.");
         group.MapPost("/users/{id}/password", ResetPassword).WithSummary("Reset a password; the user must change it at next login.");
-        group.MapGet("/keys", (ApiKeyStore keys) => TypedResults.Ok(keys.List())).WithSummary("Every API key (never the secrets).");
+        group.MapGet("/keys", async (ApiKeyStore keys, CancellationToken cancellationToken) => TypedResults.Ok(await keys.ListAsync(cancellationToken))).WithSummary("Every API key (never the secrets).");
         group.MapPost("/keys", CreateKey).WithSummary("Create an API key; the secret is shown only in this answer.");
         group.MapDelete("/keys/{id}", RevokeKey).WithSummary("Revoke an API key.");
         group.MapGet("/audit", Audit).WithSummary("The audit trail, newest first, filtered by actor, action (* wildcard), outcome, call and time.");
@@ -91,12 +91,12 @@ public static class AdminEndpoints
         return TypedResults.Ok(new CreatedUser(users.Find(id)!, request?.Password is null ? password : null));
     }
 
-    private static Results<Created<CreatedKey>, ProblemHttpResult> CreateKey(CreateKeyRequest request, HttpContext context, ApiKeyStore keys, AuditLog audit)
+    private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> CreateKey(CreateKeyRequest request, HttpContext context, ApiKeyStore keys, AuditLog audit)
     {
         var actor = Actor.From(context);
         try
         {
-            var (key, secret) = keys.Create(request.Name ?? "", request.Scope ?? "");
+            var (key, secret) = await keys.CreateAsync(request.Name ?? "", request.Scope ?? "", context.RequestAborted);
             audit.Record(actor, "key.create", "ok", key.Id, detail: new { key.Name, key.Scope });
             return TypedResults.Created($"/api/v1/admin/keys/{key.Id}", new CreatedKey(key, secret));
         }
@@ -107,9 +107,10 @@ public static class AdminEndpoints
         }
     }
 
-    private static Results<NoContent, ProblemHttpResult> RevokeKey(string id, HttpContext context, ApiKeyStore keys, AuditLog audit)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, HttpContext context, ApiKeyStore keys, AuditLog audit)
     {
-        var revoked = keys.Revoke(id);
+        // A revocation is carried out even if the admin's connection drops meanwhile.
+        var revoked = await keys.RevokeAsync(id, CancellationToken.None);
         audit.Record(Actor.From(context), "key.revoke", revoked ? "ok" : "failed", id);
         return revoked
             ? TypedResults.NoContent()

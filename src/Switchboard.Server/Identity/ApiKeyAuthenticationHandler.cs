@@ -16,23 +16,23 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
 
     /// <inheritdoc />
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Authorization must be 'Bearer <API key>'."));
+            return AuthenticateResult.Fail("Authorization must be 'Bearer <API key>'.");
         }
 
-        var key = keys.Verify(header["Bearer ".Length..].Trim());
+        var key = await keys.VerifyAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked API key."));
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
         var identity = new ClaimsIdentity(
@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 new Claim(ApiKeyScopes.Claim, key.Scope),
             ],
             SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     /// <inheritdoc />

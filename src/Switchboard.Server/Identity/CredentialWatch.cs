@@ -88,9 +88,9 @@ public sealed partial class CredentialWatch : BackgroundService
     }
 
     /// <summary>Checks every watched credential now and ends the requests of those no longer valid; returns how many were ended.</summary>
-    public int CheckNow()
+    public async Task<int> CheckNowAsync(CancellationToken cancellationToken)
     {
-        var mark = _keys.RevocationMark();
+        var mark = await _keys.RevocationMarkAsync(cancellationToken).ConfigureAwait(false);
         if (mark != _mark)
         {
             // A key was revoked somewhere: no request may go on with it on the strength of the cache.
@@ -111,7 +111,7 @@ public sealed partial class CredentialWatch : BackgroundService
 
         var keyIds = watched.Where(w => w.Credential.Kind == CredentialKind.Key).Select(w => w.Credential.Id).Distinct().ToList();
         var userIds = watched.Where(w => w.Credential.Kind == CredentialKind.User).Select(w => w.Credential.Id).Distinct().ToList();
-        var revokedKeys = keyIds.Count > 0 ? _keys.RevokedAmong(keyIds) : new HashSet<string>();
+        var revokedKeys = keyIds.Count > 0 ? await _keys.RevokedAmongAsync(keyIds, cancellationToken).ConfigureAwait(false) : new HashSet<string>();
         if (revokedKeys.Count > 0)
         {
             // Revoked after the mark was read: the cache must not outlive the streams it ends.
@@ -159,7 +159,7 @@ public sealed partial class CredentialWatch : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await Operations.BackgroundPass.RunOnceAsync(_logger, "the credential watch", _ => Task.FromResult(CheckNow()), stoppingToken);
+                await Operations.BackgroundPass.RunOnceAsync(_logger, "the credential watch", CheckNowAsync, stoppingToken);
                 await _soon.WaitAsync(interval, stoppingToken);
             }
         }

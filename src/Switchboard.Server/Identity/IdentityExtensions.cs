@@ -46,6 +46,15 @@ public static class IdentityExtensions
     {
         var services = builder.Services;
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (builder.UsesPostgres())
+        {
+            services.AddSingleton<IApiKeyRecords, PostgresApiKeyRecords>();
+        }
+        else
+        {
+            services.AddSingleton<IApiKeyRecords, SqliteApiKeyRecords>();
+        }
+
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();

@@ -26,7 +26,7 @@ public static class KeysCommand
 
                 try
                 {
-                    output.WriteLine(keys.Create(name, scope).Secret);
+                    output.WriteLine(keys.CreateAsync(name, scope, CancellationToken.None).GetAwaiter().GetResult().Secret);
                     return 0;
                 }
                 catch (InvalidAccountFieldException ex)
@@ -36,14 +36,14 @@ public static class KeysCommand
                 }
 
             case "list":
-                foreach (var k in keys.List())
+                foreach (var k in keys.ListAsync(CancellationToken.None).GetAwaiter().GetResult())
                 {
                     output.WriteLine($"{k.Id}\t{k.Scope}\t{k.Name}\t{k.Prefix}…\t{k.CreatedAt:u}\t{(k.RevokedAt is null ? "active" : "revoked")}");
                 }
 
                 return 0;
             case "revoke" when args.Length > 2:
-                if (keys.Revoke(args[2]))
+                if (keys.RevokeAsync(args[2], CancellationToken.None).GetAwaiter().GetResult())
                 {
                     output.WriteLine($"revoked {args[2]}");
                     return 0;

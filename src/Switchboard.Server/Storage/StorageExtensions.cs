@@ -16,10 +16,14 @@ public static class StorageExtensions
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SqliteConnectionFactory>();
-        var provider = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"] ?? "sqlite";
-        if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        if (builder.UsesPostgres())
         {
-            builder.Services.AddSingleton<PostgresEventStore>();
+            builder.Services.AddSingleton<PostgresDatabase>();
+            builder.Services.AddSingleton(sp => new PostgresEventStore(
+                sp.GetRequiredService<PostgresDatabase>(),
+                sp.GetRequiredService<ICommitSink>(),
+                sp.GetRequiredService<IOptions<StorageOptions>>(),
+                sp.GetRequiredService<ILogger<PostgresEventStore>>()));
             builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
             builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<PostgresEventStore>());
         }
@@ -34,6 +38,10 @@ public static class StorageExtensions
         return builder;
     }
 
+    /// <summary>True when <c>Storage:Provider</c> names PostgreSQL: the features that keep shared state register their PostgreSQL stores.</summary>
+    public static bool UsesPostgres(this IHostApplicationBuilder builder) =>
+        string.Equals(builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"], "postgres", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Opens the configured store before anything else starts. Returns null when it is usable;
     /// otherwise writes what to fix to <paramref name="error"/> and returns the exit code. Other
@@ -45,6 +53,7 @@ public static class StorageExtensions
         {
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IEventStore>();
+            _ = services.GetRequiredService<Identity.IApiKeyRecords>();
             return null;
         }
         catch (StorageStartException ex)

@@ -54,7 +54,7 @@ public sealed class LoopbackServer : WebApplicationFactory<Program>
         return this;
     }
 
-    public string CreateKey(string scope) => Services.GetRequiredService<ApiKeyStore>().Create("test-" + scope, scope).Secret;
+    public string CreateKey(string scope) => Services.GetRequiredService<ApiKeyStore>().CreateAsync("test-" + scope, scope, CancellationToken.None).GetAwaiter().GetResult().Secret;
 
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();

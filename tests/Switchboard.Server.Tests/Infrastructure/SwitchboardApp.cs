@@ -32,7 +32,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     /// <summary>Creates an API key with the given scope and returns its secret.</summary>
     public string CreateKey(string scope, string? name = null) =>
-        Services.GetRequiredService<ApiKeyStore>().Create(name ?? "test-" + scope, scope).Secret;
+        Services.GetRequiredService<ApiKeyStore>().CreateAsync(name ?? "test-" + scope, scope, CancellationToken.None).GetAwaiter().GetResult().Secret;
 
     /// <summary>A client that sends the key as a bearer token (or nothing when null).</summary>
     public HttpClient ClientWithKey(string? key)

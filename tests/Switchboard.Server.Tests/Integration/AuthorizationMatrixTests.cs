@@ -73,7 +73,7 @@ public sealed class AuthorizationMatrixTests
         using var app = new SwitchboardApp();
         var revoked = app.CreateKey("viewer", "to-revoke");
         var store = app.Services.GetRequiredService<ApiKeyStore>();
-        store.Revoke(store.List().Single(k => k.Name == "to-revoke").Id);
+        await store.RevokeAsync((await store.ListAsync(CancellationToken.None)).Single(k => k.Name == "to-revoke").Id, CancellationToken.None);
         HttpClient[] clients =
         [
             app.ClientWithKey(null),

@@ -118,11 +118,11 @@ public sealed class IngestTests : IDisposable
     public async Task A_revoked_key_is_refused()
     {
         var keys = _app.Services.GetRequiredService<ApiKeyStore>();
-        var (key, secret) = keys.Create("short-lived", ApiKeyScopes.Agent);
+        var (key, secret) = await keys.CreateAsync("short-lived", ApiKeyScopes.Agent, CancellationToken.None);
         using var client = _app.ClientWithKey(secret);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/events", Events.Batch(Events.Started("C1")))).StatusCode);
 
-        Assert.True(keys.Revoke(key.Id));
+        Assert.True(await keys.RevokeAsync(key.Id, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/events", Events.Batch(Events.Line("C1", "l", "x")))).StatusCode);
     }

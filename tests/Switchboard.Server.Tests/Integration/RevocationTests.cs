@@ -51,7 +51,7 @@ public sealed class RevocationTests : IDisposable
     public async Task A_viewer_keys_open_streams_end_when_an_admin_revokes_it()
     {
         using var app = new SwitchboardApp();
-        var (key, secret) = app.Services.GetRequiredService<ApiKeyStore>().Create("wallboard screen", ApiKeyScopes.Viewer);
+        var (key, secret) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("wallboard screen", ApiKeyScopes.Viewer, CancellationToken.None);
         using var agent = app.ClientWithKey(app.CreateKey(ApiKeyScopes.Agent));
         using var admin = await app.SignInAsync(Roles.Admin);
         using var viewer = app.ClientWithKey(secret);

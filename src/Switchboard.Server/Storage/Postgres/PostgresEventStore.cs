@@ -17,6 +17,7 @@ namespace Switchboard.Server.Storage.Postgres;
 public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, IFeedSource, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresDatabase? _ownedDatabase;
     private readonly GroupCommitQueue _queue;
     private readonly CommitFeed _feed;
     private readonly ILogger<PostgresEventStore> _logger;
@@ -28,27 +29,37 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
     private long _notificationBytes;
     private long _followMark;
 
-    /// <summary>Connects, brings the schema up to date and starts the writer and the listener.</summary>
+    /// <summary>Opens the log on its own connection pool (disposed with the store): for tools and tests.</summary>
     /// <exception cref="StorageStartException">PostgreSQL is not configured, not reachable or refuses the login.</exception>
     public PostgresEventStore(ICommitSink sink, IOptions<StorageOptions> options, ILogger<PostgresEventStore> logger)
+        : this(new PostgresDatabase(options), sink, options, logger, ownsDatabase: true)
+    {
+    }
+
+    /// <summary>Brings the log's schema up to date on the node's database and starts the writer and the listener.</summary>
+    /// <exception cref="StorageStartException">The database refused the log's migration.</exception>
+    public PostgresEventStore(PostgresDatabase database, ICommitSink sink, IOptions<StorageOptions> options, ILogger<PostgresEventStore> logger)
+        : this(database, sink, options, logger, ownsDatabase: false)
+    {
+    }
+
+    private PostgresEventStore(PostgresDatabase database, ICommitSink sink, IOptions<StorageOptions> options, ILogger<PostgresEventStore> logger, bool ownsDatabase)
     {
         _logger = logger;
+        _ownedDatabase = ownsDatabase ? database : null;
         var settings = options.Value;
         _nodeId = string.IsNullOrWhiteSpace(settings.NodeId) ? Guid.NewGuid().ToString("N")[..12] : settings.NodeId;
         _catchUp = TimeSpan.FromSeconds(settings.FeedCatchUpSeconds);
-        _dataSource = Open(settings);
-        int found;
+        _dataSource = database.DataSource;
+        var found = database.Migrate("log", PostgresMigrations.Log);
         long startMark;
-        List<(string, long)> active;
-        try
+        List<(string, long)> active = [];
+        using (var connection = _dataSource.OpenConnection())
         {
-            using var connection = _dataSource.OpenConnection();
-            found = PostgresMigrations.Apply(connection);
             // The mark and the active calls from one snapshot, so no call ends between the two.
             using var snapshot = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
             using var mark = new NpgsqlCommand("SELECT COALESCE(MAX(mark), 0) FROM calls;", connection, snapshot);
             startMark = (long)mark.ExecuteScalar()!;
-            active = [];
             using var calls = new NpgsqlCommand("SELECT call_id, last_seq FROM calls WHERE ended_at IS NULL;", connection, snapshot);
             using var reader = calls.ExecuteReader();
             while (reader.Read())
@@ -56,13 +67,8 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
                 active.Add((reader.GetString(0), reader.GetInt64(1)));
             }
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            _dataSource.Dispose();
-            throw new StorageStartException(Describe(settings, ex), ex);
-        }
 
-        LogOpened(_nodeId, found, PostgresMigrations.Latest);
+        LogOpened(_nodeId, found, PostgresMigrations.Log.Length);
         _followMark = startMark;
         _feed = new CommitFeed(sink, this);
         _feed.Seed(startMark, active);
@@ -219,7 +225,11 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         }
 
         await _queue.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_ownedDatabase is not null)
+        {
+            await _ownedDatabase.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
     }
 
@@ -276,48 +286,6 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         SqliteEventStore.FromTicks(reader.GetInt64(5)),
         JsonElement.Parse(reader.GetString(6)));
 
-    private static NpgsqlDataSource Open(StorageOptions settings)
-    {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionString))
-        {
-            throw new StorageStartException("Storage:Provider is postgres but Storage:ConnectionString is empty: set it to the PostgreSQL connection string, for example Host=127.0.0.1;Port=5432;Database=switchboard;Username=switchboard;Password=….", null);
-        }
-
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new StorageStartException("Storage:ConnectionString is not a valid PostgreSQL connection string: " + ex.Message, ex);
-        }
-
-        builder.MaxPoolSize = settings.MaxPoolSize;
-        builder.Enlist = false;
-        builder.ApplicationName ??= "switchboard";
-        if (builder.Timeout == 15)
-        {
-            builder.Timeout = 5;
-        }
-
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-    }
-
-    private static string Describe(StorageOptions settings, Exception ex)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-        var where = $"{builder.Host}:{builder.Port}, database '{builder.Database}' as '{builder.Username}'";
-        return ex switch
-        {
-            PostgresException pg when pg.SqlState == "28P01" || pg.SqlState == "28000" => $"PostgreSQL at {where} refused the login ({pg.MessageText}): check Username and Password in Storage:ConnectionString.",
-            PostgresException pg when pg.SqlState == "3D000" => $"PostgreSQL at {where}: the database does not exist ({pg.MessageText}); create it first (createdb).",
-            PostgresException pg => $"PostgreSQL at {where} failed: {pg.SqlState} {pg.MessageText}.",
-            InvalidOperationException => $"Switchboard cannot use PostgreSQL at {where}: {ex.Message}",
-            _ => $"PostgreSQL at {where} is not reachable ({ex.GetBaseException().Message}): check that it is running and Storage:ConnectionString.",
-        };
-    }
-
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
@@ -338,10 +306,11 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
                 delay = TimeSpan.FromMilliseconds(200);
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    var due = _catchUp - System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp);
-                    if (due > TimeSpan.Zero)
+                    // Whole milliseconds, at least one: Npgsql takes the timeout in milliseconds and 0 as "wait for ever".
+                    var due = Math.Ceiling((_catchUp - System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp)).TotalMilliseconds);
+                    if (due >= 1)
                     {
-                        await connection.WaitAsync(due, cancellationToken).ConfigureAwait(false);
+                        await connection.WaitAsync((int)due, cancellationToken).ConfigureAwait(false);
                     }
 
                     if (System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp) >= _catchUp)

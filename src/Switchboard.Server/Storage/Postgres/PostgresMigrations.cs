@@ -3,14 +3,16 @@ using Npgsql;
 namespace Switchboard.Server.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL schema of the log, applied in order and recorded in <c>schema_version</c>.
-/// Several nodes may start at once: the migration runs under a session advisory lock.
+/// Schema steps on PostgreSQL, applied in order per component (the log, and each feature that
+/// keeps its tables there) and recorded in <c>schema_versions</c>. Several nodes may start at
+/// once: migrations run under a session advisory lock.
 /// </summary>
 internal static class PostgresMigrations
 {
     private const long MigrationLock = 0x5357_4D49_4752;
 
-    private static readonly string[] Steps =
+    /// <summary>The event log's steps.</summary>
+    public static readonly string[] Log =
     [
         """
         CREATE TABLE calls (
@@ -44,11 +46,8 @@ internal static class PostgresMigrations
         """,
     ];
 
-    /// <summary>The schema version this build writes.</summary>
-    public static int Latest => Steps.Length;
-
-    /// <summary>Brings the database to the latest version; returns the version it found.</summary>
-    public static int Apply(NpgsqlConnection connection)
+    /// <summary>Brings <paramref name="component"/> to the latest of its <paramref name="steps"/>; returns the version it found.</summary>
+    public static int Apply(NpgsqlConnection connection, string component, IReadOnlyList<string> steps)
     {
         using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key);", connection))
         {
@@ -58,32 +57,35 @@ internal static class PostgresMigrations
 
         try
         {
-            using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);", connection))
+            using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_versions (component text PRIMARY KEY, version integer NOT NULL);", connection))
             {
                 create.ExecuteNonQuery();
             }
 
             int found;
-            using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version;", connection))
+            using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_versions WHERE component = @c;", connection))
             {
+                read.Parameters.AddWithValue("c", component);
                 found = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            if (found > Latest)
+            if (found > steps.Count)
             {
-                throw new InvalidOperationException($"The database has schema version {found}, newer than this build's {Latest}: run the newer Switchboard against it.");
+                throw new InvalidOperationException($"The database's {component} tables have schema version {found}, newer than this build's {steps.Count}: run the newer Switchboard against it.");
             }
 
-            for (var version = found + 1; version <= Latest; version++)
+            for (var version = found + 1; version <= steps.Count; version++)
             {
                 using var tx = connection.BeginTransaction();
-                using (var step = new NpgsqlCommand(Steps[version - 1], connection, tx))
+                using (var step = new NpgsqlCommand(steps[version - 1], connection, tx))
                 {
                     step.ExecuteNonQuery();
                 }
 
-                using (var record = new NpgsqlCommand("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (@v);", connection, tx))
+                using (var record = new NpgsqlCommand(
+                    "INSERT INTO schema_versions (component, version) VALUES (@c, @v) ON CONFLICT (component) DO UPDATE SET version = excluded.version;", connection, tx))
                 {
+                    record.Parameters.AddWithValue("c", component);
                     record.Parameters.AddWithValue("v", version);
                     record.ExecuteNonQuery();
                 }

@@ -51,7 +51,7 @@ public sealed class LiveKitPresenceTests : IAsyncLifetime
         Assert.True(stillActive, "the call was ended while LiveKit showed its agent in the room");
         Assert.Null(live.Find("RM_quiet"));
         using var viewer = app.CreateClient();
-        viewer.DefaultRequestHeaders.Authorization = new("Bearer", app.Services.GetRequiredService<Identity.ApiKeyStore>().Create("v", "viewer").Secret);
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", (await app.Services.GetRequiredService<Identity.ApiKeyStore>().CreateAsync("v", "viewer", CancellationToken.None)).Secret);
         var call = await viewer.GetFromJsonAsync<JsonObject>("/api/v1/calls/RM_quiet");
         Assert.Equal("agent_error", (string?)call!["endReason"]);
     }
