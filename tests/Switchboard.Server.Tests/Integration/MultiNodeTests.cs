@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Switchboard.Contracts.Events;
 using Switchboard.Contracts.Agent;
+using Switchboard.Contracts.Events;
 using Switchboard.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
