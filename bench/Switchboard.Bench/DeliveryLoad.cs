@@ -26,7 +26,8 @@ internal static class DeliveryLoad
 
     public readonly record struct GcFigures(double PauseMs, int Gen0, int Gen1, int Gen2, double AllocatedBytes);
 
-    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>Agents send to <paramref name="server"/>; subscribers read from <paramref name="subscribeOn"/> (another node on the same database) or the same server.</summary>
+    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken, ServerUnderTest? subscribeOn = null)
     {
         var agents = new List<SocketAgent>();
         for (var i = 0; i < 4; i++)
@@ -41,7 +42,7 @@ internal static class DeliveryLoad
         var perSecond = Enumerable.Range(0, (int)Math.Ceiling(duration.TotalSeconds) + 2).Select(_ => new Percentiles()).ToArray();
         var acks = new Percentiles();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var viewer = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var viewer = new HttpClient { BaseAddress = (subscribeOn ?? server).BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ViewerKey);
         var measuring = 0;
         var measuredFrom = 0L;

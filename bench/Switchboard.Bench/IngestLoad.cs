@@ -8,7 +8,7 @@ internal static class IngestLoad
 {
     public sealed record Result(double EventsPerSecond, long Events, double AckP50, double AckP99, double ServerCpuPercent, double EventsPerCommit);
 
-    public static async Task<Result> RunAsync(ServerUnderTest server, int socketAgents, int httpAgents, int batchSize, int window, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(ServerUnderTest server, int socketAgents, int httpAgents, int batchSize, int window, TimeSpan duration, CancellationToken cancellationToken, string callPrefix = "")
     {
         var latency = new Percentiles();
         var sockets = new List<SocketAgent>();
@@ -39,7 +39,7 @@ internal static class IngestLoad
                     var n = 0;
                     while (!stop.IsCancellationRequested)
                     {
-                        var callId = $"ws{agentIndex}-{lane}-{n++ % 10}";
+                        var callId = $"{callPrefix}ws{agentIndex}-{lane}-{n++ % 10}";
                         var batch = Enumerable.Range(0, batchSize).Select(_ => WireEvents.Line(callId, "I would like to move my appointment to Thursday please")).ToList();
                         try
                         {
@@ -61,7 +61,7 @@ internal static class IngestLoad
                 var n = 0;
                 while (!stop.IsCancellationRequested)
                 {
-                    var callId = $"http{agentIndex}-{n++ % 10}";
+                    var callId = $"{callPrefix}http{agentIndex}-{n++ % 10}";
                     using var content = new ByteArrayContent(WireEvents.HttpBatch(Enumerable.Range(0, batchSize).Select(_ => WireEvents.Line(callId, "Can I pay by card over the phone"))));
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     var started = Stopwatch.GetTimestamp();

@@ -5,6 +5,8 @@ using Switchboard.Testing;
 // Event-backbone benchmark: raw SQLite ceiling, durable ingest rate and ack latency, ingest-to-SSE
 // delivery latency with many subscribers, and server memory per active call.
 // Usage: dotnet run -c Release --project bench/Switchboard.Bench [-- --seconds 10]
+// On PostgreSQL (a private durable server started here, fsync and synchronous_commit on):
+// -- --store postgres [--nodes 2]: ingest split across the nodes, delivery from node 1 to node 2.
 var seconds = Option("--seconds", 10);
 var subscribers = (int)Option("--subscribers", 100);
 var rate = (int)Option("--rate", 5_000);
@@ -20,19 +22,57 @@ var configuration = AppContext.BaseDirectory.Contains("/Release/", StringCompari
 var serverDll = Text("--server-dll") ?? ServerProcess.ServerDll;
 var scratch = Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, build {configuration}");
+var postgres = Text("--store") == "postgres" ? PostgresServer.Start(durable: true) : null;
+var nodes = postgres is null ? 1 : (int)Option("--nodes", 1);
+if (postgres is not null)
+{
+    Console.WriteLine($"store: PostgreSQL {postgres.Version} on 127.0.0.1:{postgres.Port} (fsync on, synchronous_commit on), {nodes} node(s), all on this machine's cores");
+}
+
+// Each phase on a database of its own; node i of a phase names itself node-i.
+async Task<ServerUnderTest[]> StartNodesAsync(string phase, int count)
+{
+    if (postgres is null)
+    {
+        return [await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, phase), cts.Token)];
+    }
+
+    var database = postgres.CreateDatabase();
+    var started = new ServerUnderTest[count];
+    for (var i = 0; i < count; i++)
+    {
+        started[i] = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, $"{phase}-node-{i + 1}"), cts.Token, "--Storage:Provider=postgres", "--Storage:ConnectionString=" + database, $"--Storage:NodeId=node-{i + 1}");
+    }
+
+    return started;
+}
 
 var raw = double.NaN;
-if (only is null or "ingest")
+if (only is null or "ingest" && postgres is null)
 {
     raw = RawSqliteBenchmark.Run(Path.Combine(scratch, "raw"), 400_000, 2_000);
     Console.WriteLine($"raw SQLite batched insert (WAL, synchronous=NORMAL, 2,000 rows per transaction): {raw:N0} rows/s");
+}
+
+if ((only is null or "ingest") && nodes > 1)
+{
+    // Several nodes on one database: the agents split between them, each node on calls of its own.
+    var cluster = await StartNodesAsync("ingest-cluster", nodes);
+    var perNode = await Task.WhenAll(cluster.Select((node, i) =>
+        IngestLoad.RunAsync(node, socketAgents: 8 / nodes, httpAgents: 4 / nodes, batchSize: 100, window: 4, TimeSpan.FromSeconds(seconds), cts.Token, callPrefix: $"n{i + 1}-")));
+    Console.WriteLine($"durable ingest on {nodes} nodes: {perNode.Sum(r => r.EventsPerSecond):N0} events/s in all ({string.Join(", ", perNode.Select((r, i) => $"node {i + 1}: {r.EventsPerSecond:N0}/s, {r.EventsPerCommit:N0} events per commit, CPU {r.ServerCpuPercent:N0}%"))})");
+    Console.WriteLine($"  acknowledgement latency per batch at saturation: p50 {perNode.Average(r => r.AckP50):N1} ms, p99 {perNode.Max(r => r.AckP99):N1} ms (worst node)");
+    foreach (var node in cluster)
+    {
+        node.Dispose();
+    }
 }
 
 if (only is null or "ingest")
 {
     foreach (var wallboards in wallboardCounts)
     {
-        using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "ingest-" + wallboards), cts.Token);
+        using var server = (await StartNodesAsync("ingest-" + wallboards, 1))[0];
         await using var viewers = await WallboardViewers.OpenAsync(server.BaseAddress, server.ViewerKey, wallboards, cts.Token);
         var bytesBefore = viewers.Bytes;
         var updatesBefore = await server.MetricsAsync(cts.Token);
@@ -42,7 +82,7 @@ if (only is null or "ingest")
         var streams = wallboards == 0 ? "" : $", {wallboards} wallboard streams open ({viewers.Open} still open at the end, {(viewers.Bytes - bytesBefore) / 1024.0 / seconds:N0} KB/s received in all)";
         var built = $"  wallboard updates built: {Built("switchboard_wallboard_updates_total"):N0}/s carrying {Built("switchboard_wallboard_call_updates_total"):N0} call changes/s, {Built("switchboard_wallboard_update_bytes_total") / 1024:N0} KB/s (each sent to every wallboard)";
         Console.WriteLine($"durable ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events; 8 WebSocket agents x 4 batches in flight + 4 HTTP agents; 100 events per batch{streams})");
-        Console.WriteLine($"  ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
+        Console.WriteLine($"  {(postgres is null ? $"ratio to raw SQLite: {ingest.EventsPerSecond / raw:P1}; " : "")}events per commit: {ingest.EventsPerCommit:N0}; server CPU: {ingest.ServerCpuPercent:N0}% of one core");
         Console.WriteLine($"  acknowledgement latency per batch at saturation (queueing included): p50 {ingest.AckP50:N1} ms, p99 {ingest.AckP99:N1} ms");
         if (wallboards > 0 && updatesAfter.ContainsKey("switchboard_wallboard_updates_total"))
         {
@@ -74,12 +114,24 @@ if (only is null or "ingest")
 
 if (only is null or "delivery")
 {
-    using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "delivery"), cts.Token);
-    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token);
-    Console.WriteLine($"ingest-to-SSE delivery at {delivery.OfferedPerSecond:N0} events/s offered, {subscribers} call-stream subscribers: {delivery.Samples:N0} deliveries ({delivery.DeliveredPerSecond:N0}/s) in {seconds:N0} s measured after {warmUp:N0} s of warm-up");
+    var deliveryNodes = await StartNodesAsync("delivery", Math.Min(nodes, 2));
+    var server = deliveryNodes[0];
+    var subscribeOn = deliveryNodes[^1];
+    var followedBefore = await subscribeOn.MetricsAsync(cts.Token);
+    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token, subscribeOn);
+    var followedAfter = await subscribeOn.MetricsAsync(cts.Token);
+    var where = deliveryNodes.Length > 1 ? " (agents on node 1, subscribers on node 2)" : "";
+    Console.WriteLine($"ingest-to-SSE delivery at {delivery.OfferedPerSecond:N0} events/s offered, {subscribers} call-stream subscribers{where}: {delivery.Samples:N0} deliveries ({delivery.DeliveredPerSecond:N0}/s) in {seconds:N0} s measured after {warmUp:N0} s of warm-up");
+    if (deliveryNodes.Length > 1)
+    {
+        double Followed(string name) => followedAfter.GetValueOrDefault(name) - followedBefore.GetValueOrDefault(name);
+        var notifications = Followed("switchboard_log_notifications_total");
+        Console.WriteLine($"  node 2 followed node 1: {notifications / (seconds + warmUp):N0} notifications/s, {Followed("switchboard_log_notification_bytes_total") / Math.Max(1, notifications):N0} bytes per notification, {Followed("switchboard_log_followed_events_total") / Math.Max(1, notifications):N1} events read back per notification");
+    }
+
     Console.WriteLine($"  p50 {delivery.P50:N2} ms, p99 {delivery.P99:N2} ms, p99.9 {delivery.P999:N2} ms; server CPU: {delivery.ServerCpuPercent:N0}% of one core");
     Console.WriteLine($"  acknowledgement latency per batch of {rate / 100} events (every 10 ms) at this rate: p50 {delivery.AckP50:N2} ms, p99 {delivery.AckP99:N2} ms");
-    Console.WriteLine($"  GC pauses in the measured run: server {delivery.ServerGc.PauseMs:N1} ms ({delivery.ServerGc.Gen0} gen0, {delivery.ServerGc.Gen1} gen1, {delivery.ServerGc.Gen2} gen2), load generator {delivery.GeneratorGc.PauseMs:N1} ms ({delivery.GeneratorGc.Gen0} gen0, {delivery.GeneratorGc.Gen1} gen1, {delivery.GeneratorGc.Gen2} gen2)");
+    Console.WriteLine($"  GC pauses in the measured run (node 1): server {delivery.ServerGc.PauseMs:N1} ms ({delivery.ServerGc.Gen0} gen0, {delivery.ServerGc.Gen1} gen1, {delivery.ServerGc.Gen2} gen2), load generator {delivery.GeneratorGc.PauseMs:N1} ms ({delivery.GeneratorGc.Gen0} gen0, {delivery.GeneratorGc.Gen1} gen1, {delivery.GeneratorGc.Gen2} gen2)");
     Console.WriteLine($"  server allocations: {delivery.ServerGc.AllocatedBytes / delivery.Samples / 1024:N1} KB per delivered event");
     if (args.Contains("--timeline"))
     {
@@ -89,15 +141,21 @@ if (only is null or "delivery")
             Console.WriteLine($"    second {second + 1,2}: {count,6:N0} deliveries, p99 {p99,6:N2} ms, slowest {max,6:N2} ms");
         }
     }
+
+    foreach (var node in deliveryNodes)
+    {
+        node.Dispose();
+    }
 }
 
 if (only is null or "memory")
 {
-    using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, "memory"), cts.Token);
+    using var server = (await StartNodesAsync("memory", 1))[0];
     var memory = await MemoryProbe.RunAsync(server, calls: 2_000, cts.Token);
     Console.WriteLine($"memory at {memory.ActiveCalls:N0} active calls ({memory.EventsPerCall} events each): {memory.HeapBytesPerCall / 1024:N1} KB managed heap per call, {memory.ResidentBytesPerCall / 1024:N1} KB resident per call");
 }
 
+postgres?.Dispose();
 try
 {
     Directory.Delete(scratch, recursive: true);

@@ -25,9 +25,10 @@ internal sealed class ServerUnderTest : IDisposable
 
     public TimeSpan CpuTime => _process.CpuTime;
 
-    public static async Task<ServerUnderTest> StartAsync(string serverDll, string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>Starts a node; <paramref name="storeArguments"/> name its store (PostgreSQL: provider, connection string, node id).</summary>
+    public static async Task<ServerUnderTest> StartAsync(string serverDll, string dataDirectory, CancellationToken cancellationToken, params string[] storeArguments)
     {
-        var settings = Settings(serverDll);
+        var settings = Settings(serverDll, storeArguments);
         var agentKey = await ServerProcess.CreateKeyAsync(dataDirectory, settings, "agent", "bench-agent", cancellationToken);
         var viewerKey = await ServerProcess.CreateKeyAsync(dataDirectory, settings, "viewer", "bench-viewer", cancellationToken);
         var process = await ServerProcess.StartAsync(dataDirectory, settings, cancellationToken, "--Operations:AllowGcOnMetrics=true");
@@ -51,7 +52,7 @@ internal sealed class ServerUnderTest : IDisposable
         ServerProcess.DeleteDataDirectory(_process.DataDirectory);
     }
 
-    private static ServerSettings Settings(string serverDll)
+    private static ServerSettings Settings(string serverDll, string[] storeArguments)
     {
         // Settings and runtime variables for an experiment, e.g.
         // SWITCHBOARD_BENCH_SERVER_ARGS="--Insights:Enabled=false", SWITCHBOARD_BENCH_SERVER_ENV="DOTNET_TieredPGO=0".
@@ -67,7 +68,7 @@ internal sealed class ServerUnderTest : IDisposable
             ServerDll = serverDll,
             EnvironmentName = "Production",
             Variables = variables,
-            Arguments = Words("SWITCHBOARD_BENCH_SERVER_ARGS"),
+            Arguments = [.. storeArguments, .. Words("SWITCHBOARD_BENCH_SERVER_ARGS")],
             // The server logs warnings and errors only: show them beside the figures.
             Echo = line => Console.Error.WriteLine("server: " + line),
         };

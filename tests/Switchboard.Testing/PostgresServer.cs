@@ -97,6 +97,18 @@ public sealed class PostgresServer : IDisposable
         return server;
     }
 
+    /// <summary>The server's version, as <c>SHOW server_version</c> prints it.</summary>
+    public string Version
+    {
+        get
+        {
+            using var connection = new NpgsqlConnection(AdminConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SHOW server_version;", connection);
+            return (string)command.ExecuteScalar()!;
+        }
+    }
+
     /// <summary>Creates a new empty database and returns its connection string.</summary>
     public string CreateDatabase(string prefix = "t")
     {

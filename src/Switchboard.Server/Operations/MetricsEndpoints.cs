@@ -48,6 +48,9 @@ public static class MetricsEndpoints
         Counter(text, "switchboard_events_committed_total", "Durable events committed since start.", store.CommittedEvents);
         Counter(text, "switchboard_commits_total", "Store transactions committed since start.", store.Commits);
         Gauge(text, "switchboard_store_queue_length", "Append requests waiting for the writer.", store.QueueLength);
+        Counter(text, "switchboard_log_notifications_total", "Notifications of other nodes' commits received.", store.Notifications);
+        Counter(text, "switchboard_log_notification_bytes_total", "Bytes of the payloads of those notifications.", store.NotificationBytes);
+        Counter(text, "switchboard_log_followed_events_total", "Events read back from the log to follow other nodes' commits.", store.FollowedEvents);
         Gauge(text, "switchboard_stream_subscribers", "Live call-stream and analyzer subscriptions.", hub.Count);
         Gauge(text, "switchboard_wallboard_subscribers", "Connected wallboards.", wallboard.Count);
         Counter(text, "switchboard_wallboard_updates_total", "Wallboard updates built (each one sent to every wallboard).", wallboard.UpdatesBuilt);

@@ -27,7 +27,17 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
         var connection = Connection();
         try
         {
-            return CommitOn(connection, group);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return CommitOn(connection, group);
+                }
+                catch (PostgresException pg) when (pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
+                {
+                    // Rolled back whole, so the group is simply written again.
+                }
+            }
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -70,15 +80,30 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
             }
         }
 
-        using var tx = connection.BeginTransaction();
+        var tx = connection.BeginTransaction();
+        try
+        {
+            return CommitIn(connection, ref tx, callIds, group);
+        }
+        finally
+        {
+            tx.Dispose();
+        }
+    }
+
+    private CommittedBatch CommitIn(NpgsqlConnection connection, ref NpgsqlTransaction tx, SortedSet<string> callIds, List<AppendRequest> group)
+    {
         var cursors = LockCalls(connection, tx, callIds);
         if (cursors.Count < callIds.Count)
         {
+            // New calls are created under the new-call lock, and no transaction may wait for that
+            // lock while it holds a call's row (two nodes would deadlock): this one lets go of its
+            // rows, takes the lock first, creates what is missing, then locks every call again.
+            tx.Rollback();
+            tx.Dispose();
+            tx = connection.BeginTransaction();
             CreateCalls(connection, tx, callIds.Where(id => !cursors.ContainsKey(id)).ToList(), group);
-            foreach (var (id, cursor) in LockCalls(connection, tx, callIds.Where(id => !cursors.ContainsKey(id)).ToList()))
-            {
-                cursors[id] = cursor;
-            }
+            cursors = LockCalls(connection, tx, callIds);
         }
 
         var existing = FindExisting(connection, tx, group);
