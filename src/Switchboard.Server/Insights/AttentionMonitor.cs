@@ -14,11 +14,17 @@ public sealed partial class AttentionMonitor(
     EventIngestor ingestor,
     IOptions<InsightsOptions> options,
     TimeProvider clock,
+    IJobLeases leases,
     ILogger<AttentionMonitor> logger) : BackgroundService
 {
     /// <inheritdoc />
+    /// <remarks>One node runs the clock at a time (the lease "attention clock").</remarks>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundPass.RunEveryAsync(TimeSpan.FromSeconds(options.Value.ReevaluateSeconds), clock, logger, "the attention clock", TickAsync, stoppingToken);
+        LeasedJob.RunAsync(
+            leases,
+            "attention clock",
+            ct => BackgroundPass.RunEveryAsync(TimeSpan.FromSeconds(options.Value.ReevaluateSeconds), clock, logger, "the attention clock", TickAsync, ct),
+            stoppingToken);
 
     /// <summary>Re-evaluates every active call now and appends the alerts that crossed.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed partial class SentimentAnalyzer(
     AttentionTracker attention,
     IOptions<InsightsOptions> options,
     TimeProvider clock,
+    Operations.IJobLeases leases,
     ILogger<SentimentAnalyzer> logger) : BackgroundService
 {
     /// <summary>Most events handled per appended batch (well under the ingest batch limit).</summary>
@@ -41,7 +42,11 @@ public sealed partial class SentimentAnalyzer(
     }
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <remarks>One node analyzes at a time (the lease "sentiment analyzer"); the others fold what it appends.</remarks>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Operations.LeasedJob.RunAsync(leases, "sentiment analyzer", Analyze, stoppingToken);
+
+    private Task Analyze(CancellationToken stoppingToken)
     {
         // Following starts before this returns, so before the server takes requests. The loop runs
         // on its own thread: woken straight by the hub, it never queues behind request work on the
@@ -106,9 +111,16 @@ public sealed partial class SentimentAnalyzer(
         {
             follower.Dispose();
             // Let the appends in flight finish before the service counts as stopped.
+            var drained = 0;
             for (var i = 0; i < MaxAppendsInFlight; i++)
             {
-                _appends.Wait(TimeSpan.FromSeconds(5), CancellationToken.None);
+                drained += _appends.Wait(TimeSpan.FromSeconds(5), CancellationToken.None) ? 1 : 0;
+            }
+
+            // Given back, for when this node takes the lease again.
+            if (drained > 0)
+            {
+                _appends.Release(drained);
             }
         }
     }

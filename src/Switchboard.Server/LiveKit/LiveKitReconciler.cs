@@ -21,6 +21,7 @@ public sealed partial class LiveKitReconciler(
     IOptions<LiveKitOptions> options,
     IOptions<CallsOptions> calls,
     TimeProvider clock,
+    Operations.IJobLeases leases,
     ILogger<LiveKitReconciler> logger) : BackgroundService
 {
     /// <summary>Prefix of LiveKit room SIDs, which are the ids of calls in LiveKit rooms.</summary>
@@ -41,8 +42,12 @@ public sealed partial class LiveKitReconciler(
         }
 
         LogOn(o.ApiBaseAddress().ToString(), o.ReconcileIntervalSeconds, o.WebhookSecrets().Count);
-        await Operations.BackgroundPass.RunEveryAsync(
-            TimeSpan.FromSeconds(o.ReconcileIntervalSeconds), clock, logger, "the LiveKit reconciler", ReconcileAsync, stoppingToken);
+        // One node reconciles at a time (the lease "LiveKit reconciler").
+        await Operations.LeasedJob.RunAsync(
+            leases,
+            "LiveKit reconciler",
+            ct => Operations.BackgroundPass.RunEveryAsync(TimeSpan.FromSeconds(o.ReconcileIntervalSeconds), clock, logger, "the LiveKit reconciler", ReconcileAsync, ct),
+            stoppingToken);
     }
 
     /// <summary>One pass; returns how many calls were ended and discovered.</summary>

@@ -26,6 +26,8 @@ public static class StorageExtensions
                 sp.GetRequiredService<ILogger<PostgresEventStore>>()));
             builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
             builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<PostgresEventStore>());
+            builder.Services.AddSingleton<Operations.IJobLeases, Operations.PostgresJobLeases>();
+            builder.Services.AddSingleton<Calls.IAgentPresence, Calls.PostgresAgentPresence>();
         }
         else
         {
@@ -33,6 +35,8 @@ public static class StorageExtensions
             builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
             builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<SqliteEventStore>());
             builder.Services.AddHostedService<SqliteCheckpointer>();
+            builder.Services.AddSingleton<Operations.IJobLeases, Operations.LocalJobLeases>();
+            builder.Services.AddSingleton<Calls.IAgentPresence, Calls.LocalAgentPresence>();
         }
 
         return builder;
@@ -54,6 +58,7 @@ public static class StorageExtensions
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IEventStore>();
             _ = services.GetRequiredService<Identity.IApiKeyRecords>();
+            _ = services.GetRequiredService<Calls.IAgentPresence>();
             return null;
         }
         catch (StorageStartException ex)

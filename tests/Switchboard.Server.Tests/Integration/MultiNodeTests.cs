@@ -163,6 +163,101 @@ public sealed class MultiNodeTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await viewerOnB.GetAsync("/api/v1/calls", cts.Token)).StatusCode);
     }
 
+    [Fact]
+    public async Task Only_calls_silent_on_every_node_are_ended_once_and_another_node_takes_the_guard_over_when_its_holder_dies()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var database = PostgresServer.Shared.CreateDatabase();
+        string Dir(string node) => Path.Combine(_root, node);
+        ServerSettings Guarded(string node) => Node(database, node) with
+        {
+            Arguments = [.. Node(database, node).Arguments, "--Calls:AgentTimeoutSeconds=3", "--Calls:GuardIntervalSeconds=0.5"],
+        };
+        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Guarded("a"), "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Guarded("a"), "viewer", "viewer", cts.Token);
+        var nodes = new Dictionary<string, ServerProcess>
+        {
+            ["a"] = await ServerProcess.StartAsync(Dir("a"), Guarded("a"), cts.Token),
+            ["b"] = await ServerProcess.StartAsync(Dir("b"), Guarded("b"), cts.Token),
+        };
+        try
+        {
+            HttpClient Client(string node, string key)
+            {
+                var client = new HttpClient { BaseAddress = nodes[node].BaseAddress };
+                client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+                return client;
+            }
+
+            using var agentOnA = Client("a", agentKey);
+            using var agentOnB = Client("b", agentKey);
+            using var viewerOnB = Client("b", viewerKey);
+            await Events.PostAsync(agentOnA, Events.Started("heard-on-a"));
+            await Events.PostAsync(agentOnB, Events.Started("heard-on-b"));
+
+            // For 8 s (over twice the timeout) each agent only sends heartbeats, each to its own
+            // node: whichever node holds the guard, one of the two agents is heard only by the other.
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed < TimeSpan.FromSeconds(8))
+            {
+                await Events.PostAsync(agentOnA, Events.Make("heard-on-a", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
+                await Events.PostAsync(agentOnB, Events.Make("heard-on-b", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
+                await Task.Delay(500, cts.Token);
+            }
+
+            Assert.Equal(2, await ActiveCallsAsync(viewerOnB, cts.Token));
+
+            // Silent everywhere now: each call is ended, once, as an agent error.
+            await WaitForAsync(() => ActiveCallsAsync(viewerOnB, cts.Token).GetAwaiter().GetResult() == 0, "both calls ended by the guard", cts.Token);
+            foreach (var callId in new[] { "heard-on-a", "heard-on-b" })
+            {
+                var ended = (await Events.ReadAllAsync(viewerOnB, callId)).Where(e => e.Type == EventTypes.CallEnded).ToList();
+                Assert.Equal("agent_error", Assert.Single(ended).Data.GetProperty("reason").GetString());
+            }
+
+            // The node that holds the guard's lease dies; the other one takes the guard over.
+            var holder = await LeaseHolderAsync(database, "lost-agent guard", cts.Token);
+            Assert.Contains(holder, nodes.Keys);
+            nodes[holder].Kill();
+            var survivor = nodes.Keys.Single(n => n != holder);
+            using var agent = Client(survivor, agentKey);
+            using var viewer = Client(survivor, viewerKey);
+            await Events.PostAsync(agent, Events.Started("silent-after-failover"));
+            await WaitForAsync(() => ActiveCallsAsync(viewer, cts.Token).GetAwaiter().GetResult() == 0, "the surviving node's guard ends the silent call", cts.Token);
+            Assert.Equal(survivor, await LeaseHolderAsync(database, "lost-agent guard", cts.Token));
+        }
+        finally
+        {
+            foreach (var node in nodes.Values)
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static async Task<int> ActiveCallsAsync(HttpClient viewer, CancellationToken cancellationToken)
+    {
+        var list = await viewer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/calls", cancellationToken);
+        return list.GetProperty("calls").GetArrayLength();
+    }
+
+    /// <summary>Which node's session holds a job's advisory lock, from pg_locks (the key split into its two halves).</summary>
+    private static async Task<string> LeaseHolderAsync(string database, string job, CancellationToken cancellationToken)
+    {
+        var key = Operations.PostgresJobLeases.KeyOf(job);
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = @high AND l.objid::bigint = @low AND l.objsubid = 1;
+            """, connection);
+        command.Parameters.AddWithValue("high", (long)(uint)(key >> 32));
+        command.Parameters.AddWithValue("low", (long)(uint)key);
+        var name = (string?)await command.ExecuteScalarAsync(cancellationToken) ?? "nobody";
+        return name.StartsWith("switchboard ", StringComparison.Ordinal) ? name["switchboard ".Length..] : name;
+    }
+
     private static async Task WaitForAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -72,7 +72,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
         builder.MaxPoolSize = settings.MaxPoolSize;
         builder.Enlist = false;
-        builder.ApplicationName ??= "switchboard";
+        // Each node names itself, so pg_stat_activity (and pg_locks) show which node holds what.
+        builder.ApplicationName ??= string.IsNullOrWhiteSpace(settings.NodeId) ? "switchboard" : "switchboard " + settings.NodeId;
         if (builder.Timeout == 15)
         {
             builder.Timeout = 5;

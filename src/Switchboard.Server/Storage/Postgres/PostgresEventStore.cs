@@ -25,6 +25,8 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
     private readonly TimeSpan _catchUp;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _listener;
+    private readonly Thread _follower;
+    private readonly System.Collections.Concurrent.BlockingCollection<Notice> _notices = [];
     private long _notifications;
     private long _notificationBytes;
     private long _followMark;
@@ -73,6 +75,10 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         _feed = new CommitFeed(sink, this);
         _feed.Seed(startMark, active);
         _queue = new GroupCommitQueue(new PostgresEventWriter(_dataSource, _nodeId), _feed.OnLocal, settings, logger);
+        // The follower reads other nodes' commits with blocking calls on a thread of its own, so
+        // a busy node never waits for the thread pool to grow (that stalled delivery for a second).
+        _follower = new Thread(Follow) { IsBackground = true, Name = "log follower " + _nodeId };
+        _follower.Start();
         _listener = Task.Run(() => ListenAsync(_stopping.Token));
     }
 
@@ -224,6 +230,10 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         {
         }
 
+        _notices.CompleteAdding();
+        _follower.Join();
+        _notices.Dispose();
+
         await _queue.DisposeAsync().ConfigureAwait(false);
         if (_ownedDatabase is not null)
         {
@@ -301,7 +311,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
                 }
 
                 // Whatever was committed while this node was not listening.
-                CatchUp();
+                Add(Notice.CatchUp);
                 var caughtUp = System.Diagnostics.Stopwatch.GetTimestamp();
                 delay = TimeSpan.FromMilliseconds(200);
                 while (!cancellationToken.IsCancellationRequested)
@@ -315,7 +325,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
 
                     if (System.Diagnostics.Stopwatch.GetElapsedTime(caughtUp) >= _catchUp)
                     {
-                        CatchUp();
+                        Add(Notice.CatchUp);
                         caughtUp = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
                 }
@@ -353,20 +363,107 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
 
         Interlocked.Increment(ref _notifications);
         Interlocked.Add(ref _notificationBytes, System.Text.Encoding.UTF8.GetByteCount(args.Payload));
-        if (row is { } id)
+        Add(new Notice(calls, row, false));
+    }
+
+    /// <summary>
+    /// The follower thread: takes every notice waiting, merges them (the highest seq per call),
+    /// and reads what they name in one query; a catch-up request compares everything instead.
+    /// </summary>
+    private void Follow()
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!_notices.IsCompleted)
         {
-            using var command = _dataSource.CreateCommand("SELECT payload FROM log_notices WHERE id = @id;");
-            command.Parameters.AddWithValue("id", id);
-            calls = command.ExecuteScalar() is string stored ? LogNotice.Parse(stored).Calls : [];
-            if (calls.Count == 0)
+            if (!_notices.TryTake(out var first, Timeout.Infinite))
             {
-                // Pruned already (a node far behind): compare everything instead.
-                CatchUp();
                 return;
+            }
+
+            var merged = new Dictionary<string, long>(StringComparer.Ordinal);
+            var catchUp = false;
+            var rows = new List<long>();
+            for (var notice = first; notice is not null; notice = _notices.TryTake(out var next) ? next : null)
+            {
+                catchUp |= notice.IsCatchUp;
+                if (notice.Row is { } row)
+                {
+                    rows.Add(row);
+                }
+
+                foreach (var (callId, lastSeq) in notice.Calls)
+                {
+                    merged[callId] = Math.Max(lastSeq, merged.GetValueOrDefault(callId));
+                }
+            }
+
+            try
+            {
+                catchUp |= !ReadStoredNotices(rows, merged);
+                if (merged.Count > 0)
+                {
+                    _feed.OnRemote([.. merged.Select(p => (p.Key, p.Value))]);
+                }
+
+                if (catchUp)
+                {
+                    CatchUp();
+                }
+
+                delay = TimeSpan.FromMilliseconds(200);
+            }
+#pragma warning disable CA1031 // The follower outlives any failure of the database: the next catch-up pass reads what was missed.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogListenerFailed(ex, delay.TotalMilliseconds);
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+                Add(Notice.CatchUp);
+            }
+        }
+    }
+
+    private void Add(Notice notice)
+    {
+        try
+        {
+            _notices.Add(notice);
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Adds the calls of notices too wide for a notification; false when one was pruned already (compare everything then).</summary>
+    private bool ReadStoredNotices(List<long> rows, Dictionary<string, long> merged)
+    {
+        if (rows.Count == 0)
+        {
+            return true;
+        }
+
+        using var command = _dataSource.CreateCommand("SELECT payload FROM log_notices WHERE id = ANY(@ids);");
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = rows.ToArray() });
+        var found = 0;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found++;
+            foreach (var (callId, lastSeq) in LogNotice.Parse(reader.GetString(0)).Calls)
+            {
+                merged[callId] = Math.Max(lastSeq, merged.GetValueOrDefault(callId));
             }
         }
 
-        _feed.OnRemote(calls);
+        return found == rows.Count;
+    }
+
+    /// <summary>What the follower is asked to read: the calls of a notification, a stored notice's row, or a full comparison.</summary>
+    private sealed record Notice(IReadOnlyList<(string CallId, long LastSeq)> Calls, long? Row, bool IsCatchUp)
+    {
+        public static readonly Notice CatchUp = new([], null, true);
     }
 
     private void CatchUp()
