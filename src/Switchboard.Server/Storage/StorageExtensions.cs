@@ -8,8 +8,9 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Adds the event store named by <c>Storage:Provider</c> (SQLite by default, or PostgreSQL)
-    /// with validated <see cref="StorageOptions"/>. The other features keep their tables in the
-    /// SQLite file of <c>Storage:DataDirectory</c> (docs/STORAGE.md).
+    /// with validated <see cref="StorageOptions"/>, and the shared state that moves with it (job
+    /// leases, agent presence; API keys register theirs in AddIdentity). The features not shared
+    /// yet keep their tables in the SQLite file of <c>Storage:DataDirectory</c> (docs/MULTI-NODE.md).
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
