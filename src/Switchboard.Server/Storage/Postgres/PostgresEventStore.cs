@@ -250,7 +250,9 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
             """
             SELECT e.call_id, e.seq, e.event_id, e.type, e.at, e.received_at, e.data
             FROM unnest(@calls, @after, @upto) AS w(call_id, after, upto)
-            JOIN events e ON e.call_id = w.call_id AND e.seq > w.after AND e.seq <= w.upto
+            CROSS JOIN LATERAL (
+                SELECT * FROM events e WHERE e.call_id = w.call_id AND e.seq > w.after AND e.seq <= w.upto ORDER BY e.seq
+            ) e
             ORDER BY e.call_id, e.seq;
             """);
         command.Parameters.Add(new NpgsqlParameter("calls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ranges.Select(r => r.CallId).ToArray() });

@@ -237,7 +237,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
         }
 
         using var command = new NpgsqlCommand(
-            "SELECT e.call_id, e.event_id, e.seq FROM unnest(@calls, @ids) AS w(call_id, event_id) JOIN events e ON e.call_id = w.call_id AND e.event_id = w.event_id;",
+            "SELECT w.call_id, w.event_id, e.seq FROM unnest(@calls, @ids) AS w(call_id, event_id) CROSS JOIN LATERAL (SELECT seq FROM events e WHERE e.call_id = w.call_id AND e.event_id = w.event_id) e;",
             connection,
             tx);
         command.Parameters.Add(new NpgsqlParameter("calls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = calls.ToArray() });
