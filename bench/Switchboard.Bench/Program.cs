@@ -47,6 +47,13 @@ async Task<ServerUnderTest[]> StartNodesAsync(string phase, int count)
     return started;
 }
 
+if (only is "busy")
+{
+    var (version, waits) = BusyWaitProbe.Run(Path.Combine(scratch, "busy"), holdMs: 5, rounds: 20);
+    var sorted = waits.Order().ToList();
+    Console.WriteLine($"SQLite {version} busy_timeout: a writer waiting for a lock held 5 ms waits median {sorted[sorted.Count / 2]:N1} ms, max {sorted[^1]:N1} ms ({waits.Count} rounds)");
+}
+
 var raw = double.NaN;
 if (only is null or "ingest" && postgres is null)
 {

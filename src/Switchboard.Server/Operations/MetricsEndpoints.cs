@@ -62,7 +62,6 @@ public static class MetricsEndpoints
             Counter(text, "switchboard_analyzer_catch_ups_total", "Times the analyzer fell behind its buffer and read what it missed from the log.", analyzer.CatchUps);
         }
 
-        Counter(text, "switchboard_sqlite_busy_retries_total", "Retries of a database connection waiting for another one's lock.", SqliteBusyWait.Retries);
         Gauge(text, "dotnet_gc_heap_bytes", "Bytes in use on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         Gauge(text, "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);
         Counter(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());

@@ -224,7 +224,7 @@ public sealed class IngestTests : IDisposable
         Assert.True(figures["switchboard_events_committed_total"] >= 2);
         Assert.True(figures["dotnet_gc_allocated_bytes_total"] > 0);
         Assert.Contains("dotnet_gc_pause_seconds_total", figures.Keys);
-        Assert.Contains("switchboard_sqlite_busy_retries_total", figures.Keys);
+        Assert.Contains("switchboard_log_notifications_total", figures.Keys);
     }
 
     [Fact]

@@ -129,25 +129,25 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_writer_waiting_for_another_connections_lock_waits_in_short_retries_and_then_writes()
+    public async Task A_writer_waiting_for_another_connections_lock_waits_for_it_and_then_writes()
     {
         var factory = Factory();
         using var holder = factory.Open();
         using var waiter = factory.Open();
-        Exec(holder, "CREATE TABLE IF NOT EXISTS busy_probe (n INTEGER); BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (1);");
-        var retriesBefore = SqliteBusyWait.Retries;
-        var write = Task.Run(() => Exec(waiter, "BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (2); COMMIT;"));
-        // The handler in use is this server's (SQLite's own would sleep whole seconds, uncounted).
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (SqliteBusyWait.Retries < retriesBefore + SqliteBusyWait.YieldingRetries + 3)
+        using (var timeout = waiter.CreateCommand())
         {
-            Assert.False(write.IsCompleted, "the second writer must wait for the lock");
-            Assert.False(patience.IsCancellationRequested, "the waiting writer never retried through the server's busy handler");
-            await Task.Delay(1, CancellationToken.None);
+            timeout.CommandText = "PRAGMA busy_timeout;";
+            Assert.Equal((long)SqliteConnectionFactory.BusyTimeoutMilliseconds, (long)timeout.ExecuteScalar()!);
         }
 
+        Exec(holder, "CREATE TABLE IF NOT EXISTS busy_probe (n INTEGER); BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (1);");
+        var write = Task.Run(() => Exec(waiter, "BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (2); COMMIT;"));
+        // Still waiting while the lock is held (it would fail with SQLITE_BUSY at once without a timeout).
+        await Task.Delay(200, CancellationToken.None);
+        Assert.False(write.IsCompleted, "the second writer must wait for the lock");
+
         Exec(holder, "COMMIT;");
-        await write;
+        await write.WaitAsync(TimeSpan.FromSeconds(10));
         using var count = holder.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM busy_probe;";
         Assert.Equal(2L, (long)count.ExecuteScalar()!);
