@@ -44,6 +44,11 @@ if (KeysCommand.Matches(args))
     return KeysCommand.Run(args, app.Services.GetRequiredService<ApiKeyStore>(), Console.Out, Console.Error);
 }
 
+if (ImportCommand.Matches(args))
+{
+    return await ImportCommand.RunAsync(args, app.Services.GetRequiredService<IEventStore>(), app.Services.GetRequiredService<IApiKeyRecords>(), Console.Out, Console.Error, CancellationToken.None);
+}
+
 app.UseOperations();
 app.UseSessions();
 app.MapHealth();

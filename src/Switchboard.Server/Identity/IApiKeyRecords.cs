@@ -21,6 +21,9 @@ public interface IApiKeyRecords
     /// <summary>The number of revoked keys and the latest revocation time: changes whenever any process revokes one.</summary>
     Task<(long Count, long Latest)> RevocationMarkAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every key with the hash of its secret (for moving keys to another store).</summary>
+    Task<IReadOnlyList<(ApiKey Key, byte[] Hash)>> ExportAsync(CancellationToken cancellationToken);
+
     /// <summary>Which of <paramref name="ids"/> are live.</summary>
     Task<IReadOnlySet<string>> LiveAmongAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 }

@@ -71,6 +71,20 @@ public sealed class PostgresApiKeyRecords : IApiKeyRecords
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<(ApiKey Key, byte[] Hash)>> ExportAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _data.CreateCommand("SELECT id, name, scope, prefix, created_at, revoked_at, hash FROM api_keys ORDER BY created_at;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<(ApiKey, byte[])>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add((Read(reader), (byte[])reader[6]));
+        }
+
+        return keys;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = _data.CreateCommand("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL;");

@@ -50,6 +50,22 @@ public sealed class SqliteApiKeyRecords(SqliteConnectionFactory connections) : I
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<(ApiKey Key, byte[] Hash)>> ExportAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, name, scope, prefix, created_at, revoked_at, hash FROM api_keys ORDER BY created_at;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<(ApiKey, byte[])>();
+        while (reader.Read())
+        {
+            keys.Add((Read(reader), (byte[])reader[6]));
+        }
+
+        return keys;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = connections.Open();
