@@ -6,17 +6,70 @@ namespace Switchboard.Server.Ingest;
 /// <summary>
 /// Routes commands to the agent connections that serve a call. A command stays pending until
 /// the agent acknowledges it (<c>command.acked</c>) and is delivered again when an agent for the
-/// call (re)connects, so a command sent during a reconnect is not lost.
+/// call (re)connects, so a command sent during a reconnect is not lost. With several nodes, every
+/// command, acknowledgement and end of a call is also relayed (<see cref="ICommandRelay"/>): the
+/// node that holds the agent's socket delivers it, and every node keeps it pending, so an agent
+/// that reconnects to any node gets what it had not acknowledged.
 /// </summary>
 public sealed class AgentCommandRouter
 {
     private const int MaxPendingPerCall = 64;
+    private readonly ICommandRelay _relay;
     private readonly ConcurrentDictionary<string, AgentConnection[]> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<AgentCommand>> _pending = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>Sends a command; returns false when no agent connection serves the call now (it stays pending).</summary>
+    /// <summary>Creates the router; messages of other nodes arrive through <paramref name="relay"/>.</summary>
+    public AgentCommandRouter(ICommandRelay relay)
+    {
+        _relay = relay;
+        relay.Received += OnRelayed;
+    }
+
+    /// <summary>
+    /// Sends a command; returns false when no agent connection of this node serves the call now
+    /// (it stays pending, and with several nodes the node holding the agent's socket delivers it).
+    /// </summary>
     public bool Send(AgentCommand command)
+    {
+        _relay.Publish(new RelayedCommand(RelayedCommand.Deliver, command.CallId, command.CommandId, command));
+        return SendHere(command);
+    }
+
+    /// <summary>True when an agent connection serves the call.</summary>
+    public bool IsConnected(string callId) => _connections.ContainsKey(callId);
+
+    /// <summary>The agent acknowledged a command: stop redelivering it, here and on every node.</summary>
+    public void Acknowledged(string callId, string commandId)
+    {
+        _relay.Publish(new RelayedCommand(RelayedCommand.Acked, callId, commandId));
+        AcknowledgedHere(callId, commandId);
+    }
+
+    /// <summary>The call ended: forget its pending commands, here and on every node.</summary>
+    public void Forget(string callId)
+    {
+        _relay.Publish(new RelayedCommand(RelayedCommand.Forget, callId));
+        _pending.TryRemove(callId, out _);
+    }
+
+    private void OnRelayed(RelayedCommand message)
+    {
+        switch (message.Kind)
+        {
+            case RelayedCommand.Deliver when message.Command is { } command && command.CallId == message.CallId:
+                SendHere(command);
+                break;
+            case RelayedCommand.Acked when message.CommandId is { } commandId:
+                AcknowledgedHere(message.CallId, commandId);
+                break;
+            case RelayedCommand.Forget:
+                _pending.TryRemove(message.CallId, out _);
+                break;
+        }
+    }
+
+    private bool SendHere(AgentCommand command)
     {
         lock (_gate)
         {
@@ -41,11 +94,7 @@ public sealed class AgentCommandRouter
         return delivered;
     }
 
-    /// <summary>True when an agent connection serves the call.</summary>
-    public bool IsConnected(string callId) => _connections.ContainsKey(callId);
-
-    /// <summary>The agent acknowledged a command: stop redelivering it.</summary>
-    public void Acknowledged(string callId, string commandId)
+    private void AcknowledgedHere(string callId, string commandId)
     {
         lock (_gate)
         {
@@ -59,9 +108,6 @@ public sealed class AgentCommandRouter
             }
         }
     }
-
-    /// <summary>The call ended: forget its pending commands.</summary>
-    public void Forget(string callId) => _pending.TryRemove(callId, out _);
 
     internal void Attach(AgentConnection connection, string callId)
     {

@@ -29,6 +29,9 @@ public static class StorageExtensions
             builder.Services.AddSingleton<IStoreStatistics>(sp => sp.GetRequiredService<PostgresEventStore>());
             builder.Services.AddSingleton<Operations.IJobLeases, Operations.PostgresJobLeases>();
             builder.Services.AddSingleton<Calls.IAgentPresence, Calls.PostgresAgentPresence>();
+            builder.Services.AddSingleton<Ingest.PostgresCommandRelay>();
+            builder.Services.AddSingleton<Ingest.ICommandRelay>(sp => sp.GetRequiredService<Ingest.PostgresCommandRelay>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Ingest.PostgresCommandRelay>());
         }
         else
         {
@@ -38,6 +41,7 @@ public static class StorageExtensions
             builder.Services.AddHostedService<SqliteCheckpointer>();
             builder.Services.AddSingleton<Operations.IJobLeases, Operations.LocalJobLeases>();
             builder.Services.AddSingleton<Calls.IAgentPresence, Calls.LocalAgentPresence>();
+            builder.Services.AddSingleton<Ingest.ICommandRelay, Ingest.LocalCommandRelay>();
         }
 
         return builder;
@@ -60,6 +64,7 @@ public static class StorageExtensions
             _ = services.GetRequiredService<IEventStore>();
             _ = services.GetRequiredService<Identity.IApiKeyRecords>();
             _ = services.GetRequiredService<Calls.IAgentPresence>();
+            _ = services.GetRequiredService<Ingest.ICommandRelay>();
             return null;
         }
         catch (StorageStartException ex)

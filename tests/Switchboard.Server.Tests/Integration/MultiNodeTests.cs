@@ -235,6 +235,61 @@ public sealed class MultiNodeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_supervisor_on_one_node_guides_an_agent_whose_socket_another_node_holds_once_and_its_acknowledgement_reaches_every_node()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var database = PostgresServer.Shared.CreateDatabase();
+        string Dir(string node) => Path.Combine(_root, node);
+        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
+        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
+        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        // The supervisor signs in on node B (accounts are still per node).
+        var adminPassword = await b.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        using var people = await Fuzz.FuzzClients.CreateAsync(b.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
+
+        // The agent's socket is on node A.
+        var guides = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var first = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var agent = new Sdk.SwitchboardClient(new Sdk.SwitchboardClientOptions { ServerUrl = a.BaseAddress, ApiKey = agentKey }))
+        {
+            using var call = agent.OpenCall("relayed");
+            call.On<Sdk.Commands.GuideCommand>((c, _) =>
+            {
+                guides.Enqueue(c.Text);
+                first.TrySetResult(c.Text);
+                return ValueTask.CompletedTask;
+            });
+            call.CallStarted();
+            await WaitForAsync(() => people.Viewer.GetAsync("/api/v1/calls/relayed", cts.Token).GetAwaiter().GetResult().IsSuccessStatusCode, "node B sees the call", cts.Token);
+
+            using var guided = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/relayed/guide", new { text = "Offer the refund now." }, cts.Token);
+            Assert.True(guided.IsSuccessStatusCode, await guided.Content.ReadAsStringAsync(cts.Token));
+
+            Assert.Equal("Offer the refund now.", await first.Task.WaitAsync(TimeSpan.FromSeconds(15), cts.Token));
+            await WaitForAsync(() => Events.ReadAllAsync(people.Viewer, "relayed").GetAwaiter().GetResult().Any(e => e.Type == EventTypes.CommandAcked), "the acknowledgement in the log, read on node B", cts.Token);
+        }
+
+        // The agent comes back through node B: the acknowledged command is not delivered again.
+        var again = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var agent = new Sdk.SwitchboardClient(new Sdk.SwitchboardClientOptions { ServerUrl = b.BaseAddress, ApiKey = agentKey }))
+        {
+            using var call = agent.OpenCall("relayed");
+            call.On<Sdk.Commands.GuideCommand>((c, _) =>
+            {
+                again.TrySetResult(c.Text);
+                return ValueTask.CompletedTask;
+            });
+            // A second guidance sent now, on node B, arrives; the first one never comes back.
+            using var second = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/relayed/guide", new { text = "And apologise." }, cts.Token);
+            Assert.True(second.IsSuccessStatusCode, await second.Content.ReadAsStringAsync(cts.Token));
+            Assert.Equal("And apologise.", await again.Task.WaitAsync(TimeSpan.FromSeconds(15), cts.Token));
+        }
+
+        Assert.Equal(["Offer the refund now."], guides);
+    }
+
     private static async Task<int> ActiveCallsAsync(HttpClient viewer, CancellationToken cancellationToken)
     {
         var list = await viewer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/calls", cancellationToken);

@@ -17,6 +17,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public PostgresDatabase(IOptions<StorageOptions> options)
     {
         _settings = options.Value;
+        NodeId = string.IsNullOrWhiteSpace(_settings.NodeId) ? Guid.NewGuid().ToString("N")[..12] : _settings.NodeId;
         DataSource = Open(_settings);
         try
         {
@@ -28,6 +29,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
             throw new StorageStartException(Describe(_settings, ex), ex);
         }
     }
+
+    /// <summary>This node's name (Storage:NodeId, or a random one): notifications it sends carry it, so it can skip its own.</summary>
+    public string NodeId { get; }
 
     /// <summary>The pool every store of this node uses.</summary>
     public NpgsqlDataSource DataSource { get; }

@@ -50,7 +50,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         _logger = logger;
         _ownedDatabase = ownsDatabase ? database : null;
         var settings = options.Value;
-        _nodeId = string.IsNullOrWhiteSpace(settings.NodeId) ? Guid.NewGuid().ToString("N")[..12] : settings.NodeId;
+        _nodeId = database.NodeId;
         _catchUp = TimeSpan.FromSeconds(settings.FeedCatchUpSeconds);
         _dataSource = database.DataSource;
         var found = database.Migrate("log", PostgresMigrations.Log);
