@@ -175,48 +175,8 @@ public sealed partial class PostgresCommandRelay : ICommandRelay, IHostedService
         }
     }
 
-    private async Task ListenAsync(CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, args) => OnNotification(args.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                delay = TimeSpan.FromMilliseconds(200);
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The listener outlives any failure of the database: it reconnects.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogListenFailed(ex, delay.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
+    private Task ListenAsync(CancellationToken cancellationToken) =>
+        PostgresListener.RunAsync(_data, Channel, OnNotification, LogListenFailed, cancellationToken);
 
     private void OnNotification(string payload)
     {

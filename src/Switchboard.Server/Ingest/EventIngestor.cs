@@ -13,7 +13,7 @@ namespace Switchboard.Server.Ingest;
 /// Durable events are acknowledged after commit; ephemeral ones are fanned out at once. Personal
 /// data in storage mode is masked in both before they go anywhere (docs/PRIVACY.md).
 /// </summary>
-public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, Redactor redaction, TimeProvider clock)
+public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentCommandRouter commands, Redactor redaction, IEphemeralRelay ephemeralRelay, TimeProvider clock)
 {
     /// <summary>Validates and ingests a batch.</summary>
     /// <param name="events">The batch.</param>
@@ -51,6 +51,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         if (ephemeral is not null)
         {
             live.OnEphemeral(ephemeral);
+            ephemeralRelay.Publish(ephemeral);
         }
 
         var results = await store.AppendAsync(durable, cancellationToken);

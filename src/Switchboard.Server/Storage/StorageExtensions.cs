@@ -32,6 +32,9 @@ public static class StorageExtensions
             builder.Services.AddSingleton<Ingest.PostgresCommandRelay>();
             builder.Services.AddSingleton<Ingest.ICommandRelay>(sp => sp.GetRequiredService<Ingest.PostgresCommandRelay>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Ingest.PostgresCommandRelay>());
+            builder.Services.AddSingleton<Ingest.PostgresEphemeralRelay>();
+            builder.Services.AddSingleton<Ingest.IEphemeralRelay>(sp => sp.GetRequiredService<Ingest.PostgresEphemeralRelay>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Ingest.PostgresEphemeralRelay>());
         }
         else
         {
@@ -42,6 +45,7 @@ public static class StorageExtensions
             builder.Services.AddSingleton<Operations.IJobLeases, Operations.LocalJobLeases>();
             builder.Services.AddSingleton<Calls.IAgentPresence, Calls.LocalAgentPresence>();
             builder.Services.AddSingleton<Ingest.ICommandRelay, Ingest.LocalCommandRelay>();
+            builder.Services.AddSingleton<Ingest.IEphemeralRelay, Ingest.LocalEphemeralRelay>();
         }
 
         return builder;

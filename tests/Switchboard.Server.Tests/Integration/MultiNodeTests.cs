@@ -290,6 +290,56 @@ public sealed class MultiNodeTests : IDisposable
         Assert.Equal(["Offer the refund now."], guides);
     }
 
+    [Fact]
+    public async Task An_interim_transcript_sent_to_one_node_reaches_a_stream_on_another()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var database = PostgresServer.Shared.CreateDatabase();
+        string Dir(string node) => Path.Combine(_root, node);
+        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
+        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
+        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        using var agent = new HttpClient { BaseAddress = a.BaseAddress };
+        agent.DefaultRequestHeaders.Authorization = new("Bearer", agentKey);
+        using var viewer = new HttpClient { BaseAddress = b.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
+        await Events.PostAsync(agent, Events.Started("interim"));
+
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<SseFrame>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var frame in SseReader.ReadAsync(viewer, "/api/v1/calls/interim/stream", cancellationToken: stop.Token))
+                {
+                    frames.Enqueue(frame);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        await WaitForAsync(() => frames.Any(f => f.Event == "caught-up"), "node B's stream to catch up", cts.Token);
+
+        // Sent again until it arrives: an ephemeral event sent before node B listened is not replayed, by design.
+        await WaitForAsync(
+            () =>
+            {
+                Events.PostAsync(agent, Events.Make("interim", Guid.NewGuid().ToString("N"), EventTypes.TranscriptInterim, new { speaker = "customer", segmentId = "seg-1", text = "I would like to can" })).GetAwaiter().GetResult();
+                Thread.Sleep(100);
+                return frames.Any(f => f.Event == EventTypes.TranscriptInterim);
+            },
+            "the interim transcript on node B's stream",
+            cts.Token);
+        var interim = frames.First(f => f.Event == EventTypes.TranscriptInterim);
+        Assert.Contains("I would like to can", interim.Data, StringComparison.Ordinal);
+        Assert.Null(interim.Id); // not stored: no seq
+        await stop.CancelAsync();
+        await reading;
+    }
+
     private static async Task<int> ActiveCallsAsync(HttpClient viewer, CancellationToken cancellationToken)
     {
         var list = await viewer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/calls", cancellationToken);
