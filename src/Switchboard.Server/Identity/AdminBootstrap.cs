@@ -12,28 +12,27 @@ public sealed partial class AdminBootstrap(UserStore users, BootstrapNotice noti
     public const string Username = "admin";
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (users.Count() > 0)
+        if (await users.CountAsync(cancellationToken) > 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
         try
         {
-            users.Create(Username, password, Roles.Admin, ["*"], mustChangePassword: true);
+            await users.CreateAsync(Username, password, Roles.Admin, ["*"], mustChangePassword: true, cancellationToken);
         }
         catch (InvalidAccountFieldException)
         {
             // Another node created it first.
-            return Task.CompletedTask;
+            return;
         }
 
         notice.Output.WriteLine($"Switchboard: created the first account. Sign in as '{Username}' with password '{password}' and choose a new password; this is shown only once.");
         notice.Output.Flush();
         LogBootstrapped(Username);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/admin").RequireAuthorization(IdentityExtensions.AdminPolicy).WithTags("Admin");
-        group.MapGet("/users", (UserStore users) => TypedResults.Ok(users.List())).WithSummary("Every account.");
+        group.MapGet("/users", async (UserStore users, CancellationToken cancellationToken) => TypedResults.Ok(await users.ListAsync(cancellationToken))).WithSummary("Every account.");
         group.MapPost("/users", CreateUser).WithSummary("Create an account; without a password one is generated and shown once.");
         group.MapPatch("/users/{id}", UpdateUser).WithSummary("Change role, skills or disabled status.");
         group.MapPost("/users/{id}/password", ResetPassword).WithSummary("Reset a password; the user must change it at next login.");
@@ -22,7 +22,7 @@ public static class AdminEndpoints
         return app;
     }
 
-    private static Results<Created<CreatedUser>, ProblemHttpResult> CreateUser(
+    private static async Task<Results<Created<CreatedUser>, ProblemHttpResult>> CreateUser(
         CreateUserRequest request, HttpContext context, UserStore users, AuditLog audit, IOptions<AccountOptions> options)
     {
         var actor = Actor.From(context);
@@ -36,7 +36,7 @@ public static class AdminEndpoints
 
         try
         {
-            var user = users.Create(request.Username ?? "", password, request.Role ?? Roles.Viewer, request.Skills, mustChangePassword: generated || request.MustChangePassword == true);
+            var user = await users.CreateAsync(request.Username ?? "", password, request.Role ?? Roles.Viewer, request.Skills, mustChangePassword: generated || request.MustChangePassword == true, CancellationToken.None);
             audit.Record(actor, "user.create", "ok", user.Username, detail: new { user.Role, user.Skills });
             return TypedResults.Created($"/api/v1/admin/users/{user.Id}", new CreatedUser(user, generated ? password : null));
         }
@@ -47,7 +47,7 @@ public static class AdminEndpoints
         }
     }
 
-    private static Results<Ok<User>, ProblemHttpResult> UpdateUser(string id, UpdateUserRequest request, HttpContext context, UserStore users, AuditLog audit)
+    private static async Task<Results<Ok<User>, ProblemHttpResult>> UpdateUser(string id, UpdateUserRequest request, HttpContext context, UserStore users, AuditLog audit)
     {
         var actor = Actor.From(context);
         if (id == actor.Id && (request.Disabled == true || (request.Role is not null && request.Role != Roles.Admin)))
@@ -57,7 +57,7 @@ public static class AdminEndpoints
 
         try
         {
-            var user = users.Update(id, request.Role, request.Skills, request.Disabled);
+            var user = await users.UpdateAsync(id, request.Role, request.Skills, request.Disabled, CancellationToken.None);
             if (user is null)
             {
                 return TypedResults.Problem(title: "No such user", detail: $"No account has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
@@ -72,10 +72,10 @@ public static class AdminEndpoints
         }
     }
 
-    private static Results<Ok<CreatedUser>, ProblemHttpResult> ResetPassword(
+    private static async Task<Results<Ok<CreatedUser>, ProblemHttpResult>> ResetPassword(
         string id, ResetPasswordRequest? request, HttpContext context, UserStore users, AuditLog audit, IOptions<AccountOptions> options)
     {
-        if (users.Find(id) is not { } user)
+        if (await users.FindAsync(id, context.RequestAborted) is not { } user)
         {
             return TypedResults.Problem(title: "No such user", detail: $"No account has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
         }
@@ -86,9 +86,9 @@ public static class AdminEndpoints
             return Invalid(problem);
         }
 
-        users.SetPassword(id, password, mustChange: true);
+        await users.SetPasswordAsync(id, password, mustChange: true, CancellationToken.None);
         audit.Record(Actor.From(context), "user.password_reset", "ok", user.Username);
-        return TypedResults.Ok(new CreatedUser(users.Find(id)!, request?.Password is null ? password : null));
+        return TypedResults.Ok(new CreatedUser((await users.FindAsync(id, CancellationToken.None))!, request?.Password is null ? password : null));
     }
 
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> CreateKey(CreateKeyRequest request, HttpContext context, ApiKeyStore keys, AuditLog audit)

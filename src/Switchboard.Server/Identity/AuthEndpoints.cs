@@ -26,7 +26,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext context, UserStore users, AuditLog audit, IAntiforgery antiforgery, TimeProvider clock)
     {
-        var user = request.Username is null || request.Password is null ? null : users.VerifyPassword(request.Username, request.Password);
+        var user = request.Username is null || request.Password is null ? null : await users.VerifyPasswordAsync(request.Username, request.Password, CancellationToken.None);
         var actor = Actor.From(context) with { Name = request.Username ?? "anonymous" };
         if (user is null)
         {
@@ -46,8 +46,8 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static Results<Ok<SessionInfo>, ProblemHttpResult> Me(HttpContext context, UserStore users) =>
-        SessionUser(context, users) is { } user ? TypedResults.Ok(Describe(user, null)) : NotSession();
+    private static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> Me(HttpContext context, UserStore users) =>
+        await SessionUserAsync(context, users) is { } user ? TypedResults.Ok(Describe(user, null)) : NotSession();
 
     private static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request,
@@ -58,13 +58,13 @@ public static class AuthEndpoints
         IOptions<AccountOptions> options,
         TimeProvider clock)
     {
-        if (SessionUser(context, users) is not { } user)
+        if (await SessionUserAsync(context, users) is not { } user)
         {
             return NotSession();
         }
 
         var actor = Actor.From(context);
-        if (request.CurrentPassword is null || users.VerifyPassword(user.Username, request.CurrentPassword) is null)
+        if (request.CurrentPassword is null || await users.VerifyPasswordAsync(user.Username, request.CurrentPassword, CancellationToken.None) is null)
         {
             audit.Record(actor, "auth.password", "failed", user.Username, detail: new { reason = "current password wrong" });
             return TypedResults.Problem(title: "Wrong password", detail: "The current password is not right.", statusCode: StatusCodes.Status400BadRequest);
@@ -76,8 +76,8 @@ public static class AuthEndpoints
             return TypedResults.Problem(title: "Password not accepted", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        users.SetPassword(user.Id, request.NewPassword!, mustChange: false);
-        var updated = users.Find(user.Id)!;
+        await users.SetPasswordAsync(user.Id, request.NewPassword!, mustChange: false, CancellationToken.None);
+        var updated = (await users.FindAsync(user.Id, CancellationToken.None))!;
         context.User = await SignInAsync(context, updated, clock);
         audit.Record(actor, "auth.password", "ok", user.Username);
         return TypedResults.Ok(Describe(updated, antiforgery.GetAndStoreTokens(context)));
@@ -122,9 +122,9 @@ public static class AuthEndpoints
         return principal;
     }
 
-    private static User? SessionUser(HttpContext context, UserStore users) =>
+    private static async ValueTask<User?> SessionUserAsync(HttpContext context, UserStore users) =>
         context.User.Identity?.AuthenticationType == SessionDefaults.Scheme && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
-            ? users.Find(id)
+            ? await users.FindAsync(id, context.RequestAborted)
             : null;
 
     private static SessionInfo Describe(User user, AntiforgeryTokenSet? tokens) => new(

@@ -118,7 +118,7 @@ public sealed partial class CredentialWatch : BackgroundService
             _keys.ForgetVerified();
         }
 
-        var stamps = userIds.Count > 0 ? _users.ActiveStamps(userIds) : new Dictionary<string, string>();
+        var stamps = userIds.Count > 0 ? await _users.ActiveStampsAsync(userIds, cancellationToken).ConfigureAwait(false) : new Dictionary<string, string>();
         var ended = 0;
         foreach (var (credential, entry) in watched)
         {

@@ -49,10 +49,12 @@ public static class IdentityExtensions
         if (builder.UsesPostgres())
         {
             services.AddSingleton<IApiKeyRecords, PostgresApiKeyRecords>();
+            services.AddSingleton<IUserRecords, PostgresUserRecords>();
         }
         else
         {
             services.AddSingleton<IApiKeyRecords, SqliteApiKeyRecords>();
+            services.AddSingleton<IUserRecords, SqliteUserRecords>();
         }
 
         services.AddSingleton<ApiKeyStore>();

@@ -19,7 +19,7 @@ public sealed class SessionCookieEvents(UserStore users, IOptions<AccountOptions
         var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
         var issued = principal?.FindFirstValue(SessionDefaults.IssuedClaim);
         var stamp = principal?.FindFirstValue(SessionDefaults.StampClaim);
-        var user = id is null ? null : users.Find(id);
+        var user = id is null ? null : await users.FindAsync(id, context.HttpContext.RequestAborted);
         var absolute = TimeSpan.FromHours(options.Value.SessionAbsoluteHours);
         var valid = user is { DisabledAt: null }
             && stamp == user.SecurityStamp

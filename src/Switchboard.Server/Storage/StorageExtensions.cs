@@ -67,6 +67,7 @@ public static class StorageExtensions
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IEventStore>();
             _ = services.GetRequiredService<Identity.IApiKeyRecords>();
+            _ = services.GetRequiredService<Identity.IUserRecords>();
             _ = services.GetRequiredService<Calls.IAgentPresence>();
             _ = services.GetRequiredService<Ingest.ICommandRelay>();
             return null;

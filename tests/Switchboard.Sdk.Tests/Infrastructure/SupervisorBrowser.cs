@@ -21,7 +21,7 @@ public sealed class SupervisorBrowser : IAsyncDisposable
 
     public static async Task<SupervisorBrowser> SignInAsync(LoopbackServer server, string username, params string[] skills)
     {
-        server.Services.GetRequiredService<UserStore>().Create(username, Password, Roles.Supervisor, skills);
+        server.Services.GetRequiredService<UserStore>().CreateAsync(username, Password, Roles.Supervisor, skills, mustChangePassword: false, CancellationToken.None).GetAwaiter().GetResult();
         var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
         using var login = await http.PostAsJsonAsync("api/v1/auth/login", new { username, password = Password });
         login.EnsureSuccessStatusCode();

@@ -14,7 +14,7 @@ public static class Sessions
     public static string CreateUser(this SwitchboardApp app, string role, string? username = null, IEnumerable<string>? skills = null)
     {
         username ??= role + "-" + Guid.NewGuid().ToString("N")[..6];
-        app.Services.GetRequiredService<UserStore>().Create(username, Password, role, skills ?? ["*"]);
+        app.Services.GetRequiredService<UserStore>().CreateAsync(username, Password, role, skills ?? ["*"], mustChangePassword: false, CancellationToken.None).GetAwaiter().GetResult();
         return username;
     }
 

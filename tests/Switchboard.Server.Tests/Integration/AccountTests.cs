@@ -241,7 +241,7 @@ public sealed partial class AccountTests
         using var app = new SwitchboardApp();
         using var admin = await app.SignInAsync(Roles.Admin, "root");
         using var viewer = await app.SignInAsync(Roles.Viewer, "watcher");
-        var id = app.Services.GetRequiredService<UserStore>().FindByName("watcher")!.Id;
+        var id = (await app.Services.GetRequiredService<UserStore>().FindByNameAsync("watcher", CancellationToken.None))!.Id;
 
         using var patch = await admin.PatchAsJsonAsync($"/api/v1/admin/users/{id}", new { disabled = true });
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);

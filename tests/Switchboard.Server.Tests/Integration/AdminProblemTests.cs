@@ -27,7 +27,7 @@ public sealed class AdminProblemTests : IAsyncLifetime
     public async Task Refused_account_and_key_fields_are_explained_without_parameter_names()
     {
         _app.CreateUser(Roles.Viewer, "taken");
-        var id = _app.Services.GetRequiredService<UserStore>().FindByName("taken")!.Id;
+        var id = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("taken", CancellationToken.None))!.Id;
         var cases = new (Func<Task<HttpResponseMessage>> Send, string Field, string Detail)[]
         {
             (() => _admin.PostAsJsonAsync("/api/v1/admin/users", new { username = "has space", role = "viewer" }), "username", "The username must be 1 to 64 characters without spaces."),

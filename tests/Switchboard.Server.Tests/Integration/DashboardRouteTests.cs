@@ -14,7 +14,7 @@ public sealed partial class DashboardRouteTests
     public async Task A_session_that_must_change_its_password_still_loads_the_dashboard_but_not_the_api()
     {
         using var app = new SwitchboardApp();
-        app.Services.GetRequiredService<UserStore>().Create("newcomer", Sessions.Password, Roles.Supervisor, ["*"], mustChangePassword: true);
+        await app.Services.GetRequiredService<UserStore>().CreateAsync("newcomer", Sessions.Password, Roles.Supervisor, ["*"], mustChangePassword: true, CancellationToken.None);
         using var client = app.CreateClient();
         await Sessions.LoginAsync(client, "newcomer", Sessions.Password);
 

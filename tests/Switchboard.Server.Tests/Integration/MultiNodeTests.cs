@@ -29,9 +29,14 @@ public sealed class MultiNodeTests : IDisposable
 
     public void Dispose() => ServerProcess.DeleteDataDirectory(_root);
 
-    private static ServerSettings Node(string database, string node) => ServerSettings.Tests with
+    /// <summary>A node's settings: the shared database, its name, and the session key ring every node of the test shares.</summary>
+    private ServerSettings Node(string database, string node) => ServerSettings.Tests with
     {
-        Arguments = ["--Storage:Provider=postgres", "--Storage:ConnectionString=" + database, "--Storage:NodeId=" + node, "--Storage:FeedCatchUpSeconds=2", "--Accounts:RevocationCheckSeconds=1"],
+        Arguments =
+        [
+            "--Storage:Provider=postgres", "--Storage:ConnectionString=" + database, "--Storage:NodeId=" + node, "--Storage:FeedCatchUpSeconds=2",
+            "--Accounts:RevocationCheckSeconds=1", "--Accounts:KeyRingDirectory=" + Path.Combine(_root, "key-ring"),
+        ],
     };
 
     [Fact]
@@ -245,8 +250,9 @@ public sealed class MultiNodeTests : IDisposable
         var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
         using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
         using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
-        // The supervisor signs in on node B (accounts are still per node).
-        var adminPassword = await b.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        // Accounts are shared: node A created the first admin, who signs in on node B and creates the supervisor there.
+        var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        Assert.DoesNotContain(b.Output, line => line.Contains("created the first account", StringComparison.Ordinal));
         using var people = await Fuzz.FuzzClients.CreateAsync(b.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
 
         // The agent's socket is on node A.
@@ -281,8 +287,9 @@ public sealed class MultiNodeTests : IDisposable
                 again.TrySetResult(c.Text);
                 return ValueTask.CompletedTask;
             });
-            // A second guidance sent now, on node B, arrives; the first one never comes back.
-            using var second = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/relayed/guide", new { text = "And apologise." }, cts.Token);
+            // A second guidance, sent with the same session to node A (sessions are valid on every
+            // node), reaches the agent on node B; the first one never comes back.
+            using var second = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, new Uri(a.BaseAddress, "/api/v1/calls/relayed/guide").ToString(), new { text = "And apologise." }, cts.Token);
             Assert.True(second.IsSuccessStatusCode, await second.Content.ReadAsStringAsync(cts.Token));
             Assert.Equal("And apologise.", await again.Task.WaitAsync(TimeSpan.FromSeconds(15), cts.Token));
         }

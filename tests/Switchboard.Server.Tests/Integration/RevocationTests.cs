@@ -88,7 +88,7 @@ public sealed class RevocationTests : IDisposable
         var stream = ReadToEndAsync(watcher, "/api/v1/calls/R2/stream", cts.Token);
         await Task.Delay(300, cts.Token);
         Assert.False(stream.IsCompleted);
-        var id = app.Services.GetRequiredService<UserStore>().FindByName(name)!.Id;
+        var id = (await app.Services.GetRequiredService<UserStore>().FindByNameAsync(name, CancellationToken.None))!.Id;
         using var disabled = await admin.PatchAsJsonAsync($"/api/v1/admin/users/{id}", new { disabled = true }, cts.Token);
         disabled.EnsureSuccessStatusCode();
 

@@ -84,8 +84,32 @@ public sealed class SqliteApiKeyRecordsContract : ApiKeyRecordsContract, IDispos
 
 public sealed class PostgresApiKeyRecordsContract : ApiKeyRecordsContract, IDisposable
 {
-    private readonly Dictionary<string, string> _databases = [];
+    private readonly PostgresDatabases _databases = new();
+
+    public void Dispose() => _databases.Dispose();
+
+    protected override IApiKeyRecords Open(string database = "main") => new PostgresApiKeyRecords(_databases.Open(database));
+}
+
+/// <summary>Databases of the shared private PostgreSQL server, by name; the same name opens another node's pool on the same database.</summary>
+public sealed class PostgresDatabases : IDisposable
+{
+    private readonly Dictionary<string, string> _connectionStrings = [];
     private readonly List<PostgresDatabase> _open = [];
+
+    /// <summary>Opens a pool on the database called <paramref name="name"/> in this test, creating it on first use.</summary>
+    public PostgresDatabase Open(string name)
+    {
+        if (!_connectionStrings.TryGetValue(name, out var connectionString))
+        {
+            connectionString = PostgresServer.Shared.CreateDatabase();
+            _connectionStrings[name] = connectionString;
+        }
+
+        var opened = new PostgresDatabase(Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = connectionString }));
+        _open.Add(opened);
+        return opened;
+    }
 
     public void Dispose()
     {
@@ -93,18 +117,5 @@ public sealed class PostgresApiKeyRecordsContract : ApiKeyRecordsContract, IDisp
         {
             database.DataSource.Dispose();
         }
-    }
-
-    protected override IApiKeyRecords Open(string database = "main")
-    {
-        if (!_databases.TryGetValue(database, out var connectionString))
-        {
-            connectionString = PostgresServer.Shared.CreateDatabase();
-            _databases[database] = connectionString;
-        }
-
-        var opened = new PostgresDatabase(Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = connectionString }));
-        _open.Add(opened);
-        return new PostgresApiKeyRecords(opened);
     }
 }
