@@ -33,6 +33,9 @@ public interface IUserRecords
     /// <summary>Every account, by username.</summary>
     Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every account with its password hash (for moving accounts to another store).</summary>
+    Task<IReadOnlyList<(User User, string PasswordHash)>> ExportAsync(CancellationToken cancellationToken);
+
     /// <summary>The security stamp of each of <paramref name="ids"/> that exists and is not disabled.</summary>
     Task<IReadOnlyDictionary<string, string>> ActiveStampsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 }

@@ -126,6 +126,20 @@ public sealed class PostgresUserRecords : IUserRecords
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<(User User, string PasswordHash)>> ExportAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _data.CreateCommand($"SELECT {Columns}, password_hash FROM users ORDER BY created_at;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var users = new List<(User, string)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            users.Add((Read(reader), reader.GetString(9)));
+        }
+
+        return users;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> ActiveStampsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         await using var command = _data.CreateCommand("SELECT id, security_stamp FROM users WHERE disabled_at IS NULL AND id = ANY(@ids);");

@@ -110,6 +110,22 @@ public sealed class SqliteUserRecords(SqliteConnectionFactory connections) : IUs
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<(User User, string PasswordHash)>> ExportAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns}, password_hash FROM users ORDER BY created_at;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var users = new List<(User, string)>();
+        while (reader.Read())
+        {
+            users.Add((Read(reader), reader.GetString(9)));
+        }
+
+        return users;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> ActiveStampsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         var stamps = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -5,10 +5,11 @@ using Switchboard.Server.Identity;
 namespace Switchboard.Server.Storage;
 
 /// <summary>
-/// <c>import-sqlite --from DIR</c>: copies a SQLite deployment's event log and API keys into the
-/// configured store (PostgreSQL). Every call keeps its events, seqs, times and ids; keys keep their
-/// ids, hashes and revocations. Appends are idempotent, so a run that stopped halfway can be
-/// started again. The other features' tables are not copied yet (docs/MULTI-NODE.md).
+/// <c>import-sqlite --from DIR</c>: copies a SQLite deployment's event log, API keys and accounts
+/// into the configured store (PostgreSQL). Every call keeps its events, seqs, times and ids; keys
+/// keep their ids, hashes and revocations; accounts their ids, password hashes, roles, skills and
+/// status. It is idempotent, so a run that stopped halfway can be started again. The other
+/// features' tables are not copied yet (docs/MULTI-NODE.md).
 /// </summary>
 public static class ImportCommand
 {
@@ -18,7 +19,7 @@ public static class ImportCommand
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "import-sqlite";
 
     /// <summary>Runs the command and returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, IEventStore target, IApiKeyRecords targetKeys, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, IEventStore target, IApiKeyRecords targetKeys, IUserRecords targetUsers, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var i = Array.IndexOf(args, "--from");
         var from = i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -98,7 +99,36 @@ public static class ImportCommand
             keys++;
         }
 
-        output.WriteLine($"imported {calls} calls, {events} events ({repeated} already there) and {keys} API keys from {sourceOptions.Value.DatabasePath}");
+        var accounts = 0;
+        var taken = new List<string>();
+        foreach (var (user, hash) in await new SqliteUserRecords(connections).ExportAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await targetUsers.FindByIdAsync(user.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            if (!await targetUsers.InsertAsync(user, hash, cancellationToken).ConfigureAwait(false))
+            {
+                // Another account has this name there (the first admin of nodes started before the import).
+                taken.Add(user.Username);
+                continue;
+            }
+
+            await targetUsers.UpdateAsync(user.Id, user.Role, user.Skills, user.SecurityStamp, user.DisabledAt is not null, user.DisabledAt ?? default, cancellationToken).ConfigureAwait(false);
+            if (user.LastLoginAt is { } lastLogin)
+            {
+                await targetUsers.RecordLoginAsync(user.Id, lastLogin, cancellationToken).ConfigureAwait(false);
+            }
+
+            accounts++;
+        }
+
+        output.WriteLine($"imported {calls} calls, {events} events ({repeated} already there), {keys} API keys and {accounts} accounts from {sourceOptions.Value.DatabasePath}");
+        if (taken.Count > 0)
+        {
+            output.WriteLine($"not imported, the name is taken there by another account: {string.Join(", ", taken)}");
+        }
         return 0;
     }
 

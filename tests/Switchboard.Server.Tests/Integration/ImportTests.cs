@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Tests.Infrastructure;
 
@@ -23,8 +24,10 @@ public sealed class ImportTests : IDisposable
         var revokedId = list.Split('\n').Single(l => l.Split('\t') is [_, _, "old screen", ..]).Split('\t')[0];
         Assert.Equal(0, (await ServerProcess.RunCommandAsync(sqliteDir, cts.Token, "keys", "revoke", revokedId)).ExitCode);
         List<StoredEvent> before1, before2;
+        string adminPassword;
         using (var sqlite = await ServerProcess.StartAsync(sqliteDir, cts.Token, "--Insights:Enabled=false"))
         {
+            adminPassword = await sqlite.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
             using var agent = Client(sqlite.BaseAddress, agentKey);
             using var viewer = Client(sqlite.BaseAddress, viewerKey);
             await Events.PostAsync(agent, Events.Started("moved-1"), Events.Line("moved-1", "l1", "hello"), Events.Ended("moved-1"));
@@ -39,10 +42,10 @@ public sealed class ImportTests : IDisposable
         var nodeDir = Path.Combine(_root, "node");
         var first = await ServerProcess.RunCommandAsync(nodeDir, postgres, cts.Token, "import-sqlite", "--from", sqliteDir);
         Assert.True(first.ExitCode == 0, first.Error);
-        Assert.StartsWith($"imported 2 calls, {before1.Count + before2.Count} events (0 already there) and 3 API keys", first.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"imported 2 calls, {before1.Count + before2.Count} events (0 already there), 3 API keys and 1 accounts", first.Output, StringComparison.Ordinal);
         // A second run finds everything there and changes nothing.
         var again = await ServerProcess.RunCommandAsync(nodeDir, postgres, cts.Token, "import-sqlite", "--from", sqliteDir);
-        Assert.StartsWith($"imported 2 calls, {before1.Count + before2.Count} events ({before1.Count + before2.Count} already there) and 0 API keys", again.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"imported 2 calls, {before1.Count + before2.Count} events ({before1.Count + before2.Count} already there), 0 API keys and 0 accounts", again.Output, StringComparison.Ordinal);
 
         using var node = await ServerProcess.StartAsync(nodeDir, postgres, cts.Token);
         using var agentOnNode = Client(node.BaseAddress, agentKey);
@@ -55,6 +58,12 @@ public sealed class ImportTests : IDisposable
         var ack = await Events.PostAsync(agentOnNode, Events.Line("moved-2", "l2", "after the move"));
         Assert.Equal(before2[^1].Seq + 1, ack.Results[0].Seq);
         Assert.Contains("moved-2", await viewerOnNode.GetStringAsync("/api/v1/calls", cts.Token), StringComparison.Ordinal);
+
+        // The admin moved too, with the password it had: the new node made no admin of its own.
+        Assert.DoesNotContain(node.Output, line => line.Contains("created the first account", StringComparison.Ordinal));
+        using var person = new HttpClient { BaseAddress = node.BaseAddress };
+        using var login = await person.PostAsJsonAsync("/api/v1/auth/login", new { username = "admin", password = adminPassword }, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
 
         static List<string> Describe(List<StoredEvent> events) =>
             [.. events.Select(e => $"{e.Seq} {e.Id} {e.Type} {e.At.UtcTicks} {e.ReceivedAt.UtcTicks} {e.Data.GetRawText()}")];
