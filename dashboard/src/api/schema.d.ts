@@ -1914,6 +1914,11 @@ export interface components {
                 [key: string]: string;
             };
             takeoverBy?: null | string;
+            /**
+             * Format: int32
+             * @description Take-overs of the call so far: the next one's event id is derived from it, so two at once (on two nodes) store one.
+             */
+            takeovers?: number | string;
             /** Format: double */
             lastE2eMs?: null | number | string;
             /** Format: int32 */

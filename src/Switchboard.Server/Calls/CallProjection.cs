@@ -78,7 +78,7 @@ public static class CallProjection
                 Supervisors = state.Supervisors.SetItem(user, d.Str("mode") ?? "listen"),
             },
             EventTypes.SupervisorLeft when d.Str("user") is { } user => state with { Supervisors = state.Supervisors.Remove(user) },
-            EventTypes.ControlTakeover => state with { TakeoverBy = d.Str("by") },
+            EventTypes.ControlTakeover => state with { TakeoverBy = d.Str("by"), Takeovers = state.Takeovers + 1 },
             EventTypes.ControlHandback => state with { TakeoverBy = null },
             EventTypes.SupervisorGuidance when d.Str("commandId") is { } commandId =>
                 AddCommand(state, new CommandView(commandId, "guide", d.Str("text"), e.At, Applied: false)),

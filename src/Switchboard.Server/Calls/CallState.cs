@@ -54,6 +54,9 @@ public sealed record CallState
 
     public string? TakeoverBy { get; init; }
 
+    /// <summary>Take-overs of the call so far: the next one's event id is derived from it, so two at once (on two nodes) store one.</summary>
+    public int Takeovers { get; init; }
+
     public double? LastE2eMs { get; init; }
 
     public int Turns { get; init; }

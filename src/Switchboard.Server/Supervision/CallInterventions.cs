@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Commands;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
@@ -148,16 +149,46 @@ public sealed class CallInterventions(
             }
         }
 
-        var acks = await log.AppendAsync(
+        // The take-over's id is derived from how many the call has had, so two supervisors taking
+        // it at once (on two nodes) store one event: the log decides, and the other is told who won.
+        // A duplicate this node had already folded (and seen handed back) means the count was
+        // behind, not that someone else won: the next count is tried.
+        EventAck takeover;
+        var generation = call.Takeovers + 1;
+        while (true)
+        {
+            takeover = await log.AppendWithIdAsync(
+                call.CallId, ServerEvent.StableId("ctl", $"{call.CallId}|takeover|{generation}"), EventTypes.ControlTakeover, new ControlData(actor.Name), cancellationToken);
+            if (!takeover.Duplicate || await HolderAtAsync(call.CallId, takeover.Seq, cancellationToken) == actor.Name)
+            {
+                break;
+            }
+
+            if (takeover.Seq > call.LastSeq || generation > call.Takeovers + 3)
+            {
+                var winner = await HolderAtAsync(call.CallId, takeover.Seq, cancellationToken) ?? "another supervisor";
+                return InterventionOutcome.Problem(409, "Already taken over", $"{winner} holds this call; only one supervisor can take over at a time.");
+            }
+
+            generation++;
+        }
+
+        await log.AppendAsync(
             call.CallId,
             InterventionLog.Seed(actor, "takeover", requestId),
             cancellationToken,
-            (EventTypes.ControlTakeover, new ControlData(actor.Name)),
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "takeover")));
-        _takeovers[call.CallId] = (acks[0].Seq, clock.GetUtcNow());
+        _takeovers[call.CallId] = (takeover.Seq, clock.GetUtcNow());
         var commandId = ServerEvent.NewId("cmd");
         var delivered = log.Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, Mode(call)));
+    }
+
+    /// <summary>Who took the call over with the <c>control.takeover</c> stored at <paramref name="seq"/>.</summary>
+    private async Task<string?> HolderAtAsync(string callId, long seq, CancellationToken cancellationToken)
+    {
+        var stored = await store.ReadAsync(callId, seq - 1, 1, cancellationToken);
+        return stored is [{ Type: EventTypes.ControlTakeover } e] && e.Data.TryGetProperty("by", out var by) ? by.GetString() : null;
     }
 
     /// <summary>During a take-over by text: words for the caller, spoken by the agent's voice as the supervisor's.</summary>

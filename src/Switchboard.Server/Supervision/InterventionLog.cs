@@ -17,6 +17,16 @@ public sealed class InterventionLog(EventIngestor ingestor, AgentCommandRouter c
     public bool Send(string callId, string commandId, string type, object data) =>
         commands.Send(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)));
 
+    /// <summary>
+    /// Appends one event with an id given by the caller: an id both nodes derive from the call's
+    /// state makes the log decide between two requests at once (the second is a duplicate).
+    /// </summary>
+    public async Task<EventAck> AppendWithIdAsync(string callId, string id, string type, object data, CancellationToken cancellationToken)
+    {
+        var envelope = ServerEvent.Create(callId, type, data, id, clock.GetUtcNow());
+        return (await ingestor.AppendServerEventsAsync([envelope], cancellationToken))[0];
+    }
+
     /// <summary>Appends events to the call's log; with a seed their ids are stable, so a retried request stores them once.</summary>
     public async Task<IReadOnlyList<EventAck>> AppendAsync(string callId, string? seed, CancellationToken cancellationToken, params (string Type, object Data)[] events)
     {

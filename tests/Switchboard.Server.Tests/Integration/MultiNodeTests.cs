@@ -298,6 +298,47 @@ public sealed class MultiNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_supervisors_taking_one_call_over_at_once_on_two_nodes_leave_one_holder()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var database = PostgresServer.Shared.CreateDatabase();
+        string Dir(string node) => Path.Combine(_root, node);
+        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
+        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
+        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        using var people = await Fuzz.FuzzClients.CreateAsync(a.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
+        // A second supervisor, signed in on node B.
+        using (var created = await Fuzz.FuzzClients.SendAsync(people.Admin, people.AdminToken, HttpMethod.Post, "/api/v1/admin/users", new { username = "sup2", password = "a second long passphrase", role = "supervisor", skills = new[] { "*" }, mustChangePassword = false }, cts.Token))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        using var second = new HttpClient { BaseAddress = b.BaseAddress };
+        using var login = await second.PostAsJsonAsync("/api/v1/auth/login", new { username = "sup2", password = "a second long passphrase" }, cts.Token);
+        login.EnsureSuccessStatusCode();
+        var secondToken = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cts.Token)).GetProperty("antiforgery").GetProperty("token").GetString()!;
+
+        for (var round = 0; round < 5; round++)
+        {
+            var callId = $"contested-{round}";
+            await Events.PostAsync(people.Agent, Events.Started(callId));
+            await WaitForAsync(() => second.GetAsync($"/api/v1/calls/{callId}", cts.Token).GetAwaiter().GetResult().IsSuccessStatusCode, "node B sees the call", cts.Token);
+
+            var onA = Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, $"/api/v1/calls/{callId}/takeover", new { }, cts.Token);
+            var onB = Fuzz.FuzzClients.SendAsync(second, secondToken, HttpMethod.Post, $"/api/v1/calls/{callId}/takeover", new { }, cts.Token);
+            using var answerA = await onA;
+            using var answerB = await onB;
+            var codes = new[] { (int)answerA.StatusCode, (int)answerB.StatusCode }.Order().ToArray();
+            Assert.Equal([200, 409], codes);
+            var takeovers = (await Events.ReadAllAsync(people.Viewer, callId)).Where(e => e.Type == EventTypes.ControlTakeover).ToList();
+            var holder = Assert.Single(takeovers).Data.GetProperty("by").GetString();
+            Assert.Equal(answerA.IsSuccessStatusCode ? "sup" : "sup2", holder);
+        }
+    }
+
+    [Fact]
     public async Task An_interim_transcript_sent_to_one_node_reaches_a_stream_on_another()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
