@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Commands;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Ingest;
 using Switchboard.Server.Knowledge;
+using Switchboard.Server.Storage;
 using Switchboard.Server.Supervision;
 
 namespace Switchboard.Server.Escalations;
@@ -26,9 +28,20 @@ public sealed partial class HelpQueue(
     HelpQueueFeed feed,
     AuditLog audit,
     IOptions<EscalationOptions> options,
+    IOptions<Storage.StorageOptions> storage,
+    IEventStore log,
     TimeProvider clock,
     ILogger<HelpQueue> logger)
 {
+    /// <summary>
+    /// With several nodes every node sees each request (the log's feed) and queues it for its own
+    /// online supervisors; claims and answers are decided by the log (their event ids are derived
+    /// from the request, so the second is a duplicate and is told who won).
+    /// </summary>
+    private readonly bool _shared = storage.Value.UsesPostgres;
+
+    /// <summary>What <see cref="WinnerAsync"/> answers when the request's timeout was stored first.</summary>
+    private const string TimedOut = "\u0000timeout";
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (HelpRequest Request, CancellationTokenSource Timer)> _pending = new(StringComparer.Ordinal);
 
@@ -40,9 +53,17 @@ public sealed partial class HelpQueue(
         var topic = d.Str("topic")?.Trim().ToLowerInvariant() is { Length: > 0 } t ? t : null;
         var seconds = Math.Clamp((d.Num("timeoutMs") ?? options.Value.DefaultTimeoutSeconds * 1000) / 1000, 0.05, options.Value.MaxTimeoutSeconds);
         var routed = Route(topic);
+        // The id is derived from the agent's request, so every node gives it the same one.
         var request = new HelpRequest(
-            ServerEvent.NewId("help"), e.CallId, d.Str("requestId")!, d.Str("question")!, topic, d.Str("context"),
+            DerivedId.Of("help", e.CallId, d.Str("requestId")!), e.CallId, d.Str("requestId")!, d.Str("question")!, topic, d.Str("context"),
             routed.Count == 0 ? HelpRequestStatus.Unavailable : HelpRequestStatus.Open, now, now.AddSeconds(seconds), routed);
+        if (routed.Count == 0 && _shared)
+        {
+            // No supervisor for it on this node; another node may have one. If none has, the
+            // agent's own wait for an answer ends the request.
+            return;
+        }
+
         if (routed.Count == 0)
         {
             var reason = topic is null ? "No supervisor is online." : $"No supervisor who answers '{topic}' questions is online.";
@@ -87,7 +108,13 @@ public sealed partial class HelpQueue(
         }
 
         store.Update(claimed);
-        await AppendAsync(claimed, EventTypes.EscalationClaimed, new EscalationData(claimed.RequestId, By: actor.Name), cancellationToken);
+        var ack = await AppendAsync(claimed, EventTypes.EscalationClaimed, new EscalationData(claimed.RequestId, By: actor.Name), cancellationToken);
+        if (await WinnerAsync(claimed.CallId, ack, actor, cancellationToken) is { } winner)
+        {
+            Lost(id, winner);
+            return Conflict($"{winner} has already claimed this request.");
+        }
+
         audit.Record(actor, "escalation.claim", "ok", id, claimed.CallId);
         feed.Publish(claimed);
         return QueueOutcome.Ok(claimed);
@@ -128,15 +155,34 @@ public sealed partial class HelpQueue(
             entry.Timer.Dispose();
         }
 
-        // The caller is holding: the agent gets the answer before anything is written.
-        Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
+        // The caller is holding: on one node the agent gets the answer before anything is written.
+        // With several nodes the log decides first who answers, so the agent never hears two.
+        if (!_shared)
+        {
+            Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
+        }
+
         store.Update(answered);
         if (claimedNow)
         {
-            await AppendAsync(answered, EventTypes.EscalationClaimed, new EscalationData(answered.RequestId, By: actor.Name), cancellationToken);
+            var claim = await AppendAsync(answered, EventTypes.EscalationClaimed, new EscalationData(answered.RequestId, By: actor.Name), cancellationToken);
+            if (await WinnerAsync(answered.CallId, claim, actor, cancellationToken) is { } claimer)
+            {
+                return Conflict($"{claimer} has claimed this request; only they can answer it.");
+            }
         }
 
-        await AppendAsync(answered, EventTypes.EscalationAnswered, new EscalationData(answered.RequestId, answered.Question, answered.Topic, Answer: answer, By: actor.Name), cancellationToken);
+        var stored = await AppendAsync(answered, EventTypes.EscalationAnswered, new EscalationData(answered.RequestId, answered.Question, answered.Topic, Answer: answer, By: actor.Name), cancellationToken);
+        if (await WinnerAsync(answered.CallId, stored, actor, cancellationToken) is { } answerer)
+        {
+            return Conflict(answerer == TimedOut ? "This request timed out before the answer was stored; the agent was told nobody answered in time." : $"{answerer} has already answered this request.");
+        }
+
+        if (_shared)
+        {
+            Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
+        }
+
         var entryId = knowledge.AddAnswered(answered.Question, answer, answered.Topic, answered.CallId, answered.RequestId).Id;
         audit.Record(actor, "escalation.answer", "ok", id, answered.CallId, new { knowledgeEntry = entryId });
         feed.Publish(answered);
@@ -151,6 +197,27 @@ public sealed partial class HelpQueue(
             // An agent still waiting (its end of the call may outlive the caller) stops waiting.
             Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
             await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: reason == "caller_hangup" ? "caller_hangup" : "call_ended"), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A request's fate as the log has it: claimed, answered or timed out, maybe on another node.
+    /// This node follows, so its supervisors see who has it and its timer never fires after an answer.
+    /// </summary>
+    public void OnDecided(string callId, string requestId, string type, string? by)
+    {
+        var id = DerivedId.Of("help", callId, requestId);
+        switch (type)
+        {
+            case EventTypes.EscalationClaimed when by is not null:
+                Lost(id, by);
+                break;
+            case EventTypes.EscalationAnswered:
+                _ = Close(r => r.Id == id, HelpRequestStatus.Answered, by is null ? "Answered." : $"Answered by {by}.");
+                break;
+            case EventTypes.EscalationTimedOut:
+                _ = Close(r => r.Id == id, HelpRequestStatus.TimedOut, "Nobody answered in time.");
+                break;
         }
     }
 
@@ -204,8 +271,18 @@ public sealed partial class HelpQueue(
             var reason = "Nobody answered in time.";
             foreach (var request in Close(r => r.Id == id, HelpRequestStatus.TimedOut, reason))
             {
-                Tell(request, EscalationOutcomes.TimedOut, reason: reason);
-                await AppendAsync(request, EventTypes.EscalationTimedOut, new EscalationData(request.RequestId, Reason: reason), CancellationToken.None);
+                if (!_shared)
+                {
+                    Tell(request, EscalationOutcomes.TimedOut, reason: reason);
+                }
+
+                // With several nodes the answer and the timeouts of every node share one event id:
+                // whichever the log stores first is the outcome, and only it reaches the agent.
+                var outcome = await AppendAsync(request, EventTypes.EscalationTimedOut, new EscalationData(request.RequestId, Reason: reason), CancellationToken.None);
+                if (_shared && !outcome.Duplicate)
+                {
+                    Tell(request, EscalationOutcomes.TimedOut, reason: reason);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -255,8 +332,42 @@ public sealed partial class HelpQueue(
             CommandTypes.EscalationAnswer,
             JsonSerializer.SerializeToElement(new EscalationAnswerData(request.RequestId, outcome, answer, by, reason), ContractJson.Options)));
 
-    private Task AppendAsync(HelpRequest request, string type, EscalationData data, CancellationToken cancellationToken) =>
-        ingestor.AppendServerEventsAsync([ServerEvent.Create(request.CallId, type, data, $"{request.Id}_{type}", clock.GetUtcNow())], cancellationToken);
+    private async Task<EventAck> AppendAsync(HelpRequest request, string type, EscalationData data, CancellationToken cancellationToken)
+    {
+        // One outcome per request when nodes share the log: an answer and a timeout are the same event id.
+        var id = _shared && type is EventTypes.EscalationAnswered or EventTypes.EscalationTimedOut ? $"{request.Id}_outcome" : $"{request.Id}_{type}";
+        return (await ingestor.AppendServerEventsAsync([ServerEvent.Create(request.CallId, type, data, id, clock.GetUtcNow())], cancellationToken))[0];
+    }
+
+    /// <summary>Who stored the event first, when it was not <paramref name="actor"/> (another node's supervisor); null when this one won.</summary>
+    private async Task<string?> WinnerAsync(string callId, EventAck ack, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!ack.Duplicate)
+        {
+            return null;
+        }
+
+        var stored = await log.ReadAsync(callId, ack.Seq - 1, 1, cancellationToken);
+        if (stored is [{ Type: EventTypes.EscalationTimedOut }])
+        {
+            return TimedOut;
+        }
+
+        var by = stored is [var e] && e.Data.TryGetProperty("by", out var b) ? b.GetString() : null;
+        return by is null || by == actor.Name ? null : by;
+    }
+
+    /// <summary>Another node's supervisor won the request: this node shows it as theirs.</summary>
+    private void Lost(string id, string winner)
+    {
+        lock (_gate)
+        {
+            if (_pending.TryGetValue(id, out var entry))
+            {
+                _pending[id] = (entry.Request with { ClaimedBy = winner }, entry.Timer);
+            }
+        }
+    }
 
     private QueueOutcome NotPending(string id) => store.Get(id) is { } r
         ? Conflict($"This request is {r.Status.Replace('_', ' ')}; it can no longer be claimed or answered.")

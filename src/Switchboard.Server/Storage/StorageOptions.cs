@@ -88,5 +88,8 @@ public sealed class StorageOptions
     public int SlowCommitWarningMilliseconds { get; set; } = 250;
 
     /// <summary>Full path of the database file.</summary>
+    /// <summary>True when the log is on PostgreSQL, shared by several nodes.</summary>
+    public bool UsesPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "switchboard.db"));
 }

@@ -339,6 +339,63 @@ public sealed class MultiNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task An_agent_on_one_node_gets_the_answer_of_a_supervisor_online_only_on_another_and_nothing_else()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var database = PostgresServer.Shared.CreateDatabase();
+        string Dir(string node) => Path.Combine(_root, node);
+        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
+        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
+        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        using var people = await Fuzz.FuzzClients.CreateAsync(b.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
+        // The supervisor is online on node B only: their help queue stream is open there.
+        using var online = new CancellationTokenSource();
+        var queue = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var _ in SseReader.ReadAsync(people.Supervisor, "/api/v1/escalations/stream", cancellationToken: online.Token))
+                {
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+            {
+            }
+        }, CancellationToken.None);
+
+        await using var agent = new Sdk.SwitchboardClient(new Sdk.SwitchboardClientOptions { ServerUrl = a.BaseAddress, ApiKey = agentKey });
+        using var call = agent.OpenCall("asks");
+        call.CallStarted();
+        var asked = call.EscalateAsync("Can the caller get a refund after 30 days?", timeout: TimeSpan.FromSeconds(60), cancellationToken: cts.Token);
+
+        // Node A has no supervisor online, yet the agent is not told "nobody available": B's supervisor answers.
+        string? requestId = null;
+        await WaitForAsync(
+            () =>
+            {
+                var list = people.Supervisor.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/escalations", cts.Token).GetAwaiter().GetResult();
+                var pending = list.EnumerateArray().ToList();
+                requestId = pending.Count > 0 ? pending[0].GetProperty("request").GetProperty("id").GetString() : null;
+                return requestId is not null || asked.IsCompleted;
+            },
+            "the request in node B's queue",
+            cts.Token);
+        Assert.False(asked.IsCompleted, "the agent was answered before any supervisor was");
+        using var answered = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, $"/api/v1/escalations/{requestId}/answer", new { answer = "Yes, within 60 days." }, cts.Token);
+        Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync(cts.Token));
+
+        var result = await asked.WaitAsync(TimeSpan.FromSeconds(20), cts.Token);
+        Assert.Equal((Sdk.EscalationOutcome.Answered, "Yes, within 60 days."), (result.Outcome, result.Answer));
+        var log = await Events.ReadAllAsync(people.Viewer, "asks");
+        Assert.Single(log, e => e.Type == EventTypes.EscalationAnswered);
+        Assert.DoesNotContain(log, e => e.Type is EventTypes.EscalationCancelled or EventTypes.EscalationTimedOut);
+        await online.CancelAsync();
+        await queue;
+    }
+
+    [Fact]
     public async Task An_interim_transcript_sent_to_one_node_reaches_a_stream_on_another()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
