@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Full-text search of approved entries with BM25 scores (agents and supervisors). */
+        /** Full-text search of approved entries, best first, with relevance scores (agents and supervisors). */
         get: {
             parameters: {
                 query?: {
@@ -2188,7 +2188,7 @@ export interface components {
             answer: null | string;
             topic: null | string;
         };
-        /** @description An approved entry matching a search, with its BM25 relevance (higher is better; comparable within one search). */
+        /** @description An approved entry matching a search, with its relevance (higher is better; comparable within one search: BM25 on SQLite, ts_rank on PostgreSQL). */
         KbSearchHit: {
             /** Format: int64 */
             id: number | string;

@@ -5,6 +5,7 @@ using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Knowledge;
 using Switchboard.Server.Redaction;
+using Switchboard.Server.Storage;
 using Switchboard.Server.Streaming;
 
 namespace Switchboard.Server.Escalations;
@@ -18,7 +19,14 @@ public static class EscalationEndpoints
     public static IHostApplicationBuilder AddEscalations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<HelpRequestStore>();
+        if (builder.UsesPostgres())
+        {
+            builder.Services.AddSingleton<IHelpRequestRecords, PostgresHelpRequestRecords>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IHelpRequestRecords, SqliteHelpRequestRecords>();
+        }
         builder.Services.AddSingleton<HelpQueueFeed>();
         builder.Services.AddSingleton<HelpQueue>();
         builder.Services.AddHostedService<EscalationWatcher>();
@@ -29,8 +37,8 @@ public static class EscalationEndpoints
     public static IEndpointRouteBuilder MapEscalations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/escalations").RequireAuthorization(IdentityExtensions.SupervisorPolicy).WithTags("Escalations");
-        group.MapGet("/", List).WithSummary("Pending help requests (or all recent ones), with hold time, transcript and quick responses.");
-        group.MapGet("/{id}", Get).WithSummary("One help request.");
+        group.MapGet("/", ListAsync).WithSummary("Pending help requests (or all recent ones), with hold time, transcript and quick responses.");
+        group.MapGet("/{id}", GetAsync).WithSummary("One help request.");
         group.MapPost("/{id}/claim", async (string id, HttpContext http, HelpQueue queue, Redactor redaction, CancellationToken ct) =>
             ToHttp(await queue.ClaimAsync(id, Actor.From(http), ct), redaction.For(http.User))).WithSummary("Claim a request; 409 when another supervisor has it.");
         group.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer; pushed to the agent at once and kept as a pending knowledge-base entry.");
@@ -38,9 +46,9 @@ public static class EscalationEndpoints
         return app;
     }
 
-    private static Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult> List(
-        HttpContext http, HelpQueue queue, HelpRequestStore store, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
-        Redactor redaction, TimeProvider clock, string status = "pending", bool mine = false, int limit = 100)
+    private static async Task<Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult>> ListAsync(
+        HttpContext http, HelpQueue queue, IHelpRequestRecords store, UserStore users, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options,
+        Redactor redaction, TimeProvider clock, CancellationToken ct, string status = "pending", bool mine = false, int limit = 100)
     {
         if (status is not ("pending" or "all") || limit is < 1 or > 1000)
         {
@@ -49,18 +57,21 @@ public static class EscalationEndpoints
 
         var isMine = Mine(http, users);
         var mask = redaction.For(http.User);
-        var requests = status == "pending" ? queue.Pending() : store.List(pendingOnly: false, limit);
-        return TypedResults.Ok<IReadOnlyList<HelpRequestView>>([.. requests
-            .Where(r => !mine || isMine(r))
-            .Take(limit)
-            .Select(r => View(r, live, kb, options.Value, clock, mask))]);
+        var requests = status == "pending" ? queue.Pending() : await store.ListAsync(pendingOnly: false, limit, ct);
+        var views = new List<HelpRequestView>();
+        foreach (var r in requests.Where(r => !mine || isMine(r)).Take(limit))
+        {
+            views.Add(await ViewAsync(r, live, kb, options.Value, clock, mask, ct));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<HelpRequestView>>(views);
     }
 
-    private static Results<Ok<HelpRequestView>, ProblemHttpResult> Get(
-        string id, HttpContext http, HelpRequestStore store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, Redactor redaction,
-        TimeProvider clock) =>
-        store.Get(id) is { } r
-            ? TypedResults.Ok(View(r, live, kb, options.Value, clock, redaction.For(http.User)))
+    private static async Task<Results<Ok<HelpRequestView>, ProblemHttpResult>> GetAsync(
+        string id, HttpContext http, IHelpRequestRecords store, LiveCalls live, KnowledgeBase kb, IOptions<EscalationOptions> options, Redactor redaction,
+        TimeProvider clock, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } r
+            ? TypedResults.Ok(await ViewAsync(r, live, kb, options.Value, clock, redaction.For(http.User), ct))
             : TypedResults.Problem(title: "No such help request", detail: $"No help request has id '{id}'.", statusCode: 404);
 
     private static async Task<Results<Ok<HelpRequest>, ProblemHttpResult>> AnswerAsync(
@@ -86,7 +97,13 @@ public static class EscalationEndpoints
         {
             var sse = new SseWriter(http.Response);
             sse.WriteRetry(1000);
-            sse.Write("snapshot", queue.Pending().Where(Shown).Select(r => View(r, live, kb, options.Value, clock, mask)).ToList());
+            var snapshot = new List<HelpRequestView>();
+            foreach (var r in queue.Pending().Where(Shown))
+            {
+                snapshot.Add(await ViewAsync(r, live, kb, options.Value, clock, mask, cancellationToken));
+            }
+
+            sse.Write("snapshot", snapshot);
             await sse.FlushAsync(cancellationToken);
             using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(streaming.Value.HeartbeatSeconds));
             try
@@ -113,7 +130,7 @@ public static class EscalationEndpoints
                     {
                         if (Shown(r) || !HelpRequestStatus.IsPending(r.Status))
                         {
-                            sse.Write("request", View(r, live, kb, options.Value, clock, mask));
+                            sse.Write("request", await ViewAsync(r, live, kb, options.Value, clock, mask, cancellationToken));
                         }
                     }
 
@@ -134,7 +151,7 @@ public static class EscalationEndpoints
         return r => r.RoutedTo.Contains(actor.Name) || r.ClaimedBy == actor.Name || (user is not null && (r.Topic is null || user.HasSkill(r.Topic)));
     }
 
-    private static HelpRequestView View(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock, DisplayMask mask)
+    private static async Task<HelpRequestView> ViewAsync(HelpRequest r, LiveCalls live, KnowledgeBase kb, EscalationOptions options, TimeProvider clock, DisplayMask mask, CancellationToken ct)
     {
         var transcript = live.Find(r.CallId)?.RecentTranscript ?? [];
         var pending = HelpRequestStatus.IsPending(r.Status);
@@ -142,7 +159,7 @@ public static class EscalationEndpoints
             r.Masked(mask),
             Math.Round(((r.ClosedAt ?? clock.GetUtcNow()) - r.RequestedAt).TotalSeconds, 1),
             [.. transcript.Skip(Math.Max(0, transcript.Count - TranscriptLines)).Select(l => l.Masked(mask))],
-            pending ? kb.Suggest(r.Question, options.QuickResponses, options.QuickResponseMinMatch) : []);
+            pending ? await kb.SuggestAsync(r.Question, options.QuickResponses, options.QuickResponseMinMatch, ct) : []);
     }
 
     private static Results<Ok<HelpRequest>, ProblemHttpResult> ToHttp(QueueOutcome outcome, DisplayMask mask) =>

@@ -53,10 +53,10 @@ public sealed partial class EscalationWatcher(EventHub hub, IEventStore store, H
                     await queue.OnRequestedAsync(e, cancellationToken);
                     break;
                 case EventTypes.EscalationCancelled when e.Data.Str("requestId") is { } requestId:
-                    queue.OnWithdrawn(e.CallId, requestId);
+                    await queue.OnWithdrawnAsync(e.CallId, requestId);
                     break;
                 case EventTypes.EscalationClaimed or EventTypes.EscalationAnswered or EventTypes.EscalationTimedOut when e.Data.Str("requestId") is { } decided:
-                    queue.OnDecided(e.CallId, decided, e.Type, e.Data.Str("by"));
+                    await queue.OnDecidedAsync(e.CallId, decided, e.Type, e.Data.Str("by"));
                     break;
                 case EventTypes.CallEnded:
                     await queue.OnCallEndedAsync(e.CallId, e.Data.Str("reason"), cancellationToken);

@@ -19,7 +19,7 @@ namespace Switchboard.Server.Escalations;
 /// Every transition is decided under one lock, so an answer and a timeout cannot both win.
 /// </summary>
 public sealed partial class HelpQueue(
-    HelpRequestStore store,
+    IHelpRequestRecords store,
     KnowledgeBase knowledge,
     AgentCommandRouter commands,
     EventIngestor ingestor,
@@ -68,7 +68,7 @@ public sealed partial class HelpQueue(
         {
             var reason = topic is null ? "No supervisor is online." : $"No supervisor who answers '{topic}' questions is online.";
             request = request with { ClosedAt = now, CloseReason = reason };
-            if (store.Insert(request))
+            if ((await store.InsertAsync(request, cancellationToken)).Inserted)
             {
                 Tell(request, EscalationOutcomes.NoSupervisor, reason: reason);
                 await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: "no_supervisor_available"), cancellationToken);
@@ -78,36 +78,46 @@ public sealed partial class HelpQueue(
             return;
         }
 
-        if (!store.Insert(request))
+        var (stored, inserted) = await store.InsertAsync(request, cancellationToken);
+        // With several nodes the first node's insert stands; the others queue what it stored while
+        // it is pending. On one node a request already there was handled before.
+        if (!(inserted || (_shared && HelpRequestStatus.IsPending(stored.Status))) || !Track(_shared ? stored with { RoutedTo = routed } : request))
         {
             return;
         }
 
-        Track(request);
         feed.Publish(request);
     }
 
     /// <summary>A supervisor takes a request; 409 when someone else has it or it is closed.</summary>
     public async Task<QueueOutcome> ClaimAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
-        HelpRequest claimed;
+        HelpRequest? claimed = null;
         lock (_gate)
         {
-            if (!_pending.TryGetValue(id, out var entry))
+            if (_pending.TryGetValue(id, out var entry))
             {
-                return NotPending(id);
-            }
+                if (entry.Request.ClaimedBy is { } by)
+                {
+                    return by == actor.Name ? QueueOutcome.Ok(entry.Request) : Conflict($"{by} has already claimed this request.");
+                }
 
-            if (entry.Request.ClaimedBy is { } by)
-            {
-                return by == actor.Name ? QueueOutcome.Ok(entry.Request) : Conflict($"{by} has already claimed this request.");
+                claimed = entry.Request with { Status = HelpRequestStatus.Claimed, ClaimedBy = actor.Name, ClaimedAt = clock.GetUtcNow() };
+                _pending[id] = (claimed, entry.Timer);
             }
-
-            claimed = entry.Request with { Status = HelpRequestStatus.Claimed, ClaimedBy = actor.Name, ClaimedAt = clock.GetUtcNow() };
-            _pending[id] = (claimed, entry.Timer);
         }
 
-        store.Update(claimed);
+        if (claimed is null)
+        {
+            return await NotPendingAsync(id, cancellationToken);
+        }
+
+        // With several nodes only the claim the log stores first is written down.
+        if (!_shared)
+        {
+            await store.UpdateAsync(claimed, cancellationToken);
+        }
+
         var ack = await AppendAsync(claimed, EventTypes.EscalationClaimed, new EscalationData(claimed.RequestId, By: actor.Name), cancellationToken);
         if (await WinnerAsync(claimed.CallId, ack, actor, cancellationToken) is { } winner)
         {
@@ -115,7 +125,12 @@ public sealed partial class HelpQueue(
             return Conflict($"{winner} has already claimed this request.");
         }
 
-        audit.Record(actor, "escalation.claim", "ok", id, claimed.CallId);
+        if (_shared)
+        {
+            await store.UpdateAsync(claimed, cancellationToken);
+        }
+
+        await audit.RecordAsync(actor, "escalation.claim", "ok", id, claimed.CallId);
         feed.Publish(claimed);
         return QueueOutcome.Ok(claimed);
     }
@@ -123,36 +138,40 @@ public sealed partial class HelpQueue(
     /// <summary>A supervisor answers (claiming it if nobody has): the agent receives the answer at once.</summary>
     public async Task<QueueOutcome> AnswerAsync(string id, Actor actor, string answer, CancellationToken cancellationToken)
     {
-        HelpRequest answered;
-        bool claimedNow;
+        HelpRequest? answered = null;
+        var claimedNow = false;
         lock (_gate)
         {
-            if (!_pending.TryGetValue(id, out var entry))
+            if (_pending.TryGetValue(id, out var entry))
             {
-                return store.Get(id) is { Status: HelpRequestStatus.Answered, AnsweredBy: var by, Answer: var a } done && by == actor.Name && a == answer
-                    ? QueueOutcome.Ok(done)
-                    : NotPending(id);
-            }
+                if (entry.Request.ClaimedBy is { } holder && holder != actor.Name)
+                {
+                    return Conflict($"{holder} has claimed this request; only they can answer it.");
+                }
 
-            if (entry.Request.ClaimedBy is { } holder && holder != actor.Name)
-            {
-                return Conflict($"{holder} has claimed this request; only they can answer it.");
+                var now = clock.GetUtcNow();
+                claimedNow = entry.Request.ClaimedBy is null;
+                answered = entry.Request with
+                {
+                    Status = HelpRequestStatus.Answered,
+                    ClaimedBy = actor.Name,
+                    ClaimedAt = entry.Request.ClaimedAt ?? now,
+                    Answer = answer,
+                    AnsweredBy = actor.Name,
+                    ClosedAt = now,
+                };
+                _pending.Remove(id);
+                entry.Timer.Cancel();
+                entry.Timer.Dispose();
             }
+        }
 
-            var now = clock.GetUtcNow();
-            claimedNow = entry.Request.ClaimedBy is null;
-            answered = entry.Request with
-            {
-                Status = HelpRequestStatus.Answered,
-                ClaimedBy = actor.Name,
-                ClaimedAt = entry.Request.ClaimedAt ?? now,
-                Answer = answer,
-                AnsweredBy = actor.Name,
-                ClosedAt = now,
-            };
-            _pending.Remove(id);
-            entry.Timer.Cancel();
-            entry.Timer.Dispose();
+        if (answered is null)
+        {
+            // The same answer again (a retried request) gets the same reply.
+            return await store.GetAsync(id, cancellationToken) is { Status: HelpRequestStatus.Answered, AnsweredBy: var by, Answer: var a } done && by == actor.Name && a == answer
+                ? QueueOutcome.Ok(done)
+                : await NotPendingAsync(id, cancellationToken);
         }
 
         // The caller is holding: on one node the agent gets the answer before anything is written.
@@ -162,7 +181,11 @@ public sealed partial class HelpQueue(
             Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
         }
 
-        store.Update(answered);
+        if (!_shared)
+        {
+            await store.UpdateAsync(answered, cancellationToken);
+        }
+
         if (claimedNow)
         {
             var claim = await AppendAsync(answered, EventTypes.EscalationClaimed, new EscalationData(answered.RequestId, By: actor.Name), cancellationToken);
@@ -181,10 +204,11 @@ public sealed partial class HelpQueue(
         if (_shared)
         {
             Tell(answered, EscalationOutcomes.Answered, answer, actor.Name);
+            await store.UpdateAsync(answered, cancellationToken);
         }
 
-        var entryId = knowledge.AddAnswered(answered.Question, answer, answered.Topic, answered.CallId, answered.RequestId).Id;
-        audit.Record(actor, "escalation.answer", "ok", id, answered.CallId, new { knowledgeEntry = entryId });
+        var entryId = (await knowledge.AddAnsweredAsync(answered.Question, answer, answered.Topic, answered.CallId, answered.RequestId, cancellationToken)).Id;
+        await audit.RecordAsync(actor, "escalation.answer", "ok", id, answered.CallId, new { knowledgeEntry = entryId });
         feed.Publish(answered);
         return QueueOutcome.Ok(answered);
     }
@@ -192,7 +216,7 @@ public sealed partial class HelpQueue(
     /// <summary>The call ended: its open requests are cancelled (the caller is gone).</summary>
     public async Task OnCallEndedAsync(string callId, string? reason, CancellationToken cancellationToken)
     {
-        foreach (var request in Close(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"})."))
+        foreach (var request in await CloseAsync(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"}).", persist: true))
         {
             // An agent still waiting (its end of the call may outlive the caller) stops waiting.
             Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
@@ -204,8 +228,9 @@ public sealed partial class HelpQueue(
     /// A request's fate as the log has it: claimed, answered or timed out, maybe on another node.
     /// This node follows, so its supervisors see who has it and its timer never fires after an answer.
     /// </summary>
-    public void OnDecided(string callId, string requestId, string type, string? by)
+    public async Task OnDecidedAsync(string callId, string requestId, string type, string? by)
     {
+        // The node whose event was stored wrote the outcome down; this one only follows.
         var id = DerivedId.Of("help", callId, requestId);
         switch (type)
         {
@@ -213,17 +238,17 @@ public sealed partial class HelpQueue(
                 Lost(id, by);
                 break;
             case EventTypes.EscalationAnswered:
-                _ = Close(r => r.Id == id, HelpRequestStatus.Answered, by is null ? "Answered." : $"Answered by {by}.");
+                await CloseAsync(r => r.Id == id, HelpRequestStatus.Answered, by is null ? "Answered." : $"Answered by {by}.", persist: false);
                 break;
             case EventTypes.EscalationTimedOut:
-                _ = Close(r => r.Id == id, HelpRequestStatus.TimedOut, "Nobody answered in time.");
+                await CloseAsync(r => r.Id == id, HelpRequestStatus.TimedOut, "Nobody answered in time.", persist: false);
                 break;
         }
     }
 
     /// <summary>The agent withdrew its request (it sent <c>escalation.cancelled</c> itself).</summary>
-    public void OnWithdrawn(string callId, string requestId) =>
-        _ = Close(r => r.CallId == callId && r.RequestId == requestId, HelpRequestStatus.Cancelled, "Withdrawn by the agent.");
+    public Task OnWithdrawnAsync(string callId, string requestId) =>
+        CloseAsync(r => r.CallId == callId && r.RequestId == requestId, HelpRequestStatus.Cancelled, "Withdrawn by the agent.", persist: true);
 
     /// <summary>Pending requests, oldest first.</summary>
     public IReadOnlyList<HelpRequest> Pending()
@@ -237,7 +262,7 @@ public sealed partial class HelpQueue(
     /// <summary>After a restart: requests still pending in the store are tracked again, or closed if their call is gone.</summary>
     public async Task RestoreAsync(Func<string, bool> callIsActive, CancellationToken cancellationToken)
     {
-        foreach (var request in store.List(pendingOnly: true, 10_000))
+        foreach (var request in await store.ListAsync(pendingOnly: true, 10_000, cancellationToken))
         {
             if (callIsActive(request.CallId))
             {
@@ -246,21 +271,27 @@ public sealed partial class HelpQueue(
             }
 
             var closed = request with { Status = HelpRequestStatus.Cancelled, ClosedAt = clock.GetUtcNow(), CloseReason = "The call ended while the server was down." };
-            store.Update(closed);
+            await store.UpdateAsync(closed, cancellationToken);
             await AppendAsync(closed, EventTypes.EscalationCancelled, new EscalationData(closed.RequestId, Reason: "call_ended"), cancellationToken);
         }
     }
 
-    private void Track(HelpRequest request)
+    /// <summary>Queues a request and starts its timer; false when it is queued already.</summary>
+    private bool Track(HelpRequest request)
     {
         var timer = new CancellationTokenSource();
         lock (_gate)
         {
-            _pending[request.Id] = (request, timer);
+            if (!_pending.TryAdd(request.Id, (request, timer)))
+            {
+                timer.Dispose();
+                return false;
+            }
         }
 
         var due = request.TimeoutAt - clock.GetUtcNow();
         _ = TimeOutAsync(request.Id, due > TimeSpan.Zero ? due : TimeSpan.Zero, timer.Token);
+        return true;
     }
 
     private async Task TimeOutAsync(string id, TimeSpan due, CancellationToken cancellationToken)
@@ -269,7 +300,7 @@ public sealed partial class HelpQueue(
         {
             await Task.Delay(due, clock, cancellationToken);
             var reason = "Nobody answered in time.";
-            foreach (var request in Close(r => r.Id == id, HelpRequestStatus.TimedOut, reason))
+            foreach (var request in await CloseAsync(r => r.Id == id, HelpRequestStatus.TimedOut, reason, persist: !_shared))
             {
                 if (!_shared)
                 {
@@ -282,6 +313,7 @@ public sealed partial class HelpQueue(
                 if (_shared && !outcome.Duplicate)
                 {
                     Tell(request, EscalationOutcomes.TimedOut, reason: reason);
+                    await PersistAsync(request, reason);
                 }
             }
         }
@@ -289,13 +321,17 @@ public sealed partial class HelpQueue(
         {
             // Answered or cancelled first.
         }
-        catch (Exception ex) when (ex is Storage.EventStoreUnavailableException or InvalidOperationException)
+        catch (Exception ex) when (ex is Storage.EventStoreUnavailableException or InvalidOperationException or System.Data.Common.DbException)
         {
             LogTimeoutFailed(ex, id);
         }
     }
 
-    private List<HelpRequest> Close(Func<HelpRequest, bool> which, string status, string reason)
+    /// <summary>
+    /// Takes the matching requests off the queue; when <paramref name="persist"/>, writes each
+    /// outcome down and audits it (with several nodes, the node whose event the log stored does).
+    /// </summary>
+    private async Task<List<HelpRequest>> CloseAsync(Func<HelpRequest, bool> which, string status, string reason, bool persist)
     {
         List<HelpRequest> closed = [];
         lock (_gate)
@@ -311,12 +347,21 @@ public sealed partial class HelpQueue(
 
         foreach (var request in closed)
         {
-            store.Update(request);
-            audit.Record(Actor.System, "escalation." + status, "ok", request.Id, request.CallId, new { reason });
+            if (persist)
+            {
+                await PersistAsync(request, reason);
+            }
+
             feed.Publish(request);
         }
 
         return closed;
+    }
+
+    private async Task PersistAsync(HelpRequest request, string reason)
+    {
+        await store.UpdateAsync(request, CancellationToken.None);
+        await audit.RecordAsync(Actor.System, "escalation." + request.Status, "ok", request.Id, request.CallId, new { reason });
     }
 
     private List<string> Route(string? topic) =>
@@ -369,7 +414,7 @@ public sealed partial class HelpQueue(
         }
     }
 
-    private QueueOutcome NotPending(string id) => store.Get(id) is { } r
+    private async Task<QueueOutcome> NotPendingAsync(string id, CancellationToken cancellationToken) => await store.GetAsync(id, cancellationToken) is { } r
         ? Conflict($"This request is {r.Status.Replace('_', ' ')}; it can no longer be claimed or answered.")
         : QueueOutcome.Problem(StatusCodes.Status404NotFound, "No such help request", $"No help request has id '{id}'.");
 

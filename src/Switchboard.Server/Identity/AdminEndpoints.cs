@@ -18,7 +18,7 @@ public static class AdminEndpoints
         group.MapGet("/keys", async (ApiKeyStore keys, CancellationToken cancellationToken) => TypedResults.Ok(await keys.ListAsync(cancellationToken))).WithSummary("Every API key (never the secrets).");
         group.MapPost("/keys", CreateKey).WithSummary("Create an API key; the secret is shown only in this answer.");
         group.MapDelete("/keys/{id}", RevokeKey).WithSummary("Revoke an API key.");
-        group.MapGet("/audit", Audit).WithSummary("The audit trail, newest first, filtered by actor, action (* wildcard), outcome, call and time.");
+        group.MapGet("/audit", AuditAsync).WithSummary("The audit trail, newest first, filtered by actor, action (* wildcard), outcome, call and time.");
         return app;
     }
 
@@ -30,19 +30,19 @@ public static class AdminEndpoints
         var password = request.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
         if (AuthEndpoints.PasswordProblem(password, null, options.Value) is { } problem)
         {
-            audit.Record(actor, "user.create", "invalid", request.Username, detail: new { problem });
+            await audit.RecordAsync(actor, "user.create", "invalid", request.Username, detail: new { problem });
             return Invalid(problem);
         }
 
         try
         {
             var user = await users.CreateAsync(request.Username ?? "", password, request.Role ?? Roles.Viewer, request.Skills, mustChangePassword: generated || request.MustChangePassword == true, CancellationToken.None);
-            audit.Record(actor, "user.create", "ok", user.Username, detail: new { user.Role, user.Skills });
+            await audit.RecordAsync(actor, "user.create", "ok", user.Username, detail: new { user.Role, user.Skills });
             return TypedResults.Created($"/api/v1/admin/users/{user.Id}", new CreatedUser(user, generated ? password : null));
         }
         catch (InvalidAccountFieldException ex)
         {
-            audit.Record(actor, "user.create", "invalid", request.Username, detail: new { problem = ex.Message });
+            await audit.RecordAsync(actor, "user.create", "invalid", request.Username, detail: new { problem = ex.Message });
             return Invalid(ex);
         }
     }
@@ -63,7 +63,7 @@ public static class AdminEndpoints
                 return TypedResults.Problem(title: "No such user", detail: $"No account has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
             }
 
-            audit.Record(actor, "user.update", "ok", user.Username, detail: request);
+            await audit.RecordAsync(actor, "user.update", "ok", user.Username, detail: request);
             return TypedResults.Ok(user);
         }
         catch (InvalidAccountFieldException ex)
@@ -87,7 +87,7 @@ public static class AdminEndpoints
         }
 
         await users.SetPasswordAsync(id, password, mustChange: true, CancellationToken.None);
-        audit.Record(Actor.From(context), "user.password_reset", "ok", user.Username);
+        await audit.RecordAsync(Actor.From(context), "user.password_reset", "ok", user.Username);
         return TypedResults.Ok(new CreatedUser((await users.FindAsync(id, CancellationToken.None))!, request?.Password is null ? password : null));
     }
 
@@ -97,12 +97,12 @@ public static class AdminEndpoints
         try
         {
             var (key, secret) = await keys.CreateAsync(request.Name ?? "", request.Scope ?? "", context.RequestAborted);
-            audit.Record(actor, "key.create", "ok", key.Id, detail: new { key.Name, key.Scope });
+            await audit.RecordAsync(actor, "key.create", "ok", key.Id, detail: new { key.Name, key.Scope });
             return TypedResults.Created($"/api/v1/admin/keys/{key.Id}", new CreatedKey(key, secret));
         }
         catch (InvalidAccountFieldException ex)
         {
-            audit.Record(actor, "key.create", "invalid", request.Name, detail: new { problem = ex.Message });
+            await audit.RecordAsync(actor, "key.create", "invalid", request.Name, detail: new { problem = ex.Message });
             return Invalid(ex);
         }
     }
@@ -111,14 +111,15 @@ public static class AdminEndpoints
     {
         // A revocation is carried out even if the admin's connection drops meanwhile.
         var revoked = await keys.RevokeAsync(id, CancellationToken.None);
-        audit.Record(Actor.From(context), "key.revoke", revoked ? "ok" : "failed", id);
+        await audit.RecordAsync(Actor.From(context), "key.revoke", revoked ? "ok" : "failed", id);
         return revoked
             ? TypedResults.NoContent()
             : TypedResults.Problem(title: "No such key", detail: $"No active API key has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
     }
 
-    private static Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult> Audit(
+    private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> AuditAsync(
         AuditLog audit,
+        CancellationToken cancellationToken,
         string? actor,
         string? action,
         string? outcome,
@@ -133,7 +134,7 @@ public static class AdminEndpoints
             return Invalid("'limit' must be between 1 and 1000.");
         }
 
-        return TypedResults.Ok(audit.Query(new AuditQuery(actor, action, outcome, callId, from, to, before, limit)));
+        return TypedResults.Ok(await audit.QueryAsync(new AuditQuery(actor, action, outcome, callId, from, to, before, limit), cancellationToken));
     }
 
     private static ProblemHttpResult Invalid(string detail) =>

@@ -4,16 +4,16 @@ namespace Switchboard.Server.Identity;
 
 /// <summary>
 /// Keeps the audit trail to <see cref="AccountOptions.AuditRetentionDays"/>: once at start and
-/// then every hour, deletes older records and records the deletion (actor <c>system</c>, action
+/// then every hour (on one node at a time), deletes older records and records the deletion (actor <c>system</c>, action
 /// <c>audit.purged</c>, with the cut-off and the count), so the trail shows its own gaps.
 /// </summary>
-public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptions> options, TimeProvider clock, ILogger<AuditRetention> logger) : BackgroundService
+public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptions> options, TimeProvider clock, Operations.IJobLeases leases, ILogger<AuditRetention> logger) : BackgroundService
 {
     /// <summary>Time between two purges.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     /// <summary>Deletes what is past retention now; returns how many records went.</summary>
-    public long PurgeOnce()
+    public async Task<long> PurgeOnceAsync(CancellationToken cancellationToken)
     {
         var days = options.Value.AuditRetentionDays;
         if (days == 0)
@@ -22,10 +22,10 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptio
         }
 
         var before = clock.GetUtcNow() - TimeSpan.FromDays(days);
-        var deleted = audit.Purge(before);
+        var deleted = await audit.PurgeAsync(before, cancellationToken);
         if (deleted > 0)
         {
-            audit.Record(Actor.System, "audit.purged", "ok", detail: new { before, deleted, retentionDays = days });
+            await audit.RecordAsync(Actor.System, "audit.purged", "ok", detail: new { before, deleted, retentionDays = days });
             LogPurged(deleted, days);
         }
 
@@ -33,19 +33,16 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AccountOptio
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                Operations.BackgroundPass.Guard(logger, "the audit retention", () => PurgeOnce());
+    /// <remarks>One node purges at a time (the lease "audit retention"); the first pass runs at once.</remarks>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Operations.LeasedJob.RunAsync(leases, "audit retention", PurgeEveryIntervalAsync, stoppingToken);
 
-                await Task.Delay(Interval, clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    private async Task PurgeEveryIntervalAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
         {
+            await Operations.BackgroundPass.RunOnceAsync(logger, "the audit retention", PurgeOnceAsync, cancellationToken);
+            await Task.Delay(Interval, clock, cancellationToken);
         }
     }
 

@@ -9,11 +9,11 @@ public sealed class AuditingAuthorizationResultHandler(AuditLog audit) : IAuthor
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     /// <inheritdoc />
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
         {
-            audit.Record(
+            await audit.RecordAsync(
                 Actor.From(context),
                 "auth.denied",
                 "denied",
@@ -21,6 +21,6 @@ public sealed class AuditingAuthorizationResultHandler(AuditLog audit) : IAuthor
                 detail: new { reason = authorizeResult.Challenged ? "not authenticated" : "not allowed" });
         }
 
-        return _default.HandleAsync(next, context, policy, authorizeResult);
+        await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 }

@@ -30,18 +30,18 @@ public static class AuthEndpoints
         var actor = Actor.From(context) with { Name = request.Username ?? "anonymous" };
         if (user is null)
         {
-            audit.Record(actor, "auth.login", "failed", request.Username);
+            await audit.RecordAsync(actor, "auth.login", "failed", request.Username);
             return TypedResults.Problem(title: "Login failed", detail: "Unknown username or wrong password.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         context.User = await SignInAsync(context, user, clock);
-        audit.Record(actor with { Kind = "user", Role = user.Role }, "auth.login", "ok", user.Username);
+        await audit.RecordAsync(actor with { Kind = "user", Role = user.Role }, "auth.login", "ok", user.Username);
         return TypedResults.Ok(Describe(user, antiforgery.GetAndStoreTokens(context)));
     }
 
     private static async Task<NoContent> LogoutAsync(HttpContext context, AuditLog audit)
     {
-        audit.Record(Actor.From(context), "auth.logout", "ok");
+        await audit.RecordAsync(Actor.From(context), "auth.logout", "ok");
         await context.SignOutAsync(SessionDefaults.Scheme);
         return TypedResults.NoContent();
     }
@@ -66,20 +66,20 @@ public static class AuthEndpoints
         var actor = Actor.From(context);
         if (request.CurrentPassword is null || await users.VerifyPasswordAsync(user.Username, request.CurrentPassword, CancellationToken.None) is null)
         {
-            audit.Record(actor, "auth.password", "failed", user.Username, detail: new { reason = "current password wrong" });
+            await audit.RecordAsync(actor, "auth.password", "failed", user.Username, detail: new { reason = "current password wrong" });
             return TypedResults.Problem(title: "Wrong password", detail: "The current password is not right.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (PasswordProblem(request.NewPassword, request.CurrentPassword, options.Value) is { } problem)
         {
-            audit.Record(actor, "auth.password", "invalid", user.Username);
+            await audit.RecordAsync(actor, "auth.password", "invalid", user.Username);
             return TypedResults.Problem(title: "Password not accepted", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
         await users.SetPasswordAsync(user.Id, request.NewPassword!, mustChange: false, CancellationToken.None);
         var updated = (await users.FindAsync(user.Id, CancellationToken.None))!;
         context.User = await SignInAsync(context, updated, clock);
-        audit.Record(actor, "auth.password", "ok", user.Username);
+        await audit.RecordAsync(actor, "auth.password", "ok", user.Username);
         return TypedResults.Ok(Describe(updated, antiforgery.GetAndStoreTokens(context)));
     }
 

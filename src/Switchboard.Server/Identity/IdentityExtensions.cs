@@ -50,11 +50,13 @@ public static class IdentityExtensions
         {
             services.AddSingleton<IApiKeyRecords, PostgresApiKeyRecords>();
             services.AddSingleton<IUserRecords, PostgresUserRecords>();
+            services.AddSingleton<IAuditRecords, PostgresAuditRecords>();
         }
         else
         {
             services.AddSingleton<IApiKeyRecords, SqliteApiKeyRecords>();
             services.AddSingleton<IUserRecords, SqliteUserRecords>();
+            services.AddSingleton<IAuditRecords, SqliteAuditRecords>();
         }
 
         services.AddSingleton<ApiKeyStore>();
@@ -123,7 +125,7 @@ public static class IdentityExtensions
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
-                http.RequestServices.GetRequiredService<AuditLog>().Record(Actor.From(http), "auth.login", "throttled", http.Request.Path);
+                await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(Actor.From(http), "auth.login", "throttled", http.Request.Path);
                 http.Response.Headers.RetryAfter = "60";
                 await SessionCookieEvents.WriteProblemAsync(
                     http,

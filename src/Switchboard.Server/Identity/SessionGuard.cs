@@ -25,7 +25,7 @@ public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery,
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
             && !HttpMethods.IsOptions(context.Request.Method) && !await antiforgery.IsRequestValidAsync(context))
         {
-            audit.Record(Actor.From(context), "auth.antiforgery", "denied", $"{context.Request.Method} {path}");
+            await audit.RecordAsync(Actor.From(context), "auth.antiforgery", "denied", $"{context.Request.Method} {path}");
             await SessionCookieEvents.WriteProblemAsync(
                 context,
                 StatusCodes.Status400BadRequest,
@@ -37,7 +37,7 @@ public sealed class SessionGuard(RequestDelegate next, IAntiforgery antiforgery,
         if (user.HasClaim(c => c.Type == SessionDefaults.MustChangePasswordClaim) && IsServerApi(path)
             && !path.StartsWithSegments("/api/v1/auth", StringComparison.OrdinalIgnoreCase))
         {
-            audit.Record(Actor.From(context), "auth.denied", "denied", $"{context.Request.Method} {path}", detail: new { reason = "password change required" });
+            await audit.RecordAsync(Actor.From(context), "auth.denied", "denied", $"{context.Request.Method} {path}", detail: new { reason = "password change required" });
             await SessionCookieEvents.WriteProblemAsync(
                 context,
                 StatusCodes.Status403Forbidden,

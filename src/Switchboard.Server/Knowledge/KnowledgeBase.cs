@@ -1,6 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Switchboard.Server.Redaction;
-using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Knowledge;
 
@@ -9,24 +8,20 @@ namespace Switchboard.Server.Knowledge;
 /// pending entry is merged into it at once); supervisors approve, edit, merge or reject them;
 /// approved entries are searchable. The question of an escalation is the caller's matter, read by
 /// every agent and supervisor of other calls once it is here: personal data in it is masked.
+/// Entries are kept by <see cref="IKnowledgeRecords"/> (SQLite or the shared PostgreSQL).
 /// </summary>
-public sealed class KnowledgeBase(SqliteConnectionFactory connections, Redactor redaction, TimeProvider clock)
+public sealed class KnowledgeBase(IKnowledgeRecords records, Redactor redaction, TimeProvider clock)
 {
-    private const string Columns = """
-        id, question, answer, topic, status, source_call_id, source_request_id, duplicate_of, merged_into,
-        occurrences, created_at, updated_at, reviewed_by
-        """;
-
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _adding = new(1, 1);
 
     /// <summary>Records an answered escalation as a pending entry, or merges it into a pending near-duplicate.</summary>
-    public KbEntry AddAnswered(string question, string answer, string? topic, string callId, string requestId)
+    public async Task<KbEntry> AddAnsweredAsync(string question, string answer, string? topic, string callId, string requestId, CancellationToken cancellationToken)
     {
         question = redaction.ForSharing(question);
-        lock (_gate)
+        await _adding.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var connection = connections.Open();
-            var candidates = Query(connection, "WHERE status IN ('pending', 'approved') AND (topic IS $topic OR $topic IS NULL OR topic IS NULL)", topic, 2000);
+            var candidates = await records.OpenAsync(topic, 2000, cancellationToken).ConfigureAwait(false);
             var best = candidates
                 .Select(e => (Entry: e, Similarity: QuestionSimilarity.Similarity(e.Question, question)))
                 .Where(x => x.Similarity >= QuestionSimilarity.DuplicateThreshold)
@@ -34,201 +29,125 @@ public sealed class KnowledgeBase(SqliteConnectionFactory connections, Redactor 
                 .ThenByDescending(x => x.Similarity)
                 .Select(x => x.Entry)
                 .FirstOrDefault();
-            var now = clock.GetUtcNow().UtcTicks;
-            if (best is { Status: KbStatus.Pending })
+            var now = clock.GetUtcNow();
+            // The same question again: count it and keep the newest answer for the reviewer (unless
+            // a supervisor reviewed that entry meanwhile, perhaps on another node).
+            if (best is { Status: KbStatus.Pending } && await records.RepeatAsync(best.Id, answer, now, cancellationToken).ConfigureAwait(false) is { } repeated)
             {
-                // The same question again: count it and keep the newest answer for the reviewer.
-                Execute(connection, null, "UPDATE kb_entries SET answer = $a, occurrences = occurrences + 1, updated_at = $now WHERE id = $id;", ("$a", answer), ("$now", now), ("$id", best.Id));
-                return Get(best.Id)!;
+                return repeated;
             }
 
-            using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO kb_entries (question, answer, topic, status, source_call_id, source_request_id, duplicate_of, created_at, updated_at)
-                VALUES ($q, $a, $t, 'pending', $call, $request, $dup, $now, $now) RETURNING id;
-                """;
-            insert.Parameters.AddWithValue("$q", question);
-            insert.Parameters.AddWithValue("$a", answer);
-            insert.Parameters.AddWithValue("$t", (object?)topic ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$call", callId);
-            insert.Parameters.AddWithValue("$request", requestId);
-            insert.Parameters.AddWithValue("$dup", (object?)best?.Id ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$now", now);
-            return Get((long)insert.ExecuteScalar()!)!;
+            return await records.InsertAsync(
+                new KbEntry(0, question, answer, topic, KbStatus.Pending, callId, requestId, best?.Id, null, 1, now, now, null),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _adding.Release();
         }
     }
 
     /// <summary>Creates an entry written by a supervisor, approved at once.</summary>
-    public KbEntry Create(string question, string answer, string? topic, string by)
+    public Task<KbEntry> CreateAsync(string question, string answer, string? topic, string by, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            using var connection = connections.Open();
-            using var tx = connection.BeginTransaction();
-            using var insert = connection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT INTO kb_entries (question, answer, topic, status, created_at, updated_at, reviewed_by)
-                VALUES ($q, $a, $t, 'approved', $now, $now, $by) RETURNING id;
-                """;
-            insert.Parameters.AddWithValue("$q", question);
-            insert.Parameters.AddWithValue("$a", answer);
-            insert.Parameters.AddWithValue("$t", (object?)topic ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$now", clock.GetUtcNow().UtcTicks);
-            insert.Parameters.AddWithValue("$by", by);
-            var id = (long)insert.ExecuteScalar()!;
-            var entry = Query(connection, "WHERE id = $v", id, 1, tx)[0];
-            KbIndex.Put(connection, tx, entry);
-            tx.Commit();
-            return entry;
-        }
+        var now = clock.GetUtcNow();
+        return records.InsertAsync(new KbEntry(0, question, answer, topic, KbStatus.Approved, null, null, null, null, 1, now, now, by), cancellationToken);
     }
 
     /// <summary>One entry.</summary>
-    public KbEntry? Get(long id)
-    {
-        using var connection = connections.Open();
-        return Query(connection, "WHERE id = $v", id, 1).FirstOrDefault();
-    }
+    public Task<KbEntry?> GetAsync(long id, CancellationToken cancellationToken) => records.GetAsync(id, cancellationToken);
 
     /// <summary>Entries in a status (or all), most recently changed first.</summary>
-    public IReadOnlyList<KbEntry> List(string? status, int limit)
-    {
-        using var connection = connections.Open();
-        return Query(connection, status is null ? "" : "WHERE status = $v", status, limit);
-    }
+    public Task<IReadOnlyList<KbEntry>> ListAsync(string? status, int limit, CancellationToken cancellationToken) => records.ListAsync(status, limit, cancellationToken);
 
     /// <summary>Changes the text of an entry (re-indexed when approved).</summary>
-    public KbEntry? Edit(long id, string? question, string? answer, string? topic, string by) => Change(id, by, (connection, tx, entry) =>
-    {
-        var changed = entry with { Question = question ?? entry.Question, Answer = answer ?? entry.Answer, Topic = topic ?? entry.Topic };
-        Execute(connection, tx, "UPDATE kb_entries SET question = $q, answer = $a, topic = $t WHERE id = $id;", ("$q", changed.Question), ("$a", changed.Answer), ("$t", (object?)changed.Topic ?? DBNull.Value), ("$id", id));
-        if (entry.Status == KbStatus.Approved)
-        {
-            KbIndex.Put(connection, tx, changed);
-        }
-
-        return null;
-    });
+    public Task<KbEntry?> EditAsync(long id, string? question, string? answer, string? topic, string by, CancellationToken cancellationToken) =>
+        records.ChangeAsync(id, null, by, clock.GetUtcNow(), (entry, _) => entry with { Question = question ?? entry.Question, Answer = answer ?? entry.Answer, Topic = topic ?? entry.Topic }, cancellationToken);
 
     /// <summary>Approves a pending (or rejected) entry: it becomes searchable.</summary>
-    public KbEntry? Approve(long id, string by) => Change(id, by, (connection, tx, entry) =>
-    {
-        if (entry.Status is KbStatus.Merged)
-        {
-            return "A merged entry cannot be approved; approve the entry it was merged into.";
-        }
-
-        Execute(connection, tx, "UPDATE kb_entries SET status = 'approved' WHERE id = $id;", ("$id", id));
-        KbIndex.Put(connection, tx, entry);
-        return null;
-    });
+    public Task<KbEntry?> ApproveAsync(long id, string by, CancellationToken cancellationToken) =>
+        records.ChangeAsync(id, null, by, clock.GetUtcNow(), (entry, _) => entry.Status is KbStatus.Merged
+            ? throw new KbReviewConflictException("A merged entry cannot be approved; approve the entry it was merged into.")
+            : entry with { Status = KbStatus.Approved }, cancellationToken);
 
     /// <summary>Rejects an entry: it is kept but never searched.</summary>
-    public KbEntry? Reject(long id, string by) => Change(id, by, (connection, tx, entry) =>
-    {
-        Execute(connection, tx, "UPDATE kb_entries SET status = 'rejected' WHERE id = $id;", ("$id", id));
-        KbIndex.Remove(connection, tx, id);
-        return null;
-    });
+    public Task<KbEntry?> RejectAsync(long id, string by, CancellationToken cancellationToken) =>
+        records.ChangeAsync(id, null, by, clock.GetUtcNow(), (entry, _) => entry with { Status = KbStatus.Rejected }, cancellationToken);
 
     /// <summary>Folds entry <paramref name="id"/> into <paramref name="into"/>: its occurrences count there; it leaves the index.</summary>
-    public KbEntry? Merge(long id, long into, string by) => Change(id, by, (connection, tx, entry) =>
-    {
-        var target = Query(connection, "WHERE id = $v", into, 1, tx).FirstOrDefault();
-        if (target is null || target.Id == id || target.Status is KbStatus.Merged or KbStatus.Rejected)
-        {
-            return "Merge into another entry that is pending or approved.";
-        }
-
-        Execute(connection, tx, "UPDATE kb_entries SET status = 'merged', merged_into = $into WHERE id = $id;", ("$into", into), ("$id", id));
-        Execute(connection, tx, "UPDATE kb_entries SET occurrences = occurrences + $n, updated_at = $now WHERE id = $id;", ("$n", entry.Occurrences), ("$now", clock.GetUtcNow().UtcTicks), ("$id", into));
-        KbIndex.Remove(connection, tx, id);
-        return null;
-    });
+    public Task<KbEntry?> MergeAsync(long id, long into, string by, CancellationToken cancellationToken) =>
+        records.ChangeAsync(id, into, by, clock.GetUtcNow(), (entry, target) =>
+            target is null || target.Id == id || target.Status is KbStatus.Merged or KbStatus.Rejected
+                ? throw new KbReviewConflictException("Merge into another entry that is pending or approved.")
+                : entry with { Status = KbStatus.Merged, MergedInto = into }, cancellationToken);
 
     /// <summary>Approved entries matching the text, best first.</summary>
-    public IReadOnlyList<KbSearchHit> Search(string text, string? topic, int limit)
-    {
-        using var connection = connections.Open();
-        return KbIndex.Search(connection, text, topic, limit);
-    }
+    public Task<IReadOnlyList<KbSearchHit>> SearchAsync(string text, string? topic, int limit, CancellationToken cancellationToken) =>
+        records.SearchAsync([.. QuestionSimilarity.Words(text).Take(32)], topic, limit, cancellationToken);
 
     /// <summary>
     /// Approved answers worth offering for <paramref name="question"/>: the full-text search finds
     /// candidates, each is scored with <see cref="QuestionSimilarity.Match"/>, and only those at
     /// or above <paramref name="minimumMatch"/> are kept, best match first.
     /// </summary>
-    public IReadOnlyList<QuickResponse> Suggest(string question, int limit, double minimumMatch)
+    public async Task<IReadOnlyList<QuickResponse>> SuggestAsync(string question, int limit, double minimumMatch, CancellationToken cancellationToken)
     {
         if (limit <= 0)
         {
             return [];
         }
 
-        // BM25 ranks within one search only; a few more candidates than needed leave room for the
-        // match score to reorder them.
-        return [.. Search(question, null, Math.Max(limit * 4, 12))
+        // The search's rank orders the hits of one search only; a few more candidates than needed
+        // leave room for the match score to reorder them.
+        return [.. (await SearchAsync(question, null, Math.Max(limit * 4, 12), cancellationToken).ConfigureAwait(false))
             .Select(hit => new QuickResponse(hit.Id, hit.Question, hit.Answer, hit.Topic, QuestionSimilarity.Match(question, hit.Question, hit.Answer)))
             .Where(r => r.Match >= minimumMatch)
             .OrderByDescending(r => r.Match)
             .Take(limit)];
     }
 
-    private KbEntry? Change(long id, string by, Func<SqliteConnection, SqliteTransaction, KbEntry, string?> change)
+    /// <summary>The entry <paramref name="changed"/> was merged into by this change, if it was.</summary>
+    internal static long? MergesInto(KbEntry before, KbEntry changed) =>
+        changed.Status == KbStatus.Merged && before.Status != KbStatus.Merged ? changed.MergedInto : null;
+
+    /// <summary>The columns both stores keep, in the order <see cref="ReadEntry"/> reads them.</summary>
+    internal const string Columns = """
+        id, question, answer, topic, status, source_call_id, source_request_id, duplicate_of, merged_into,
+        occurrences, created_at, updated_at, reviewed_by
+        """;
+
+    /// <summary>The values of <see cref="Columns"/> in order, for parameters named p0 … p12.</summary>
+    internal static object[] Values(KbEntry e) =>
+    [
+        e.Id, e.Question, e.Answer, (object?)e.Topic ?? DBNull.Value, e.Status, (object?)e.SourceCallId ?? DBNull.Value,
+        (object?)e.SourceRequestId ?? DBNull.Value, (object?)e.DuplicateOf ?? DBNull.Value, (object?)e.MergedInto ?? DBNull.Value,
+        e.Occurrences, e.CreatedAt.UtcTicks, e.UpdatedAt.UtcTicks, (object?)e.ReviewedBy ?? DBNull.Value,
+    ];
+
+    /// <summary>The insert of an entry with parameters named <paramref name="prefix"/>p0 … p12, with its id or a new one.</summary>
+    internal static string InsertSql(char prefix, bool withId)
     {
-        lock (_gate)
-        {
-            using var connection = connections.Open();
-            using var tx = connection.BeginTransaction();
-            var entry = Query(connection, "WHERE id = $v", id, 1, tx).FirstOrDefault();
-            if (entry is null)
-            {
-                return null;
-            }
-
-            if (change(connection, tx, entry) is { } problem)
-            {
-                throw new KbReviewConflictException(problem);
-            }
-
-            Execute(connection, tx, "UPDATE kb_entries SET updated_at = $now, reviewed_by = $by WHERE id = $id;", ("$now", clock.GetUtcNow().UtcTicks), ("$by", by), ("$id", id));
-            tx.Commit();
-            return Get(id);
-        }
+        var columns = Columns.Split(',', StringSplitOptions.TrimEntries).Skip(withId ? 0 : 1);
+        var values = Enumerable.Range(withId ? 0 : 1, 13 - (withId ? 0 : 1)).Select(i => prefix + "p" + i);
+        return $"INSERT INTO kb_entries ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)}) RETURNING id;";
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Reads an entry from the stores' common column order.</summary>
+    internal static KbEntry ReadEntry(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+        r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt32(9),
+        new DateTimeOffset(r.GetInt64(10), TimeSpan.Zero), new DateTimeOffset(r.GetInt64(11), TimeSpan.Zero), r.IsDBNull(12) ? null : r.GetString(12));
+
+    /// <summary>Reads search hits (id, question, answer, topic, score).</summary>
+    internal static async Task<IReadOnlyList<KbSearchHit>> ReadHitsAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
+        var hits = new List<KbSearchHit>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue(name, value);
+            hits.Add(new KbSearchHit(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), Math.Round(reader.GetDouble(4), 6)));
         }
 
-        command.ExecuteNonQuery();
-    }
-
-    private static List<KbEntry> Query(SqliteConnection connection, string where, object? value, int limit, SqliteTransaction? tx = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = $"SELECT {Columns} FROM kb_entries {where} ORDER BY updated_at DESC, id DESC LIMIT $limit;";
-        command.Parameters.AddWithValue(where.Contains("$v", StringComparison.Ordinal) ? "$v" : "$topic", value ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var r = command.ExecuteReader();
-        var list = new List<KbEntry>();
-        while (r.Read())
-        {
-            list.Add(new KbEntry(
-                r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
-                r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt32(9),
-                SqliteEventStore.FromTicks(r.GetInt64(10)), SqliteEventStore.FromTicks(r.GetInt64(11)), r.IsDBNull(12) ? null : r.GetString(12)));
-        }
-
-        return list;
+        return hits;
     }
 }

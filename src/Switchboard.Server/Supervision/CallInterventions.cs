@@ -66,7 +66,7 @@ public sealed class CallInterventions(
             }
         }
 
-        audit.Record(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
+        await audit.RecordAsync(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
         return outcome;
     }
 

@@ -15,6 +15,9 @@ public sealed class FuzzClients : IDisposable
         Viewer = Plain(baseAddress, viewerKey);
     }
 
+    /// <summary>The admin's and the supervisor's password once set.</summary>
+    public const string Password = "fuzzing is a long passphrase";
+
     public Uri BaseAddress { get; }
 
     public HttpClient Anonymous { get; }
@@ -39,7 +42,7 @@ public sealed class FuzzClients : IDisposable
     public static async Task<FuzzClients> CreateAsync(Uri baseAddress, string agentKey, string viewerKey, string adminPassword, CancellationToken cancellationToken)
     {
         var clients = new FuzzClients(baseAddress, agentKey, viewerKey);
-        const string password = "fuzzing is a long passphrase";
+        const string password = Password;
         clients.Admin = Session(baseAddress);
         var token = await LoginAsync(clients.Admin, "admin", adminPassword, cancellationToken);
         using (var change = await SendAsync(clients.Admin, token, HttpMethod.Post, "/api/v1/auth/password", new { currentPassword = adminPassword, newPassword = password }, cancellationToken))
@@ -76,7 +79,7 @@ public sealed class FuzzClients : IDisposable
         }
     }
 
-    private static async Task<string> LoginAsync(HttpClient client, string username, string password, CancellationToken cancellationToken)
+    public static async Task<string> LoginAsync(HttpClient client, string username, string password, CancellationToken cancellationToken)
     {
         using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password }, cancellationToken);
         response.EnsureSuccessStatusCode();
@@ -94,6 +97,6 @@ public sealed class FuzzClients : IDisposable
         return client;
     }
 
-    private static HttpClient Session(Uri baseAddress) =>
+    public static HttpClient Session(Uri baseAddress) =>
         new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 }

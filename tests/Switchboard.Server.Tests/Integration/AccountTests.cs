@@ -123,7 +123,7 @@ public sealed partial class AccountTests
         using var client = app.CreateClient();
         using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "not it" });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        var entry = app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Action: "auth.login")).Single();
+        var entry = (await app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "auth.login"), CancellationToken.None)).Single();
         Assert.Equal(("failed", username), (entry.Outcome, entry.Actor));
     }
 
@@ -151,26 +151,26 @@ public sealed partial class AccountTests
         using var withResponse = await client.SendAsync(with);
         Assert.Equal(HttpStatusCode.NotFound, withResponse.StatusCode);
 
-        Assert.Equal(2, app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Action: "auth.antiforgery")).Count);
+        Assert.Equal(2, (await app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "auth.antiforgery"), CancellationToken.None)).Count);
     }
 
     [Theory]
     [InlineData(365, 1)]
     [InlineData(0, 0)]
-    public void Audit_records_past_retention_are_deleted_and_the_deletion_is_recorded(int retentionDays, int expectedDeleted)
+    public async Task Audit_records_past_retention_are_deleted_and_the_deletion_is_recorded(int retentionDays, int expectedDeleted)
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var app = new SwitchboardApp();
         app.ConfigureServices = s => s.AddSingleton<TimeProvider>(clock);
         app.Settings["Accounts:AuditRetentionDays"] = retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var audit = app.Services.GetRequiredService<AuditLog>();
-        audit.Record(Actor.System, "test.old", "ok");
+        await audit.RecordAsync(Actor.System, "test.old", "ok");
         clock.Advance(TimeSpan.FromDays(400));
-        audit.Record(Actor.System, "test.recent", "ok");
+        await audit.RecordAsync(Actor.System, "test.recent", "ok");
 
-        Assert.Equal(expectedDeleted, app.Services.GetRequiredService<AuditRetention>().PurgeOnce());
+        Assert.Equal(expectedDeleted, await app.Services.GetRequiredService<AuditRetention>().PurgeOnceAsync(CancellationToken.None));
 
-        var actions = audit.Query(new AuditQuery(Action: "*")).Select(e => e.Action).ToList();
+        var actions = (await audit.QueryAsync(new AuditQuery(Action: "*"), CancellationToken.None)).Select(e => e.Action).ToList();
         Assert.Contains("test.recent", actions);
         Assert.Equal(retentionDays == 0, actions.Contains("test.old"));
         Assert.Equal(retentionDays != 0, actions.Contains("audit.purged"));

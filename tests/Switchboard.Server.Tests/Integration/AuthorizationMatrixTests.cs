@@ -117,7 +117,7 @@ public sealed class AuthorizationMatrixTests
         await agent.GetAsync("/api/v1/admin/users");
         await anonymous.GetAsync("/api/v1/calls");
 
-        var denied = app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Action: "auth.denied"));
+        var denied = (await app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "auth.denied"), CancellationToken.None));
         Assert.Contains(denied, e => e is { Actor: "vera", ActorKind: "user", Target: "POST /api/v1/calls/CALL_1/takeover" });
         Assert.Contains(denied, e => e is { Actor: "salon-agent", ActorKind: "key", Target: "GET /api/v1/admin/users" });
         Assert.Contains(denied, e => e is { Actor: "anonymous", Target: "GET /api/v1/calls" });

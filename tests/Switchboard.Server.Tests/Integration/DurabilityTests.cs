@@ -10,25 +10,15 @@ namespace Switchboard.Server.Tests.Integration;
 
 public sealed class DurabilityTests : IDisposable
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDirectories _sqlite = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _sqlite.Dispose();
 
     [Fact]
     public async Task A_restarted_server_shows_the_same_active_calls_and_continues_their_sequences()
     {
         string agentKey, viewerKey;
-        using (var first = new SwitchboardApp(_dataDirectory))
+        using (var first = new SwitchboardApp(_sqlite.Root))
         {
             agentKey = first.CreateKey(ApiKeyScopes.Agent);
             viewerKey = first.CreateKey(ApiKeyScopes.Viewer);
@@ -37,7 +27,7 @@ public sealed class DurabilityTests : IDisposable
             await Events.PostAsync(agent, Events.Started("B"), Events.Ended("B"));
         }
 
-        using var second = new SwitchboardApp(_dataDirectory);
+        using var second = new SwitchboardApp(_sqlite.Root);
         using var viewer = second.ClientWithKey(viewerKey);
         var list = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls");
         var call = Assert.Single(list.GetProperty("calls").EnumerateArray());
@@ -56,14 +46,14 @@ public sealed class DurabilityTests : IDisposable
     public async Task Every_acknowledged_event_survives_kill_9_under_load()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var created = await ServerProcess.RunCommandAsync(_dataDirectory, cts.Token, "keys", "create", "--scope", "agent", "--name", "loader");
+        var created = await ServerProcess.RunCommandAsync(_sqlite.Root, cts.Token, "keys", "create", "--scope", "agent", "--name", "loader");
         Assert.Equal(0, created.ExitCode);
         var agentKey = created.Output.Trim();
         Assert.Matches("^sbk_[A-Za-z0-9_-]{43}$", agentKey);
-        var viewerKey = (await ServerProcess.RunCommandAsync(_dataDirectory, cts.Token, "keys", "create", "--scope", "viewer", "--name", "checker")).Output.Trim();
+        var viewerKey = (await ServerProcess.RunCommandAsync(_sqlite.Root, cts.Token, "keys", "create", "--scope", "viewer", "--name", "checker")).Output.Trim();
 
         var acknowledged = new ConcurrentDictionary<string, (string CallId, long Seq)>();
-        using (var server = await ServerProcess.StartAsync(_dataDirectory, cts.Token))
+        using (var server = await ServerProcess.StartAsync(_sqlite.Root, cts.Token))
         {
             using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             client.DefaultRequestHeaders.Authorization = new("Bearer", agentKey);
@@ -99,7 +89,7 @@ public sealed class DurabilityTests : IDisposable
             await Task.WhenAll(writers);
         }
 
-        using var restarted = await ServerProcess.StartAsync(_dataDirectory, cts.Token);
+        using var restarted = await ServerProcess.StartAsync(_sqlite.Root, cts.Token);
         using var viewer = new HttpClient { BaseAddress = restarted.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         viewer.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
         var stored = new Dictionary<string, long>();

@@ -44,7 +44,7 @@ public sealed class InterventionTests : IAsyncLifetime
 
         await _agent.AckAsync(command);
         Assert.True(State().Commands.Single(c => c.CommandId == command.CommandId).Applied);
-        Assert.Equal("alice", Audit("call.guide").Actor);
+        Assert.Equal("alice", (await AuditAsync("call.guide")).Actor);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class InterventionTests : IAsyncLifetime
         Assert.Contains("Booking 4411 is cancelled.", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("I want to cancel my booking", summary, StringComparison.Ordinal);
         Assert.Null(State().TakeoverBy);
-        Assert.Equal(["call.takeover", "call.say", "call.handback"], AuditActions("alice"));
+        Assert.Equal(["call.takeover", "call.say", "call.handback"], await AuditActionsAsync("alice"));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class InterventionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, await StatusAsync(_bob, "handback", new { }));
         Assert.Equal(HttpStatusCode.Conflict, await StatusAsync(_bob, "end", new { }));
         Assert.Equal("alice", State().TakeoverBy);
-        Assert.Equal("conflict", Audit("call.takeover", "bob").Outcome);
+        Assert.Equal("conflict", (await AuditAsync("call.takeover", "bob")).Outcome);
 
         await PostAsync(_alice, "handback", new { });
         await PostAsync(_bob, "takeover", new { });
@@ -171,11 +171,11 @@ public sealed class InterventionTests : IAsyncLifetime
 
     private CallState State() => _app.Services.GetRequiredService<LiveCalls>().Find(_callId)!;
 
-    private AuditEntry Audit(string action, string? actor = null) =>
-        _app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Action: action, Actor: actor)).First();
+    private async Task<AuditEntry> AuditAsync(string action, string? actor = null) =>
+        (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: action, Actor: actor), CancellationToken.None)).First();
 
-    private string[] AuditActions(string actor) =>
-        [.. _app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Actor: actor, Action: "call.*")).Select(e => e.Action).Reverse()];
+    private async Task<string[]> AuditActionsAsync(string actor) =>
+        [.. (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Actor: actor, Action: "call.*"), CancellationToken.None)).Select(e => e.Action).Reverse()];
 
     private async Task<JsonElement> PostAsync(HttpClient client, string action, object body)
     {

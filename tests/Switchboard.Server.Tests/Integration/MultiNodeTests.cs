@@ -391,6 +391,15 @@ public sealed class MultiNodeTests : IDisposable
         var log = await Events.ReadAllAsync(people.Viewer, "asks");
         Assert.Single(log, e => e.Type == EventTypes.EscalationAnswered);
         Assert.DoesNotContain(log, e => e.Type is EventTypes.EscalationCancelled or EventTypes.EscalationTimedOut);
+
+        // Node A, which had nobody to route the request to, shows it answered and the answer in its audit trail.
+        using var adminOnA = Fuzz.FuzzClients.Session(a.BaseAddress);
+        await Fuzz.FuzzClients.LoginAsync(adminOnA, "admin", Fuzz.FuzzClients.Password, cts.Token);
+        var onA = await adminOnA.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/escalations/{requestId}", cts.Token);
+        Assert.Equal(("answered", "sup", "Yes, within 60 days."), (onA.GetProperty("request").GetProperty("status").GetString(), onA.GetProperty("request").GetProperty("answeredBy").GetString(), onA.GetProperty("request").GetProperty("answer").GetString()));
+        var audit = await adminOnA.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/admin/audit?action=escalation.*", cts.Token);
+        Assert.Equal(["escalation.answer"], audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal("sup", audit[0].GetProperty("actor").GetString());
         await online.CancelAsync();
         await queue;
     }

@@ -3,26 +3,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Storage;
+using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Integration;
 
 public sealed class SqliteStoreTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDirectories _sqlite = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _sqlite.Dispose();
 
-    private SqliteConnectionFactory Factory() => new(Options.Create(new StorageOptions { DataDirectory = _directory }));
+    private SqliteConnectionFactory Factory() => new(Options.Create(new StorageOptions { DataDirectory = _sqlite.Root }));
 
     [Fact]
     public void Migrations_bring_a_new_database_to_the_latest_version_once()
@@ -45,7 +36,7 @@ public sealed class SqliteStoreTests : IDisposable
     public async Task The_writer_tells_the_sink_which_calls_had_already_ended()
     {
         var sink = new RecordingSink();
-        await using var store = new SqliteEventStore(Factory(), sink, Options.Create(new StorageOptions { DataDirectory = _directory }), NullLogger<SqliteEventStore>.Instance);
+        await using var store = new SqliteEventStore(Factory(), sink, Options.Create(new StorageOptions { DataDirectory = _sqlite.Root }), NullLogger<SqliteEventStore>.Instance);
         var now = DateTimeOffset.UtcNow;
         var data = JsonDocument.Parse("""{"reason":"completed"}""").RootElement;
         await store.AppendAsync([new NewEvent("E1", "a", EventTypes.CallStarted, now, now, default), new NewEvent("E1", "b", EventTypes.CallEnded, now, now, data)], CancellationToken.None);
@@ -62,7 +53,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Under_a_steady_load_every_checkpoint_round_copies_the_whole_wal_and_the_wal_starts_again()
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = _directory });
+        var options = Options.Create(new StorageOptions { DataDirectory = _sqlite.Root });
         var factory = Factory();
         await using var store = new SqliteEventStore(factory, new RecordingSink(), options, NullLogger<SqliteEventStore>.Instance);
         var checkpointer = new SqliteCheckpointer(factory, store, options, NullLogger<SqliteCheckpointer>.Instance);
@@ -111,7 +102,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void A_new_database_gets_the_configured_page_size_and_an_existing_one_keeps_its_own()
     {
-        using (var connection = new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = _directory, PageSizeBytes = 2048 })).Open())
+        using (var connection = new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = _sqlite.Root, PageSizeBytes = 2048 })).Open())
         {
             Assert.Equal(2048L, PageSize(connection));
         }
@@ -163,7 +154,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void The_writer_gets_the_configured_page_cache_and_readers_keep_sqlites_default()
     {
-        var factory = new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = _directory, WriterCacheMegabytes = 24 }));
+        var factory = new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = _sqlite.Root, WriterCacheMegabytes = 24 }));
         using var writer = factory.OpenWriter();
         using var reader = factory.Open();
         Assert.Equal(-24 * 1024L, CacheSize(writer));
@@ -181,7 +172,7 @@ public sealed class SqliteStoreTests : IDisposable
     /// <summary>The WAL header's checkpoint sequence number (bytes 12–15, big-endian): it goes up each time the WAL starts again.</summary>
     private uint WalRestarts()
     {
-        using var wal = new FileStream(Path.Combine(_directory, "switchboard.db-wal"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var wal = new FileStream(Path.Combine(_sqlite.Root, "switchboard.db-wal"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var header = new byte[16];
         wal.ReadExactly(header);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
@@ -191,7 +182,7 @@ public sealed class SqliteStoreTests : IDisposable
     public async Task A_request_the_writer_cannot_store_fails_alone_and_every_other_request_of_its_group_commits()
     {
         var sink = new RecordingSink();
-        await using var store = new SqliteEventStore(Factory(), sink, Options.Create(new StorageOptions { DataDirectory = _directory }), NullLogger<SqliteEventStore>.Instance);
+        await using var store = new SqliteEventStore(Factory(), sink, Options.Create(new StorageOptions { DataDirectory = _sqlite.Root }), NullLogger<SqliteEventStore>.Instance);
         var now = DateTimeOffset.UtcNow;
         // Bytes no validation looked at: the writer's own read of them throws.
         var damaged = JsonDocument.Parse((byte[])[.. "{\"note\":\"a"u8, 0xFF, .. "\"}"u8]).RootElement;

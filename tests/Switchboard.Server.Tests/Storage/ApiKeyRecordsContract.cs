@@ -64,22 +64,12 @@ public abstract class ApiKeyRecordsContract
 
 public sealed class SqliteApiKeyRecordsContract : ApiKeyRecordsContract, IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDirectories _sqlite = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _sqlite.Dispose();
 
     protected override IApiKeyRecords Open(string database = "main") =>
-        new SqliteApiKeyRecords(new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = Path.Combine(_directory, database) })));
+        new SqliteApiKeyRecords(_sqlite.Open(database));
 }
 
 public sealed class PostgresApiKeyRecordsContract : ApiKeyRecordsContract, IDisposable

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Storage;
 using Switchboard.Server.Storage.Postgres;
+using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Storage;
 
@@ -184,23 +185,13 @@ public sealed class RecordingSink : ICommitSink
 
 public sealed class SqliteEventStoreContract : EventStoreContract, IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDirectories _sqlite = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _sqlite.Dispose();
 
     protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main")
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = Path.Combine(_directory, database) });
+        var options = _sqlite.Options(database);
         var store = new SqliteEventStore(new SqliteConnectionFactory(options), sink, options, NullLogger<SqliteEventStore>.Instance);
         return Task.FromResult<(IEventStore, IAsyncDisposable)>((store, store));
     }

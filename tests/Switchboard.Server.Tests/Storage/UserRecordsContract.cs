@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Server.Identity;
-using Switchboard.Server.Storage;
 using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Storage;
@@ -54,16 +52,12 @@ public abstract class UserRecordsContract
 
 public sealed class SqliteUserRecordsContract : UserRecordsContract, IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDirectories _sqlite = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        ServerProcess.DeleteDataDirectory(_directory);
-    }
+    public void Dispose() => _sqlite.Dispose();
 
     protected override IUserRecords Open(string database = "main") =>
-        new SqliteUserRecords(new SqliteConnectionFactory(Options.Create(new StorageOptions { DataDirectory = Path.Combine(_directory, database) })));
+        new SqliteUserRecords(_sqlite.Open(database));
 }
 
 public sealed class PostgresUserRecordsContract : UserRecordsContract, IDisposable

@@ -85,7 +85,7 @@ public sealed class LiveKitInterventionTests : IAsyncLifetime
         Assert.Equal(("supervisor-alice", false, true), (Str(calls[2].Body, "identity"), Bool(calls[2].Body["permission"]!, "canPublish"), Bool(calls[2].Body["permission"]!, "hidden")));
         Assert.Equal(("TR_agent", false), (Str(calls[3].Body, "trackSid"), Bool(calls[3].Body, "muted")));
 
-        var audit = _app.Services.GetRequiredService<AuditLog>().Query(new AuditQuery(Actor: "alice", Action: "call.*"));
+        var audit = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Actor: "alice", Action: "call.*"), CancellationToken.None));
         Assert.Equal(["call.takeover", "call.handback"], audit.Select(e => e.Action).Reverse());
         Assert.All(audit, e => Assert.Equal(("ok", CallId), (e.Outcome, e.CallId)));
         Assert.Equal("voice", handback.GetProperty("mode").GetString());
