@@ -46,7 +46,7 @@ if (KeysCommand.Matches(args))
 
 if (ImportCommand.Matches(args))
 {
-    return await ImportCommand.RunAsync(args, app.Services.GetRequiredService<IEventStore>(), app.Services.GetRequiredService<IApiKeyRecords>(), app.Services.GetRequiredService<IUserRecords>(), Console.Out, Console.Error, CancellationToken.None);
+    return await ImportCommand.RunAsync(args, app.Services, Console.Out, Console.Error, CancellationToken.None);
 }
 
 app.UseOperations();

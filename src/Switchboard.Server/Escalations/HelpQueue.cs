@@ -30,13 +30,14 @@ public sealed partial class HelpQueue(
     IOptions<EscalationOptions> options,
     IOptions<Storage.StorageOptions> storage,
     IEventStore log,
+    IServiceProvider services,
     TimeProvider clock,
     ILogger<HelpQueue> logger)
 {
     /// <summary>
-    /// With several nodes every node sees each request (the log's feed) and queues it for its own
-    /// online supervisors; claims and answers are decided by the log (their event ids are derived
-    /// from the request, so the second is a duplicate and is told who won).
+    /// With several nodes every node sees each request (the log's feed) and queues it for the
+    /// supervisors online on any node; claims and answers are decided by the log (their event ids
+    /// are derived from the request, so the second is a duplicate and is told who won).
     /// </summary>
     private readonly bool _shared = storage.Value.UsesPostgres;
 
@@ -57,18 +58,30 @@ public sealed partial class HelpQueue(
         var request = new HelpRequest(
             DerivedId.Of("help", e.CallId, d.Str("requestId")!), e.CallId, d.Str("requestId")!, d.Str("question")!, topic, d.Str("context"),
             routed.Count == 0 ? HelpRequestStatus.Unavailable : HelpRequestStatus.Open, now, now.AddSeconds(seconds), routed);
-        if (routed.Count == 0 && _shared)
+        if (routed.Count == 0 && _shared && services.GetService<SupervisorPresenceSync>() is { } presence)
         {
-            // No supervisor for it on this node; another node may have one. If none has, the
-            // agent's own wait for an answer ends the request.
-            return;
+            // Nobody as this node last heard: ask every node now before telling the agent so.
+            await presence.RefreshAsync(cancellationToken);
+            routed = Route(topic);
+            request = request with { Status = routed.Count == 0 ? HelpRequestStatus.Unavailable : HelpRequestStatus.Open, RoutedTo = routed };
         }
 
         if (routed.Count == 0)
         {
             var reason = topic is null ? "No supervisor is online." : $"No supervisor who answers '{topic}' questions is online.";
             request = request with { ClosedAt = now, CloseReason = reason };
-            if ((await store.InsertAsync(request, cancellationToken)).Inserted)
+            if (_shared)
+            {
+                // Every node comes to this; the one whose cancellation the log stores tells the agent.
+                var cancelled = await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: "no_supervisor_available"), cancellationToken);
+                if (!cancelled.Duplicate)
+                {
+                    await store.InsertAsync(request, cancellationToken);
+                    Tell(request, EscalationOutcomes.NoSupervisor, reason: reason);
+                    feed.Publish(request);
+                }
+            }
+            else if ((await store.InsertAsync(request, cancellationToken)).Inserted)
             {
                 Tell(request, EscalationOutcomes.NoSupervisor, reason: reason);
                 await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: "no_supervisor_available"), cancellationToken);

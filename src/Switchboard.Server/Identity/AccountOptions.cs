@@ -47,6 +47,13 @@ public sealed class AccountOptions
     [Range(0.1, 300)]
     public double RevocationCheckSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// With several nodes: how often each node renews the list of supervisor streams it holds
+    /// (also at once when one opens or closes). A node silent for three intervals is taken as gone.
+    /// </summary>
+    [Range(0.1, 60)]
+    public double PresenceSeconds { get; set; } = 2;
+
     /// <summary>Name of the session cookie.</summary>
     [Required]
     public string CookieName { get; set; } = "sb_session";

@@ -51,12 +51,16 @@ public static class IdentityExtensions
             services.AddSingleton<IApiKeyRecords, PostgresApiKeyRecords>();
             services.AddSingleton<IUserRecords, PostgresUserRecords>();
             services.AddSingleton<IAuditRecords, PostgresAuditRecords>();
+            services.AddSingleton<ISupervisorPresence, PostgresSupervisorPresence>();
+            services.AddSingleton<SupervisorPresenceSync>();
+            services.AddHostedService(sp => sp.GetRequiredService<SupervisorPresenceSync>());
         }
         else
         {
             services.AddSingleton<IApiKeyRecords, SqliteApiKeyRecords>();
             services.AddSingleton<IUserRecords, SqliteUserRecords>();
             services.AddSingleton<IAuditRecords, SqliteAuditRecords>();
+            services.AddSingleton<ISupervisorPresence, LocalSupervisorPresence>();
         }
 
         services.AddSingleton<ApiKeyStore>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.LiveKit;
 
@@ -22,7 +23,14 @@ public static class LiveKitEndpoints
         builder.Services.AddSingleton<LiveKitServerApi>();
         builder.Services.AddSingleton<AgentTracks>();
         builder.Services.AddSingleton<LiveKitRoomControl>();
-        builder.Services.AddSingleton<WebhookReceipts>();
+        if (builder.UsesPostgres())
+        {
+            builder.Services.AddSingleton<IWebhookReceipts, PostgresWebhookReceipts>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IWebhookReceipts, SqliteWebhookReceipts>();
+        }
         builder.Services.AddSingleton<LiveKitWebhookHandler>();
         builder.Services.AddSingleton<LiveKitReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveKitReconciler>());

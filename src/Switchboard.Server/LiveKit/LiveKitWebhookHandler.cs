@@ -14,7 +14,7 @@ public sealed partial class LiveKitWebhookHandler(
     LiveCalls live,
     IEventStore store,
     AgentTracks tracks,
-    WebhookReceipts receipts,
+    IWebhookReceipts receipts,
     TimeProvider clock,
     ILogger<LiveKitWebhookHandler> logger)
 {
@@ -22,7 +22,7 @@ public sealed partial class LiveKitWebhookHandler(
     /// <returns>The number of events written, or null for a duplicate.</returns>
     public async Task<int?> HandleAsync(LiveKitWebhookEvent webhook, string receiptId, CancellationToken cancellationToken)
     {
-        if (receipts.Seen(receiptId))
+        if (await receipts.SeenAsync(receiptId, cancellationToken))
         {
             LogDuplicate(webhook.Event, receiptId);
             return null;
@@ -35,7 +35,7 @@ public sealed partial class LiveKitWebhookHandler(
         }
 
         // Recorded after the events are committed: if the append fails, LiveKit's retry applies it.
-        receipts.Record(receiptId, webhook.Event, webhook.Room?.Sid);
+        await receipts.RecordAsync(receiptId, webhook.Event, webhook.Room?.Sid, CancellationToken.None);
         LogApplied(webhook.Event, webhook.Room?.Sid, events.Count);
         return events.Count;
     }

@@ -5,11 +5,12 @@ using Switchboard.Server.Identity;
 namespace Switchboard.Server.Storage;
 
 /// <summary>
-/// <c>import-sqlite --from DIR</c>: copies a SQLite deployment's event log, API keys and accounts
-/// into the configured store (PostgreSQL). Every call keeps its events, seqs, times and ids; keys
-/// keep their ids, hashes and revocations; accounts their ids, password hashes, roles, skills and
-/// status. It is idempotent, so a run that stopped halfway can be started again. The other
-/// features' tables are not copied yet (docs/MULTI-NODE.md).
+/// <c>import-sqlite --from DIR</c>: copies a SQLite deployment's event log, API keys, accounts,
+/// knowledge base, help requests and audit trail into the configured store (PostgreSQL). Every
+/// call keeps its events, seqs, times and ids; keys keep their ids, hashes and revocations;
+/// accounts their ids, password hashes, roles, skills and status; knowledge-base entries their
+/// ids, status and counts; audit records their times. It is idempotent, so a run that stopped
+/// halfway can be started again.
 /// </summary>
 public static class ImportCommand
 {
@@ -19,8 +20,11 @@ public static class ImportCommand
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "import-sqlite";
 
     /// <summary>Runs the command and returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, IEventStore target, IApiKeyRecords targetKeys, IUserRecords targetUsers, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var target = services.GetRequiredService<IEventStore>();
+        var targetKeys = services.GetRequiredService<IApiKeyRecords>();
+        var targetUsers = services.GetRequiredService<IUserRecords>();
         var i = Array.IndexOf(args, "--from");
         var from = i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         if (from is null || target is SqliteEventStore)
@@ -124,7 +128,43 @@ public static class ImportCommand
             accounts++;
         }
 
-        output.WriteLine($"imported {calls} calls, {events} events ({repeated} already there), {keys} API keys and {accounts} accounts from {sourceOptions.Value.DatabasePath}");
+        var entries = 0;
+        var knowledge = services.GetRequiredService<Knowledge.IKnowledgeRecords>();
+        foreach (var entry in await new Knowledge.SqliteKnowledgeRecords(connections).ExportAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries += await knowledge.ImportAsync(entry, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        var requests = 0;
+        var help = services.GetRequiredService<Escalations.IHelpRequestRecords>();
+        foreach (var request in await new Escalations.SqliteHelpRequestRecords(connections).ListAsync(pendingOnly: false, int.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            requests += (await help.InsertAsync(request, cancellationToken).ConfigureAwait(false)).Inserted ? 1 : 0;
+        }
+
+        // Oldest first, so the moved trail keeps its order.
+        var trail = new List<AuditEntry>();
+        var sourceAudit = new SqliteAuditRecords(connections);
+        for (long? older = null; ;)
+        {
+            var page = await sourceAudit.QueryAsync(new AuditQuery(Before: older, Limit: Page), cancellationToken).ConfigureAwait(false);
+            trail.AddRange(page);
+            if (page.Count < Page)
+            {
+                break;
+            }
+
+            older = page[^1].Id;
+        }
+
+        var audited = 0;
+        var audit = services.GetRequiredService<IAuditRecords>();
+        foreach (var record in Enumerable.Reverse(trail))
+        {
+            audited += await audit.ImportAsync(record, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        output.WriteLine($"imported {calls} calls, {events} events ({repeated} already there), {keys} API keys, {accounts} accounts, {entries} knowledge-base entries, {requests} help requests and {audited} audit records from {sourceOptions.Value.DatabasePath}");
         if (taken.Count > 0)
         {
             output.WriteLine($"not imported, the name is taken there by another account: {string.Join(", ", taken)}");

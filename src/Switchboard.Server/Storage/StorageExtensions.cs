@@ -9,8 +9,9 @@ public static class StorageExtensions
     /// <summary>
     /// Adds the event store named by <c>Storage:Provider</c> (SQLite by default, or PostgreSQL)
     /// with validated <see cref="StorageOptions"/>, and the shared state that moves with it (job
-    /// leases, agent presence; API keys register theirs in AddIdentity). The features not shared
-    /// yet keep their tables in the SQLite file of <c>Storage:DataDirectory</c> (docs/MULTI-NODE.md).
+    /// leases, agent presence, command and ephemeral relays). Each feature registers its own store
+    /// of the same provider (accounts, keys, audit and presence in AddIdentity, the knowledge base,
+    /// help requests, webhook receipts); docs/MULTI-NODE.md lists what stays per node.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -70,6 +71,11 @@ public static class StorageExtensions
             _ = services.GetRequiredService<Identity.IUserRecords>();
             _ = services.GetRequiredService<Calls.IAgentPresence>();
             _ = services.GetRequiredService<Ingest.ICommandRelay>();
+            _ = services.GetRequiredService<Identity.IAuditRecords>();
+            _ = services.GetRequiredService<Identity.ISupervisorPresence>();
+            _ = services.GetRequiredService<Knowledge.IKnowledgeRecords>();
+            _ = services.GetRequiredService<Escalations.IHelpRequestRecords>();
+            _ = services.GetRequiredService<LiveKit.IWebhookReceipts>();
             return null;
         }
         catch (StorageStartException ex)

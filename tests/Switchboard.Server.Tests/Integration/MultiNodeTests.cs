@@ -172,84 +172,59 @@ public sealed class MultiNodeTests : IDisposable
     public async Task Only_calls_silent_on_every_node_are_ended_once_and_another_node_takes_the_guard_over_when_its_holder_dies()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var database = PostgresServer.Shared.CreateDatabase();
-        string Dir(string node) => Path.Combine(_root, node);
-        ServerSettings Guarded(string node) => Node(database, node) with
+        using var cluster = await StartNodesAsync(["a", "b"], cts.Token, "--Calls:AgentTimeoutSeconds=3", "--Calls:GuardIntervalSeconds=0.5");
+        var (database, agentKey, viewerKey, nodes) = (cluster.Database, cluster.AgentKey, cluster.ViewerKey, cluster.Processes);
+        HttpClient Client(string node, string key)
         {
-            Arguments = [.. Node(database, node).Arguments, "--Calls:AgentTimeoutSeconds=3", "--Calls:GuardIntervalSeconds=0.5"],
-        };
-        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Guarded("a"), "agent", "agent", cts.Token);
-        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Guarded("a"), "viewer", "viewer", cts.Token);
-        var nodes = new Dictionary<string, ServerProcess>
-        {
-            ["a"] = await ServerProcess.StartAsync(Dir("a"), Guarded("a"), cts.Token),
-            ["b"] = await ServerProcess.StartAsync(Dir("b"), Guarded("b"), cts.Token),
-        };
-        try
-        {
-            HttpClient Client(string node, string key)
-            {
-                var client = new HttpClient { BaseAddress = nodes[node].BaseAddress };
-                client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-                return client;
-            }
-
-            using var agentOnA = Client("a", agentKey);
-            using var agentOnB = Client("b", agentKey);
-            using var viewerOnB = Client("b", viewerKey);
-            await Events.PostAsync(agentOnA, Events.Started("heard-on-a"));
-            await Events.PostAsync(agentOnB, Events.Started("heard-on-b"));
-
-            // For 8 s (over twice the timeout) each agent only sends heartbeats, each to its own
-            // node: whichever node holds the guard, one of the two agents is heard only by the other.
-            var until = Stopwatch.StartNew();
-            while (until.Elapsed < TimeSpan.FromSeconds(8))
-            {
-                await Events.PostAsync(agentOnA, Events.Make("heard-on-a", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
-                await Events.PostAsync(agentOnB, Events.Make("heard-on-b", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
-                await Task.Delay(500, cts.Token);
-            }
-
-            Assert.Equal(2, await ActiveCallsAsync(viewerOnB, cts.Token));
-
-            // Silent everywhere now: each call is ended, once, as an agent error.
-            await WaitForAsync(() => ActiveCallsAsync(viewerOnB, cts.Token).GetAwaiter().GetResult() == 0, "both calls ended by the guard", cts.Token);
-            foreach (var callId in new[] { "heard-on-a", "heard-on-b" })
-            {
-                var ended = (await Events.ReadAllAsync(viewerOnB, callId)).Where(e => e.Type == EventTypes.CallEnded).ToList();
-                Assert.Equal("agent_error", Assert.Single(ended).Data.GetProperty("reason").GetString());
-            }
-
-            // The node that holds the guard's lease dies; the other one takes the guard over.
-            var holder = await LeaseHolderAsync(database, "lost-agent guard", cts.Token);
-            Assert.Contains(holder, nodes.Keys);
-            nodes[holder].Kill();
-            var survivor = nodes.Keys.Single(n => n != holder);
-            using var agent = Client(survivor, agentKey);
-            using var viewer = Client(survivor, viewerKey);
-            await Events.PostAsync(agent, Events.Started("silent-after-failover"));
-            await WaitForAsync(() => ActiveCallsAsync(viewer, cts.Token).GetAwaiter().GetResult() == 0, "the surviving node's guard ends the silent call", cts.Token);
-            Assert.Equal(survivor, await LeaseHolderAsync(database, "lost-agent guard", cts.Token));
+            var client = new HttpClient { BaseAddress = nodes[node].BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+            return client;
         }
-        finally
+
+        using var agentOnA = Client("a", agentKey);
+        using var agentOnB = Client("b", agentKey);
+        using var viewerOnB = Client("b", viewerKey);
+        await Events.PostAsync(agentOnA, Events.Started("heard-on-a"));
+        await Events.PostAsync(agentOnB, Events.Started("heard-on-b"));
+
+        // For 8 s (over twice the timeout) each agent only sends heartbeats, each to its own
+        // node: whichever node holds the guard, one of the two agents is heard only by the other.
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < TimeSpan.FromSeconds(8))
         {
-            foreach (var node in nodes.Values)
-            {
-                node.Dispose();
-            }
+            await Events.PostAsync(agentOnA, Events.Make("heard-on-a", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
+            await Events.PostAsync(agentOnB, Events.Make("heard-on-b", Guid.NewGuid().ToString("N"), EventTypes.AgentHeartbeat));
+            await Task.Delay(500, cts.Token);
         }
+
+        Assert.Equal(2, await ActiveCallsAsync(viewerOnB, cts.Token));
+
+        // Silent everywhere now: each call is ended, once, as an agent error.
+        await WaitForAsync(() => ActiveCallsAsync(viewerOnB, cts.Token).GetAwaiter().GetResult() == 0, "both calls ended by the guard", cts.Token);
+        foreach (var callId in new[] { "heard-on-a", "heard-on-b" })
+        {
+            var ended = (await Events.ReadAllAsync(viewerOnB, callId)).Where(e => e.Type == EventTypes.CallEnded).ToList();
+            Assert.Equal("agent_error", Assert.Single(ended).Data.GetProperty("reason").GetString());
+        }
+
+        // The node that holds the guard's lease dies; the other one takes the guard over.
+        var holder = await LeaseHolderAsync(database, "lost-agent guard", cts.Token);
+        Assert.Contains(holder, nodes.Keys);
+        nodes[holder].Kill();
+        var survivor = nodes.Keys.Single(n => n != holder);
+        using var agent = Client(survivor, agentKey);
+        using var viewer = Client(survivor, viewerKey);
+        await Events.PostAsync(agent, Events.Started("silent-after-failover"));
+        await WaitForAsync(() => ActiveCallsAsync(viewer, cts.Token).GetAwaiter().GetResult() == 0, "the surviving node's guard ends the silent call", cts.Token);
+        Assert.Equal(survivor, await LeaseHolderAsync(database, "lost-agent guard", cts.Token));
     }
 
     [Fact]
     public async Task A_supervisor_on_one_node_guides_an_agent_whose_socket_another_node_holds_once_and_its_acknowledgement_reaches_every_node()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var database = PostgresServer.Shared.CreateDatabase();
-        string Dir(string node) => Path.Combine(_root, node);
-        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
-        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
-        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
-        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token);
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
         // Accounts are shared: node A created the first admin, who signs in on node B and creates the supervisor there.
         var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
         Assert.DoesNotContain(b.Output, line => line.Contains("created the first account", StringComparison.Ordinal));
@@ -301,12 +276,8 @@ public sealed class MultiNodeTests : IDisposable
     public async Task Two_supervisors_taking_one_call_over_at_once_on_two_nodes_leave_one_holder()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var database = PostgresServer.Shared.CreateDatabase();
-        string Dir(string node) => Path.Combine(_root, node);
-        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
-        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
-        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
-        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token);
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
         var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
         using var people = await Fuzz.FuzzClients.CreateAsync(a.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
         // A second supervisor, signed in on node B.
@@ -342,12 +313,8 @@ public sealed class MultiNodeTests : IDisposable
     public async Task An_agent_on_one_node_gets_the_answer_of_a_supervisor_online_only_on_another_and_nothing_else()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var database = PostgresServer.Shared.CreateDatabase();
-        string Dir(string node) => Path.Combine(_root, node);
-        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
-        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
-        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
-        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token);
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
         var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
         using var people = await Fuzz.FuzzClients.CreateAsync(b.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
         // The supervisor is online on node B only: their help queue stream is open there.
@@ -405,15 +372,104 @@ public sealed class MultiNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task An_agent_is_told_at_once_when_no_supervisor_is_online_on_any_node_and_only_once()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token);
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
+        await using var agent = new Sdk.SwitchboardClient(new Sdk.SwitchboardClientOptions { ServerUrl = a.BaseAddress, ApiKey = agentKey });
+        using var call = agent.OpenCall("nobody-there");
+        call.CallStarted();
+
+        var result = await call.EscalateAsync("Is the shop open on Sunday?", timeout: TimeSpan.FromSeconds(60), cancellationToken: cts.Token)
+            .WaitAsync(TimeSpan.FromSeconds(20), cts.Token);
+
+        Assert.Equal(Sdk.EscalationOutcome.NoSupervisor, result.Outcome);
+        using var viewer = new HttpClient { BaseAddress = b.BaseAddress };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
+        var cancelled = (await Events.ReadAllAsync(viewer, "nobody-there")).Where(e => e.Type == EventTypes.EscalationCancelled).ToList();
+        Assert.Equal("no_supervisor_available", Assert.Single(cancelled).Data.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_watch_ends_when_the_supervisors_last_stream_of_the_call_closes_on_every_node_or_dies_with_its_node()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token, "--Accounts:PresenceSeconds=0.5");
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
+        var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        using var people = await Fuzz.FuzzClients.CreateAsync(a.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
+        using var supervisorOnB = Fuzz.FuzzClients.Session(b.BaseAddress);
+        await Fuzz.FuzzClients.LoginAsync(supervisorOnB, "sup", Fuzz.FuzzClients.Password, cts.Token);
+        using var viewer = new HttpClient { BaseAddress = b.BaseAddress };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
+        await Events.PostAsync(people.Agent, Events.Started("watched"));
+        async Task<int> LeftAsync() => (await Events.ReadAllAsync(viewer, "watched")).Count(e => e.Type == EventTypes.SupervisorLeft);
+        async Task ListenAsync()
+        {
+            using var listen = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/watched/listen", new { }, cts.Token);
+            Assert.True(listen.IsSuccessStatusCode, await listen.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        (Task Reading, CancellationTokenSource Stop) Watch(HttpClient client)
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            var caughtUp = new TaskCompletionSource();
+            var reading = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var frame in SseReader.ReadAsync(client, "/api/v1/calls/watched/stream", cancellationToken: stop.Token))
+                    {
+                        if (frame.Event == "caught-up")
+                        {
+                            caughtUp.TrySetResult();
+                        }
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+                {
+                }
+            }, CancellationToken.None);
+            caughtUp.Task.Wait(TimeSpan.FromSeconds(20));
+            return (reading, stop);
+        }
+
+        await ListenAsync();
+        var onA = Watch(people.Supervisor);
+        var onB = Watch(supervisorOnB);
+        await Task.Delay(1000, cts.Token);
+
+        // The tab on node A closes; the one on node B is still open: still watching.
+        await onA.Stop.CancelAsync();
+        await onA.Reading;
+        await Task.Delay(2500, cts.Token);
+        Assert.Equal(0, await LeftAsync());
+
+        // The last one closes: the watch ends, once.
+        await onB.Stop.CancelAsync();
+        await onB.Reading;
+        await WaitForAsync(() => LeftAsync().GetAwaiter().GetResult() == 1, "supervisor.left after the last stream closed", cts.Token);
+
+        // Watching again through node A only, and node A dies: node B ends the watch.
+        await ListenAsync();
+        var again = Watch(people.Supervisor);
+        await Task.Delay(1000, cts.Token);
+        a.Kill();
+        await WaitForAsync(() => LeftAsync().GetAwaiter().GetResult() == 2, "supervisor.left after the node holding the stream died", cts.Token);
+        await again.Stop.CancelAsync();
+        await again.Reading;
+        onA.Stop.Dispose();
+        onB.Stop.Dispose();
+        again.Stop.Dispose();
+    }
+
+    [Fact]
     public async Task An_interim_transcript_sent_to_one_node_reaches_a_stream_on_another()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var database = PostgresServer.Shared.CreateDatabase();
-        string Dir(string node) => Path.Combine(_root, node);
-        var agentKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "agent", "agent", cts.Token);
-        var viewerKey = await ServerProcess.CreateKeyAsync(Dir("a"), Node(database, "a"), "viewer", "viewer", cts.Token);
-        using var a = await ServerProcess.StartAsync(Dir("a"), Node(database, "a"), cts.Token);
-        using var b = await ServerProcess.StartAsync(Dir("b"), Node(database, "b"), cts.Token);
+        using var nodes = await StartNodesAsync(["a", "b"], cts.Token);
+        var (agentKey, viewerKey, a, b) = (nodes.AgentKey, nodes.ViewerKey, nodes["a"], nodes["b"]);
         using var agent = new HttpClient { BaseAddress = a.BaseAddress };
         agent.DefaultRequestHeaders.Authorization = new("Bearer", agentKey);
         using var viewer = new HttpClient { BaseAddress = b.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
@@ -452,6 +508,53 @@ public sealed class MultiNodeTests : IDisposable
         Assert.Null(interim.Id); // not stored: no seq
         await stop.CancelAsync();
         await reading;
+    }
+
+    /// <summary>Nodes of one test on a new database, started in order, with an agent key and a viewer key made through the first.</summary>
+    private async Task<Nodes> StartNodesAsync(string[] names, CancellationToken cancellationToken, params string[] extra)
+    {
+        var database = PostgresServer.Shared.CreateDatabase();
+        ServerSettings Settings(string node) => Node(database, node) with { Arguments = [.. Node(database, node).Arguments, .. extra] };
+        var first = Path.Combine(_root, names[0]);
+        var agentKey = await ServerProcess.CreateKeyAsync(first, Settings(names[0]), "agent", "agent", cancellationToken);
+        var viewerKey = await ServerProcess.CreateKeyAsync(first, Settings(names[0]), "viewer", "viewer", cancellationToken);
+        var nodes = new Nodes(database, agentKey, viewerKey);
+        try
+        {
+            foreach (var name in names)
+            {
+                nodes.Processes[name] = await ServerProcess.StartAsync(Path.Combine(_root, name), Settings(name), cancellationToken);
+            }
+        }
+        catch
+        {
+            nodes.Dispose();
+            throw;
+        }
+
+        return nodes;
+    }
+
+    /// <summary>A test's running nodes by name; disposing stops every one still running.</summary>
+    private sealed class Nodes(string database, string agentKey, string viewerKey) : IDisposable
+    {
+        public string Database { get; } = database;
+
+        public string AgentKey { get; } = agentKey;
+
+        public string ViewerKey { get; } = viewerKey;
+
+        public Dictionary<string, ServerProcess> Processes { get; } = [];
+
+        public ServerProcess this[string name] => Processes[name];
+
+        public void Dispose()
+        {
+            foreach (var node in Processes.Values)
+            {
+                node.Dispose();
+            }
+        }
     }
 
     private static async Task<int> ActiveCallsAsync(HttpClient viewer, CancellationToken cancellationToken)
