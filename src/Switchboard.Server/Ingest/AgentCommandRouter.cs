@@ -17,7 +17,11 @@ public sealed class AgentCommandRouter
     private readonly ICommandRelay _relay;
     private readonly ConcurrentDictionary<string, AgentConnection[]> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<AgentCommand>> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _awaited = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    /// <summary>With several nodes: how long <see cref="SendAsync"/> waits to hear that another node's socket took a command.</summary>
+    public static readonly TimeSpan RemoteDeliveryWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Creates the router; messages of other nodes arrive through <paramref name="relay"/>.</summary>
     public AgentCommandRouter(ICommandRelay relay)
@@ -34,6 +38,40 @@ public sealed class AgentCommandRouter
     {
         _relay.Publish(new RelayedCommand(RelayedCommand.Deliver, command.CallId, command.CommandId, command));
         return SendHere(command);
+    }
+
+    /// <summary>
+    /// Sends a command and says whether an agent connection took it: one of this node's, or, with
+    /// several nodes, one of another node's, which says so through the relay (waited for up to
+    /// <see cref="RemoteDeliveryWait"/>). Either way it stays pending until acknowledged.
+    /// </summary>
+    public async Task<bool> SendAsync(AgentCommand command, CancellationToken cancellationToken)
+    {
+        if (!_relay.ReachesOtherNodes)
+        {
+            return Send(command);
+        }
+
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _awaited[command.CommandId] = heard;
+        try
+        {
+            if (Send(command))
+            {
+                return true;
+            }
+
+            await heard.Task.WaitAsync(RemoteDeliveryWait, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            _awaited.TryRemove(new KeyValuePair<string, TaskCompletionSource>(command.CommandId, heard));
+        }
     }
 
     /// <summary>True when an agent connection serves the call.</summary>
@@ -58,7 +96,15 @@ public sealed class AgentCommandRouter
         switch (message.Kind)
         {
             case RelayedCommand.Deliver when message.Command is { } command && command.CallId == message.CallId:
-                SendHere(command);
+                if (SendHere(command))
+                {
+                    // The node that sent it may be waiting to say whether the agent got it.
+                    _relay.Publish(new RelayedCommand(RelayedCommand.Delivered, command.CallId, command.CommandId));
+                }
+
+                break;
+            case RelayedCommand.Delivered when message.CommandId is { } commandId:
+                Heard(commandId);
                 break;
             case RelayedCommand.Acked when message.CommandId is { } commandId:
                 AcknowledgedHere(message.CallId, commandId);
@@ -94,8 +140,18 @@ public sealed class AgentCommandRouter
         return delivered;
     }
 
+    private void Heard(string commandId)
+    {
+        if (_awaited.TryGetValue(commandId, out var heard))
+        {
+            heard.TrySetResult();
+        }
+    }
+
     private void AcknowledgedHere(string callId, string commandId)
     {
+        // An acknowledged command was delivered, wherever.
+        Heard(commandId);
         lock (_gate)
         {
             if (_pending.TryGetValue(callId, out var pending))

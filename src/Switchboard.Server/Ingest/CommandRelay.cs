@@ -23,6 +23,9 @@ public sealed record RelayedCommand(
 
     /// <summary>The call ended: its pending commands are dropped.</summary>
     public const string Forget = "forget";
+
+    /// <summary>A relayed command reached the agent's socket on the node that sends this.</summary>
+    public const string Delivered = "delivered";
 }
 
 /// <summary>
@@ -36,6 +39,9 @@ public interface ICommandRelay
 
     /// <summary>Sends a message to the other nodes (in order, without waiting).</summary>
     void Publish(RelayedCommand message);
+
+    /// <summary>True when there are other nodes to reach.</summary>
+    bool ReachesOtherNodes { get; }
 }
 
 /// <summary>One node: nothing to relay.</summary>
@@ -52,6 +58,9 @@ public sealed class LocalCommandRelay : ICommandRelay
     public void Publish(RelayedCommand message)
     {
     }
+
+    /// <inheritdoc />
+    public bool ReachesOtherNodes => false;
 }
 
 /// <summary>
@@ -68,6 +77,9 @@ public sealed partial class PostgresCommandRelay : ICommandRelay, IHostedService
     public const string Channel = "switchboard_commands";
 
     private const int MaxPayloadBytes = 7000;
+
+    /// <inheritdoc />
+    public bool ReachesOtherNodes => true;
 
     private static readonly string[] Migrations =
     [

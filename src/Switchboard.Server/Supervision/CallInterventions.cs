@@ -18,7 +18,7 @@ public sealed class CallInterventions(
     LiveCalls live,
     InterventionLog log,
     IEventStore store,
-    InterventionLedger ledger,
+    IInterventionLedger ledger,
     RoomInterventions rooms,
     AuditLog audit,
     TimeProvider clock)
@@ -45,7 +45,7 @@ public sealed class CallInterventions(
         InterventionOutcome outcome;
         try
         {
-            if (ledger.Find(callId, action + "\n" + actor.Id, requestId) is { } done)
+            if (await ledger.FindAsync(callId, action + "\n" + actor.Id, requestId, cancellationToken) is { } done)
             {
                 return done;
             }
@@ -53,7 +53,7 @@ public sealed class CallInterventions(
             outcome = live.Find(callId) is { } call
                 ? await act(call)
                 : InterventionOutcome.Problem(404, "No such active call", $"No active call has id '{callId}'; it may have ended.");
-            ledger.Remember(callId, action + "\n" + actor.Id, requestId, outcome);
+            await ledger.RememberAsync(callId, action + "\n" + actor.Id, requestId, outcome, CancellationToken.None);
         }
         finally
         {
@@ -117,10 +117,10 @@ public sealed class CallInterventions(
     /// <summary>Send guidance text to the agent; it shows as applied once the agent acknowledges it.</summary>
     public async Task<InterventionOutcome> GuideAsync(CallState call, Actor actor, string text, string? requestId, CancellationToken cancellationToken)
     {
-        var commandId = ServerEvent.NewId("cmd");
+        var commandId = InterventionLog.CommandId(InterventionLog.Seed(actor, "guide", requestId));
         // The event goes first so that the agent's acknowledgement always finds it in the call's state.
         await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "guide", requestId), cancellationToken, (EventTypes.SupervisorGuidance, new GuidanceData(commandId, text, actor.Name)));
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name });
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.Guide, new { text, by = actor.Name }, cancellationToken);
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "guide", requestId, commandId, delivered, "text"));
     }
 
@@ -142,7 +142,7 @@ public sealed class CallInterventions(
             {
                 if (agentLeftMuted)
                 {
-                    log.Send(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true });
+                    await log.SendAsync(call.CallId, ServerEvent.NewId("cmd"), CommandTypes.Resume, new { summary = "The take-over did not happen.", by = actor.Name, unmuteSelf = true }, cancellationToken);
                 }
 
                 return problem;
@@ -179,8 +179,8 @@ public sealed class CallInterventions(
             cancellationToken,
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "takeover")));
         _takeovers[call.CallId] = (takeover.Seq, clock.GetUtcNow());
-        var commandId = ServerEvent.NewId("cmd");
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name });
+        var commandId = InterventionLog.CommandId(InterventionLog.Seed(actor, "takeover", requestId));
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.Pause, new { reason = "takeover", by = actor.Name }, cancellationToken);
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "takeover", requestId, commandId, delivered, Mode(call)));
     }
 
@@ -199,8 +199,8 @@ public sealed class CallInterventions(
             return NotHolder(call);
         }
 
-        var commandId = ServerEvent.NewId("cmd");
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name });
+        var commandId = InterventionLog.CommandId(InterventionLog.Seed(actor, "say", requestId));
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.Say, new { text, by = actor.Name }, cancellationToken);
         await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "say", requestId), cancellationToken, (EventTypes.TranscriptFinal, new TranscriptData("supervisor", commandId, text)));
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "say", requestId, commandId, delivered, "text"));
     }
@@ -235,9 +235,9 @@ public sealed class CallInterventions(
             cancellationToken,
             (EventTypes.ControlHandback, new ControlData(actor.Name, summary)),
             (EventTypes.SupervisorJoined, new SupervisorPresenceData(actor.Name, "listen")));
-        var commandId = ServerEvent.NewId("cmd");
+        var commandId = InterventionLog.CommandId(InterventionLog.Seed(actor, "handback", requestId));
         // When LiveKit could not unmute the agent remotely, the agent unmutes its own track.
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted });
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.Resume, new { summary, by = actor.Name, unmuteSelf = rooms.Controls(call) && !unmuted }, cancellationToken);
         return InterventionOutcome.Ok(new InterventionResult(call.CallId, "handback", requestId, commandId, delivered, Mode(call)) { Summary = summary });
     }
 
@@ -249,8 +249,8 @@ public sealed class CallInterventions(
             return InterventionOutcome.Problem(409, "Call is taken over", $"{holder} holds this call; they must hand it back or end it.");
         }
 
-        var commandId = ServerEvent.NewId("cmd");
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name });
+        var commandId = InterventionLog.CommandId(InterventionLog.Seed(actor, "end", requestId));
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.End, new { reason = "supervisor_ended", by = actor.Name }, cancellationToken);
         await log.AppendAsync(call.CallId, InterventionLog.Seed(actor, "end", requestId), cancellationToken, (EventTypes.CallEnded, new CallEndedData("supervisor_ended", $"Ended by {actor.Name}.")));
         _takeovers.TryRemove(call.CallId, out _);
         var warning = rooms.Controls(call) ? await rooms.DeleteRoomAsync(call, cancellationToken) : null;

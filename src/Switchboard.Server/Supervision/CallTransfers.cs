@@ -44,8 +44,8 @@ public sealed class CallTransfers(RoomInterventions rooms, InterventionLog log)
             return InterventionOutcome.Problem(502, "Transfer failed", error);
         }
 
-        var commandId = ServerEvent.NewId("cmd");
-        var delivered = log.Send(call.CallId, commandId, CommandTypes.End, new { reason = "transferred", by = actor.Name });
+        var commandId = InterventionLog.CommandId(seed);
+        var delivered = await log.SendAsync(call.CallId, commandId, CommandTypes.End, new { reason = "transferred", by = actor.Name }, cancellationToken);
         (string, object)[] done = warm
             ? [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name))]
             : [(EventTypes.TransferCompleted, new TransferData(name, how, By: actor.Name)), (EventTypes.CallEnded, new CallEndedData("transferred", $"Transferred to {name} by {actor.Name}."))];

@@ -13,9 +13,16 @@ public sealed class InterventionLog(EventIngestor ingestor, AgentCommandRouter c
     /// <summary>The seed of stable event ids for a client request id (null without one).</summary>
     public static string? Seed(Actor actor, string action, string? requestId) => requestId is null ? null : $"{actor.Id}|{action}|{requestId}";
 
-    /// <summary>Sends a command to the agent; true when a connection received it now.</summary>
-    public bool Send(string callId, string commandId, string type, object data) =>
-        commands.Send(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)));
+    /// <summary>
+    /// The id of a command an intervention sends: derived from the request when it has an id, so
+    /// a retry (on any node) sends the same command again and the agent, which drops a command id
+    /// it has seen, carries it out once.
+    /// </summary>
+    public static string CommandId(string? seed) => seed is null ? ServerEvent.NewId("cmd") : ServerEvent.StableId("cmd", seed);
+
+    /// <summary>Sends a command to the agent; true when a connection (of any node) received it now.</summary>
+    public Task<bool> SendAsync(string callId, string commandId, string type, object data, CancellationToken cancellationToken) =>
+        commands.SendAsync(new AgentCommand(commandId, callId, type, JsonSerializer.SerializeToElement(data, ContractJson.Options)), cancellationToken);
 
     /// <summary>
     /// Appends one event with an id given by the caller: an id both nodes derive from the call's

@@ -3,6 +3,7 @@ using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Redaction;
+using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.Supervision;
 
@@ -13,7 +14,14 @@ public static class SupervisionEndpoints
     public static IHostApplicationBuilder AddSupervision(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<InterventionLedger>();
+        if (builder.UsesPostgres())
+        {
+            builder.Services.AddSingleton<IInterventionLedger, PostgresInterventionLedger>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IInterventionLedger, InterventionLedger>();
+        }
         builder.Services.AddSingleton<RoomInterventions>();
         builder.Services.AddSingleton<InterventionLog>();
         builder.Services.AddSingleton<CallTransfers>();

@@ -245,11 +245,20 @@ public sealed class MultiNodeTests : IDisposable
             call.CallStarted();
             await WaitForAsync(() => people.Viewer.GetAsync("/api/v1/calls/relayed", cts.Token).GetAwaiter().GetResult().IsSuccessStatusCode, "node B sees the call", cts.Token);
 
-            using var guided = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/relayed/guide", new { text = "Offer the refund now." }, cts.Token);
+            using var guided = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/relayed/guide", new { text = "Offer the refund now.", requestId = "g-1" }, cts.Token);
             Assert.True(guided.IsSuccessStatusCode, await guided.Content.ReadAsStringAsync(cts.Token));
+            var answer = await guided.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cts.Token);
+            // Node B says the agent got it, although the socket that took it is node A's.
+            Assert.True(answer.GetProperty("delivered").GetBoolean());
 
             Assert.Equal("Offer the refund now.", await first.Task.WaitAsync(TimeSpan.FromSeconds(15), cts.Token));
             await WaitForAsync(() => Events.ReadAllAsync(people.Viewer, "relayed").GetAwaiter().GetResult().Any(e => e.Type == EventTypes.CommandAcked), "the acknowledgement in the log, read on node B", cts.Token);
+
+            // The same request retried through node A is answered as the first time and guides nobody twice.
+            using var retried = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, new Uri(a.BaseAddress, "/api/v1/calls/relayed/guide").ToString(), new { text = "Offer the refund now.", requestId = "g-1" }, cts.Token);
+            Assert.True(retried.IsSuccessStatusCode, await retried.Content.ReadAsStringAsync(cts.Token));
+            Assert.Equal(answer.GetProperty("commandId").GetString(), (await retried.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cts.Token)).GetProperty("commandId").GetString());
+            Assert.Single(await Events.ReadAllAsync(people.Viewer, "relayed"), e => e.Type == EventTypes.SupervisorGuidance);
         }
 
         // The agent comes back through node B: the acknowledged command is not delivered again.
