@@ -59,6 +59,28 @@ public sealed class MultiNodeTests : IDisposable
             return client;
         }
 
+        // A supervisor acts on node B, on an agent whose socket is held by node A (through nginx).
+        var adminPassword = await a.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("password '([^']+)'"), cts.Token);
+        using var people = await Fuzz.FuzzClients.CreateAsync(b.BaseAddress, agentKey, viewerKey, adminPassword, cts.Token);
+        var guides = new ConcurrentQueue<string>();
+        await using var voiceAgent = new Sdk.SwitchboardClient(new Sdk.SwitchboardClientOptions { ServerUrl = nginx.BaseAddress, ApiKey = agentKey });
+        using var guidedCall = voiceAgent.OpenCall("mn-guided");
+        guidedCall.On<Sdk.Commands.GuideCommand>((command, _) =>
+        {
+            guides.Enqueue(command.Text);
+            return ValueTask.CompletedTask;
+        });
+        guidedCall.CallStarted();
+        async Task GuideAsync(string text)
+        {
+            using var guided = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/mn-guided/guide", new { text, requestId = text }, cts.Token);
+            Assert.True(guided.IsSuccessStatusCode, await guided.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        await WaitForAsync(() => people.Viewer.GetAsync("/api/v1/calls/mn-guided", cts.Token).GetAwaiter().GetResult().IsSuccessStatusCode, "node B sees the guided call", cts.Token);
+        await GuideAsync("before the kill");
+        await WaitForAsync(() => guides.Contains("before the kill"), "the guidance through node A's socket", cts.Token);
+
         using var agent = Client(nginx.BaseAddress, agentKey);
         using var viewerThroughNginx = Client(nginx.BaseAddress, viewerKey);
         using var viewerOnB = Client(b.BaseAddress, viewerKey);
@@ -157,6 +179,12 @@ public sealed class MultiNodeTests : IDisposable
         var joined = onA.Seqs.Concat(resumed.Seqs).ToList();
         Assert.Equal(Enumerable.Range(1, joined.Count).Select(n => (long)n), joined);
         Assert.True(resumedFrom < lastOfCall0, "node A died before it had streamed everything, so the resume carried events");
+
+        // Node A is gone with the agent's socket: the supervisor's next guidance reaches the agent
+        // once it has reconnected through nginx to node B; nothing is carried out twice.
+        await GuideAsync("after the kill");
+        await WaitForAsync(() => guides.Contains("after the kill"), "the guidance after the agent reconnected elsewhere", cts.Token);
+        Assert.Equal(["before the kill", "after the kill"], guides);
 
         // A key revoked on one node is refused by the others and loses its open streams there.
         var (_, list, _) = await ServerProcess.RunCommandAsync(Dir("b"), Node(database, "b"), cts.Token, "keys", "list");
