@@ -1,3 +1,4 @@
+using Switchboard.Server.Archive;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Dashboard;
 using Switchboard.Server.Demo;
@@ -31,6 +32,7 @@ builder.AddOperations();
 builder.AddSupervision();
 builder.AddEscalations();
 builder.AddKnowledge();
+builder.AddArchive();
 builder.AddDemo();
 
 var app = builder.Build();
@@ -62,6 +64,7 @@ app.MapLiveKit();
 app.MapSupervision();
 app.MapEscalations();
 app.MapKnowledge();
+app.MapArchive();
 app.MapDashboard();
 await app.RunAsync();
 return 0;

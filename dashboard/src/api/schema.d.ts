@@ -80,6 +80,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an ended call came to: times, talk, hold, dead air, containment, escalations, sentiment, latency, tokens, cost (docs/ARCHIVE.md). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallSummary"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/archive/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Summarise every ended call again from its log (after a change of the price table or the dead-air threshold). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RebuildResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1933,6 +2007,135 @@ export interface components {
             /** @description Commands sent and not yet acknowledged, and the last acknowledged ones. */
             commands?: components["schemas"]["CommandView"][];
         };
+        /**
+         * @description What an ended call came to, folded from its log by CallSummaryProjection. Every
+         *     time is the events' own `at`; docs/ARCHIVE.md defines each figure.
+         */
+        CallSummary: {
+            /** @description The call. */
+            callId: string;
+            /**
+             * Format: int64
+             * @description The seq the summary was folded up to (late events after the end fold in again).
+             */
+            lastSeq?: number | string;
+            /** @description The agent's name from `call.started`. */
+            agentName?: null | string;
+            /** @description Every persona that spoke for the agent, in order (the agent's name, then each handoff's target). */
+            personas?: string[];
+            /** @description inbound, outbound or web. */
+            direction?: null | string;
+            /** @description The caller's number (masked where people see it). */
+            callerNumber?: null | string;
+            /** @description The caller's name. */
+            callerName?: null | string;
+            /**
+             * Format: date-time
+             * @description When the call started.
+             */
+            startedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it ended.
+             */
+            endedAt?: null | string;
+            /** @description Why it ended. */
+            endReason?: null | string;
+            /**
+             * Format: double
+             * @description From start to end.
+             */
+            handleSeconds?: number | string;
+            /** @description Speech per party (customer, agent, supervisor, human_agent), from the segments' own times. */
+            talkSeconds?: {
+                [key: string]: number | string;
+            };
+            /**
+             * Format: double
+             * @description Time callers held for escalations: from each request to its outcome (or the end).
+             */
+            holdSeconds?: number | string;
+            /**
+             * Format: double
+             * @description Silences between speech longer than the dead-air threshold, summed.
+             */
+            deadAirSeconds?: number | string;
+            /**
+             * Format: int32
+             * @description How many such silences.
+             */
+            deadAirGaps?: number | string;
+            /** @description No take-over and no transfer. */
+            contained?: boolean;
+            /**
+             * Format: int32
+             * @description Completed transfers.
+             */
+            transfers?: number | string;
+            /** @description Escalations asked, answered, timed out, and the time to answer. */
+            escalations?: components["schemas"]["EscalationFigures"];
+            /**
+             * Format: int32
+             * @description Guidance messages sent.
+             */
+            guidance?: number | string;
+            /**
+             * Format: int32
+             * @description Take-overs.
+             */
+            takeovers?: number | string;
+            sentiment?: null | components["schemas"]["SentimentFigures"];
+            /**
+             * Format: double
+             * @description The highest attention score an alert was raised with, null without alerts.
+             */
+            highestAttention?: null | number | string;
+            /**
+             * Format: int32
+             * @description Alerts raised.
+             */
+            alerts?: number | string;
+            /** @description Per-stage turn latency: endOfUtterance, stt, llmFirstToken, ttsFirstByte, endToEnd. */
+            latency?: {
+                [key: string]: components["schemas"]["LatencyFigures"];
+            };
+            /**
+             * Format: int32
+             * @description Turns with metrics.
+             */
+            turns?: number | string;
+            /**
+             * Format: int64
+             * @description Prompt tokens.
+             */
+            tokensIn?: number | string;
+            /**
+             * Format: int64
+             * @description Completion tokens.
+             */
+            tokensOut?: number | string;
+            /** @description The call's cost from the price table, with its breakdown. */
+            cost?: components["schemas"]["CostFigures"];
+            /**
+             * Format: int32
+             * @description Tool calls made.
+             */
+            toolCalls?: number | string;
+            /**
+             * Format: int32
+             * @description Tool calls that failed.
+             */
+            toolErrors?: number | string;
+            /**
+             * Format: double
+             * @description The scorecard's score, when the call was scored.
+             */
+            score?: null | number | string;
+            /** @description The disposition a supervisor set. */
+            disposition?: null | string;
+            /** @description Tags supervisors set. */
+            tags?: string[];
+        };
         /** @description Who called (or was called). */
         CallerInfo: {
             number?: null | string;
@@ -1952,6 +2155,34 @@ export interface components {
             /** Format: date-time */
             sentAt: string;
             applied: boolean;
+        };
+        /** @description What the call cost, by item, in the price table's currency. */
+        CostFigures: {
+            /**
+             * Format: double
+             * @default 0
+             */
+            total: number | string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            llm: number | string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            stt: number | string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            tts: number | string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            telephony: number | string;
         };
         /** @description Body of `POST /api/v1/admin/keys`. */
         CreateKeyRequest: {
@@ -1975,6 +2206,37 @@ export interface components {
         CreatedUser: {
             user: components["schemas"]["User"];
             password: null | string;
+        };
+        /** @description Escalations of one call. */
+        EscalationFigures: {
+            /**
+             * Format: int32
+             * @description Asked.
+             * @default 0
+             */
+            count: number | string;
+            /**
+             * Format: int32
+             * @description Answered by a supervisor.
+             * @default 0
+             */
+            answered: number | string;
+            /**
+             * Format: int32
+             * @description Nobody answered in time.
+             * @default 0
+             */
+            timedOut: number | string;
+            /**
+             * Format: double
+             * @description Mean time from request to answer, of the answered ones.
+             */
+            meanSecondsToAnswer?: null | number | string;
+            /**
+             * Format: double
+             * @description Longest time from request to answer.
+             */
+            maxSecondsToAnswer?: null | number | string;
         };
         /** @description An escalation the caller is holding for. */
         EscalationView: {
@@ -2198,6 +2460,17 @@ export interface components {
             /** Format: double */
             score: number | string;
         };
+        /** @description One stage's latency over the call's turns, in milliseconds (nearest-rank percentiles). */
+        LatencyFigures: {
+            /** Format: int32 */
+            turns: number | string;
+            /** Format: double */
+            p50: number | string;
+            /** Format: double */
+            p95: number | string;
+            /** Format: double */
+            max: number | string;
+        };
         /** @description The bridge's configuration as operators may see it (never a secret). */
         LiveKitStatus: {
             serverApi: boolean;
@@ -2249,9 +2522,28 @@ export interface components {
             status: string;
             storeWritable: boolean;
         };
+        /** @description Answer of a rebuild. */
+        RebuildResult: {
+            /**
+             * Format: int32
+             * @description Ended calls summarised again.
+             */
+            calls: number | string;
+        };
         /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
         ResetPasswordRequest: {
             password: null | string;
+        };
+        /** @description Sentiment scores of the customer's lines. */
+        SentimentFigures: {
+            /** Format: double */
+            first: number | string;
+            /** Format: double */
+            last: number | string;
+            /** Format: double */
+            lowest: number | string;
+            /** Format: double */
+            mean: number | string;
         };
         /** @description The call's latest sentiment. */
         SentimentView: {

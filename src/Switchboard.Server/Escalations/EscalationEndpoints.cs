@@ -19,14 +19,7 @@ public static class EscalationEndpoints
     public static IHostApplicationBuilder AddEscalations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (builder.UsesPostgres())
-        {
-            builder.Services.AddSingleton<IHelpRequestRecords, PostgresHelpRequestRecords>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IHelpRequestRecords, SqliteHelpRequestRecords>();
-        }
+        builder.AddStore<IHelpRequestRecords, SqliteHelpRequestRecords, PostgresHelpRequestRecords>();
         builder.Services.AddSingleton<HelpQueueFeed>();
         builder.Services.AddSingleton<HelpQueue>();
         builder.Services.AddHostedService<EscalationWatcher>();

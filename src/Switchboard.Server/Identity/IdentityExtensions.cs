@@ -46,21 +46,14 @@ public static class IdentityExtensions
     {
         var services = builder.Services;
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddStore<IApiKeyRecords, SqliteApiKeyRecords, PostgresApiKeyRecords>()
+            .AddStore<IUserRecords, SqliteUserRecords, PostgresUserRecords>()
+            .AddStore<IAuditRecords, SqliteAuditRecords, PostgresAuditRecords>()
+            .AddStore<ISupervisorPresence, LocalSupervisorPresence, PostgresSupervisorPresence>();
         if (builder.UsesPostgres())
         {
-            services.AddSingleton<IApiKeyRecords, PostgresApiKeyRecords>();
-            services.AddSingleton<IUserRecords, PostgresUserRecords>();
-            services.AddSingleton<IAuditRecords, PostgresAuditRecords>();
-            services.AddSingleton<ISupervisorPresence, PostgresSupervisorPresence>();
             services.AddSingleton<SupervisorPresenceSync>();
             services.AddHostedService(sp => sp.GetRequiredService<SupervisorPresenceSync>());
-        }
-        else
-        {
-            services.AddSingleton<IApiKeyRecords, SqliteApiKeyRecords>();
-            services.AddSingleton<IUserRecords, SqliteUserRecords>();
-            services.AddSingleton<IAuditRecords, SqliteAuditRecords>();
-            services.AddSingleton<ISupervisorPresence, LocalSupervisorPresence>();
         }
 
         services.AddSingleton<ApiKeyStore>();

@@ -11,14 +11,7 @@ public static class KnowledgeEndpoints
     /// <summary>Registers the knowledge base.</summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
-        if (builder.UsesPostgres())
-        {
-            builder.Services.AddSingleton<IKnowledgeRecords, PostgresKnowledgeRecords>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IKnowledgeRecords, SqliteKnowledgeRecords>();
-        }
+        builder.AddStore<IKnowledgeRecords, SqliteKnowledgeRecords, PostgresKnowledgeRecords>();
 
         builder.Services.AddSingleton<KnowledgeBase>();
         return builder;

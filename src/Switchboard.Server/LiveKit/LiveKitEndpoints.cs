@@ -23,14 +23,7 @@ public static class LiveKitEndpoints
         builder.Services.AddSingleton<LiveKitServerApi>();
         builder.Services.AddSingleton<AgentTracks>();
         builder.Services.AddSingleton<LiveKitRoomControl>();
-        if (builder.UsesPostgres())
-        {
-            builder.Services.AddSingleton<IWebhookReceipts, PostgresWebhookReceipts>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IWebhookReceipts, SqliteWebhookReceipts>();
-        }
+        builder.AddStore<IWebhookReceipts, SqliteWebhookReceipts, PostgresWebhookReceipts>();
         builder.Services.AddSingleton<LiveKitWebhookHandler>();
         builder.Services.AddSingleton<LiveKitReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveKitReconciler>());

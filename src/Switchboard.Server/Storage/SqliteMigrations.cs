@@ -127,6 +127,26 @@ public static class SqliteMigrations
             saved_at           INTEGER NOT NULL
         );
         """,
+        """
+        CREATE TABLE call_summaries (
+            call_id        TEXT    NOT NULL PRIMARY KEY,
+            last_seq       INTEGER NOT NULL,
+            started_at     INTEGER NOT NULL,
+            ended_at       INTEGER,
+            agent_name     TEXT,
+            personas       TEXT    NOT NULL,
+            end_reason     TEXT,
+            contained      INTEGER NOT NULL,
+            sentiment_mean REAL,
+            score          REAL,
+            tags           TEXT    NOT NULL,
+            summary        TEXT    NOT NULL
+        );
+        CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
+        CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
+        CREATE VIRTUAL TABLE call_transcripts_fts USING fts5(transcript, content = '', contentless_delete = 1, tokenize = 'porter unicode61');
+        CREATE TABLE call_transcripts_rows (call_id TEXT NOT NULL PRIMARY KEY, fts_rowid INTEGER NOT NULL UNIQUE);
+        """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>

@@ -52,6 +52,27 @@ public static class StorageExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers a feature's store: <typeparamref name="TShared"/> (on PostgreSQL) when nodes share
+    /// PostgreSQL, else <typeparamref name="TLocal"/> (the node's SQLite file, or its memory).
+    /// </summary>
+    public static IHostApplicationBuilder AddStore<TStore, TLocal, TShared>(this IHostApplicationBuilder builder)
+        where TStore : class
+        where TLocal : class, TStore
+        where TShared : class, TStore
+    {
+        if (builder.UsesPostgres())
+        {
+            builder.Services.AddSingleton<TStore, TShared>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<TStore, TLocal>();
+        }
+
+        return builder;
+    }
+
     /// <summary>True when <c>Storage:Provider</c> names PostgreSQL: the features that keep shared state register their PostgreSQL stores.</summary>
     public static bool UsesPostgres(this IHostApplicationBuilder builder) =>
         string.Equals(builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"], "postgres", StringComparison.OrdinalIgnoreCase);
@@ -76,6 +97,7 @@ public static class StorageExtensions
             _ = services.GetRequiredService<Knowledge.IKnowledgeRecords>();
             _ = services.GetRequiredService<Escalations.IHelpRequestRecords>();
             _ = services.GetRequiredService<LiveKit.IWebhookReceipts>();
+            _ = services.GetRequiredService<Archive.ICallArchive>();
             return null;
         }
         catch (StorageStartException ex)

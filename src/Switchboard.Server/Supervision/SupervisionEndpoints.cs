@@ -14,14 +14,7 @@ public static class SupervisionEndpoints
     public static IHostApplicationBuilder AddSupervision(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (builder.UsesPostgres())
-        {
-            builder.Services.AddSingleton<IInterventionLedger, PostgresInterventionLedger>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IInterventionLedger, InterventionLedger>();
-        }
+        builder.AddStore<IInterventionLedger, InterventionLedger, PostgresInterventionLedger>();
         builder.Services.AddSingleton<RoomInterventions>();
         builder.Services.AddSingleton<InterventionLog>();
         builder.Services.AddSingleton<CallTransfers>();

@@ -9,7 +9,7 @@ namespace Switchboard.Server.Tests.Infrastructure;
 /// <summary>Builds wire events and posts batches, as an agent would.</summary>
 public static class Events
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
     public static JsonObject Make(string callId, string id, string type, object? data = null, int second = 0) => new()
     {

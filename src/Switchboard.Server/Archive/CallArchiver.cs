@@ -1,0 +1,140 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Operations;
+using Switchboard.Server.Storage;
+using Switchboard.Server.Streaming;
+
+namespace Switchboard.Server.Archive;
+
+/// <summary>
+/// Summarises every call as it ends, and again when a late event reaches an archived call: it
+/// follows the log (one node at a time, the lease "call archiver"), reads the call's whole log
+/// and stores <see cref="CallSummaryProjection"/>'s fold. When it starts it first archives the
+/// ended calls it missed while no node ran it. A call it cannot summarise is logged and skipped.
+/// </summary>
+public sealed partial class CallArchiver(
+    EventHub hub,
+    IEventStore store,
+    LiveCalls live,
+    ICallArchive archive,
+    IOptions<ArchiveOptions> options,
+    IJobLeases leases,
+    ILogger<CallArchiver> logger) : BackgroundService
+{
+    private const int Page = 5000;
+    private long _archived;
+
+    /// <summary>Summaries stored since start (for metrics).</summary>
+    public long Archived => Interlocked.Read(ref _archived);
+
+    /// <summary>
+    /// Reads a call's log and stores its summary; false when the call has no events or has not ended.
+    /// </summary>
+    public async Task<bool> ArchiveAsync(string callId, CancellationToken cancellationToken)
+    {
+        var events = new List<StoredEvent>();
+        long after = 0;
+        IReadOnlyList<StoredEvent> page;
+        do
+        {
+            page = await store.ReadAsync(callId, after, Page, cancellationToken);
+            events.AddRange(page);
+            after = page.Count > 0 ? page[^1].Seq : after;
+        }
+        while (page.Count == Page);
+
+        if (CallSummaryProjection.Fold(events, options.Value) is not { EndedAt: not null } summary)
+        {
+            return false;
+        }
+
+        await archive.SaveAsync(summary, Transcript(events), cancellationToken);
+        Interlocked.Increment(ref _archived);
+        return true;
+    }
+
+    /// <summary>Summarises every ended call again from its log; returns how many.</summary>
+    public async Task<int> RebuildAsync(CancellationToken cancellationToken) => await SweepAsync(onlyMissing: false, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled ? LeasedJob.RunAsync(leases, "call archiver", FollowAsync, stoppingToken) : Task.CompletedTask;
+
+    /// <summary>The words of the call's final transcripts, one line per segment as last sent.</summary>
+    private static string Transcript(IReadOnlyList<StoredEvent> events)
+    {
+        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Type == EventTypes.TranscriptFinal && e.Data.Str("segmentId") is { } segment)
+            {
+                lines[segment] = e.Data.Str("text") ?? "";
+            }
+        }
+
+        return new StringBuilder().AppendJoin('\n', lines.Values).ToString();
+    }
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
+    {
+        // Following starts before the sweep, so a call that ends meanwhile is not missed.
+        using var follower = await LogFollower.StartAsync(hub, store, 10_000, [], stoppingToken);
+        await BackgroundPass.RunOnceAsync(logger, "the call archiver's catch-up", ct => SweepAsync(onlyMissing: true, ct), stoppingToken);
+        var batch = new List<StoredEvent>(1000);
+        while (await follower.NextAsync(batch, 1000, stoppingToken))
+        {
+            await BackgroundPass.RunOnceAsync(logger, "the call archiver", ct => HandleAsync(batch, ct), stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task HandleAsync(List<StoredEvent> batch, CancellationToken cancellationToken)
+    {
+        var ended = batch.Where(e => e.Type == EventTypes.CallEnded).Select(e => e.CallId).ToHashSet(StringComparer.Ordinal);
+        // A late event of a call that is not live: summarised again if it was archived.
+        var late = batch.Where(e => !e.IsEphemeral && !ended.Contains(e.CallId) && live.Find(e.CallId) is null).Select(e => e.CallId).Distinct(StringComparer.Ordinal).ToList();
+        if (late.Count > 0)
+        {
+            ended.UnionWith((await archive.FoldedUpToAsync(late, cancellationToken)).Keys);
+        }
+
+        foreach (var callId in ended)
+        {
+            await BackgroundPass.RunOnceAsync(logger, "the call archiver", ct => ArchiveAsync(callId, ct), cancellationToken);
+        }
+    }
+
+    private async Task<int> SweepAsync(bool onlyMissing, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        CallPosition? before = null;
+        while (true)
+        {
+            var calls = await store.ListCallsAsync(new CallQuery("ended", 1000, before), cancellationToken);
+            var folded = onlyMissing ? await archive.FoldedUpToAsync([.. calls.Select(c => c.CallId)], cancellationToken) : new Dictionary<string, long>();
+            foreach (var call in calls.Where(c => !folded.TryGetValue(c.CallId, out var seq) || seq < c.LastSeq))
+            {
+                count += await ArchiveAsync(call.CallId, cancellationToken) ? 1 : 0;
+            }
+
+            if (calls.Count < 1000)
+            {
+                break;
+            }
+
+            before = new CallPosition(calls[^1].FirstAt, calls[^1].CallId);
+        }
+
+        if (count > 0)
+        {
+            LogSwept(count);
+        }
+
+        return count;
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Summarised {Count} ended calls from the log")]
+    private partial void LogSwept(int count);
+}

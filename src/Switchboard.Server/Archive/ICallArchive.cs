@@ -1,0 +1,116 @@
+using System.Data.Common;
+using System.Text.Json;
+using Switchboard.Contracts.Events;
+
+namespace Switchboard.Server.Archive;
+
+/// <summary>
+/// The summaries of ended calls with a full-text index of their transcripts: the node's SQLite
+/// file (FTS5) or the shared PostgreSQL database (its full-text search), by Storage:Provider. A
+/// summary is only a fold of the log: an older fold never replaces a newer one.
+/// </summary>
+public interface ICallArchive
+{
+    /// <summary>Stores the summary and the call's transcript text unless a summary folded from as many events or more is there.</summary>
+    Task SaveAsync(CallSummary summary, string transcript, CancellationToken cancellationToken);
+
+    /// <summary>One call's summary, or null.</summary>
+    Task<CallSummary?> GetAsync(string callId, CancellationToken cancellationToken);
+
+    /// <summary>The seq each of these calls' summaries was folded up to (calls without one are left out).</summary>
+    Task<IReadOnlyDictionary<string, long>> FoldedUpToAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken);
+
+    /// <summary>Summaries matching the query, newest start first.</summary>
+    Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>A search of past calls; every filter is optional.</summary>
+/// <param name="From">Started at or after.</param>
+/// <param name="To">Started before.</param>
+/// <param name="Agent">The agent's name.</param>
+/// <param name="Persona">A persona that spoke in the call.</param>
+/// <param name="EndReason">How it ended.</param>
+/// <param name="Contained">Contained or not.</param>
+/// <param name="SentimentBelow">The customer's mean sentiment below this.</param>
+/// <param name="ScoreBelow">Scored below this.</param>
+/// <param name="Tag">Carries this tag.</param>
+/// <param name="Text">Words of the transcript (any of them; best matches are not reordered: newest first).</param>
+/// <param name="Before">Paging: calls that started before this one (its start and id).</param>
+/// <param name="Limit">At most this many.</param>
+public sealed record PastCallQuery(
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    string? Agent = null,
+    string? Persona = null,
+    string? EndReason = null,
+    bool? Contained = null,
+    double? SentimentBelow = null,
+    double? ScoreBelow = null,
+    string? Tag = null,
+    string? Text = null,
+    (DateTimeOffset StartedAt, string CallId)? Before = null,
+    int Limit = 100);
+
+/// <summary>What both stores share: the row's values, the filter and how a summary reads.</summary>
+internal static class ArchiveRows
+{
+    /// <summary>The indexed columns after call_id, in order, for parameters p1 … p10 (p0 is the call id).</summary>
+    internal const string Columns = "call_id, last_seq, started_at, ended_at, agent_name, personas, end_reason, contained, sentiment_mean, score, tags, summary";
+
+    internal static object[] Values(CallSummary s) =>
+    [
+        s.CallId, s.LastSeq, s.StartedAt.UtcTicks, (object?)s.EndedAt?.UtcTicks ?? DBNull.Value, (object?)s.AgentName ?? DBNull.Value,
+        Joined(s.Personas), (object?)s.EndReason ?? DBNull.Value, s.Contained ? 1 : 0, (object?)s.Sentiment?.Mean ?? DBNull.Value,
+        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options),
+    ];
+
+    /// <summary>A list as one text a LIKE can match an item in exactly: <c>|a|b|</c>.</summary>
+    internal static string Joined(IReadOnlyList<string> items) => "|" + string.Join("|", items.Select(i => i.Replace("|", "/", StringComparison.Ordinal))) + "|";
+
+    /// <summary>The WHERE clause (without the text search) and its parameters.</summary>
+    internal static (string Where, List<(string Name, object Value)> Parameters) Filter(PastCallQuery q, char prefix)
+    {
+        var clauses = new List<string> { "1 = 1" };
+        var parameters = new List<(string, object)>();
+        void Add(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                clauses.Add(clause.Replace("@", prefix.ToString(), StringComparison.Ordinal));
+                parameters.Add((name, value));
+            }
+        }
+
+        Add("started_at >= @from", "from", q.From?.UtcTicks);
+        Add("started_at < @to", "to", q.To?.UtcTicks);
+        Add("agent_name = @agent", "agent", q.Agent);
+        Add("personas LIKE @persona ESCAPE '\\'", "persona", q.Persona is null ? null : "%|" + Escape(q.Persona) + "|%");
+        Add("end_reason = @reason", "reason", q.EndReason);
+        Add("contained = @contained", "contained", q.Contained is null ? null : q.Contained.Value ? 1 : 0);
+        Add("sentiment_mean < @sentiment", "sentiment", q.SentimentBelow);
+        Add("score < @score", "score", q.ScoreBelow);
+        Add("tags LIKE @tag ESCAPE '\\'", "tag", q.Tag is null ? null : "%|" + Escape(q.Tag) + "|%");
+        if (q.Before is { } before)
+        {
+            clauses.Add("(started_at < @beforeAt OR (started_at = @beforeAt AND call_id < @beforeId))".Replace("@", prefix.ToString(), StringComparison.Ordinal));
+            parameters.Add(("beforeAt", before.StartedAt.UtcTicks));
+            parameters.Add(("beforeId", before.CallId));
+        }
+
+        return (string.Join(" AND ", clauses), parameters);
+    }
+
+    internal static async Task<IReadOnlyList<CallSummary>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var list = new List<CallSummary>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(JsonSerializer.Deserialize<CallSummary>(reader.GetString(0), ContractJson.Options)!);
+        }
+
+        return list;
+    }
+
+    private static string Escape(string value) => value.Replace("|", "/", StringComparison.Ordinal)
+        .Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.Server.Knowledge;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Archive;
+
+/// <summary>
+/// Summaries in the node's SQLite file (<c>call_summaries</c>), transcripts in a contentless FTS5
+/// index (<c>call_transcripts_fts</c>, Porter stemming) keyed through <c>call_transcripts_rows</c>.
+/// </summary>
+public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICallArchive
+{
+    private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 12).Select(i => "$p" + i));
+
+    /// <inheritdoc />
+    public async Task SaveAsync(CallSummary summary, string transcript, CancellationToken cancellationToken)
+    {
+        await using var connection = connections.Open();
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var upsert = connection.CreateCommand())
+        {
+            upsert.Transaction = tx;
+            upsert.CommandText = $"""
+                INSERT INTO call_summaries ({ArchiveRows.Columns}) VALUES ({Parameters})
+                ON CONFLICT (call_id) DO UPDATE SET last_seq = excluded.last_seq, started_at = excluded.started_at, ended_at = excluded.ended_at,
+                    agent_name = excluded.agent_name, personas = excluded.personas, end_reason = excluded.end_reason, contained = excluded.contained,
+                    sentiment_mean = excluded.sentiment_mean, score = excluded.score, tags = excluded.tags, summary = excluded.summary
+                WHERE excluded.last_seq > call_summaries.last_seq;
+                """;
+            var values = ArchiveRows.Values(summary);
+            for (var i = 0; i < values.Length; i++)
+            {
+                upsert.Parameters.AddWithValue("$p" + i, values[i]);
+            }
+
+            if (await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return;
+            }
+        }
+
+        await using (var forget = connection.CreateCommand())
+        {
+            forget.Transaction = tx;
+            forget.CommandText = """
+                DELETE FROM call_transcripts_fts WHERE rowid = (SELECT fts_rowid FROM call_transcripts_rows WHERE call_id = $call);
+                DELETE FROM call_transcripts_rows WHERE call_id = $call;
+                """;
+            forget.Parameters.AddWithValue("$call", summary.CallId);
+            await forget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var index = connection.CreateCommand())
+        {
+            index.Transaction = tx;
+            index.CommandText = """
+                INSERT INTO call_transcripts_fts (transcript) VALUES ($text);
+                INSERT INTO call_transcripts_rows (call_id, fts_rowid) VALUES ($call, last_insert_rowid());
+                """;
+            index.Parameters.AddWithValue("$text", transcript);
+            index.Parameters.AddWithValue("$call", summary.CallId);
+            await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CallSummary?> GetAsync(string callId, CancellationToken cancellationToken) =>
+        (await QueryAsync(new PastCallQuery(Limit: 1), "call_id = $id", [("id", callId)], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, long>> FoldedUpToAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
+    {
+        var folded = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var connection = connections.Open();
+        foreach (var chunk in callIds.Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT call_id, last_seq FROM call_summaries WHERE call_id IN ({string.Join(", ", chunk.Select((_, i) => "$c" + i))});";
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.Parameters.AddWithValue("$c" + i, chunk[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                folded[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        return folded;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken)
+    {
+        List<(string, object)> extra = [];
+        string? match = null;
+        if (query.Text is { } text)
+        {
+            var words = QuestionSimilarity.Words(text).Take(32).ToList();
+            if (words.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<CallSummary>>([]);
+            }
+
+            // Quoted words: nothing typed is read as FTS5 syntax.
+            extra.Add(("match", string.Join(" OR ", words.Select(w => "\"" + w + "\""))));
+            match = "call_id IN (SELECT r.call_id FROM call_transcripts_fts f JOIN call_transcripts_rows r ON r.fts_rowid = f.rowid WHERE call_transcripts_fts MATCH $match)";
+        }
+
+        return QueryAsync(query, match, extra, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, string? clause, List<(string Name, object Value)> extra, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = ArchiveRows.Filter(query, '$');
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT summary FROM call_summaries WHERE {where}{(clause is null ? "" : " AND " + clause)} ORDER BY started_at DESC, call_id DESC LIMIT $limit;";
+        foreach (var (name, value) in parameters.Concat(extra))
+        {
+            command.Parameters.AddWithValue("$" + name, value);
+        }
+
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ArchiveRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+}
