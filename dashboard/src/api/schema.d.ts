@@ -780,6 +780,28 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Started at or after (ISO 8601). */
+                    From?: string;
+                    /** @description Started before. */
+                    To?: string;
+                    /** @description The agent's name. */
+                    Agent?: string;
+                    /** @description A persona that spoke in the call. */
+                    Persona?: string;
+                    /** @description How it ended. */
+                    EndReason?: string;
+                    /** @description true or false. */
+                    Contained?: boolean;
+                    /** @description The customer's mean sentiment below this (-1 … 1). */
+                    SentimentBelow?: number | string;
+                    /** @description Scored below this. */
+                    ScoreBelow?: number | string;
+                    /** @description Carries this tag. */
+                    Tag?: string;
+                    /** @description Words of the transcript (any of them, stemmed). */
+                    Q?: string;
+                    /** @description `csv` for a CSV file of the same query. */
+                    Format?: string;
                     status?: string;
                     limit?: number | string;
                     offset?: number | string;
@@ -1881,11 +1903,19 @@ export interface components {
          *     of the next page, or null on the last one.
          */
         CallList: {
+            /** @description Active calls (status=active). */
             calls: null | components["schemas"]["WallboardSummary"][];
+            /** @description Stored outlines from the log (status=ended or all, without filters). */
             stored: null | components["schemas"]["CallRecord"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many active calls.
+             */
             total: null | number | string;
+            /** @description The next page, or null. */
             next: null | string;
+            /** @description Summaries of past calls matching the filters (status=ended with filters or `q`). */
+            past?: null | components["schemas"]["CallSummary"][];
         };
         /** @description A row of the calls table: the stored outline of one call. */
         CallRecord: {

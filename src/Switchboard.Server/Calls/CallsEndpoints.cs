@@ -35,12 +35,29 @@ public static class CallsEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<CallList>, ProblemHttpResult>> ListAsync(
-        HttpContext http, LiveCalls live, IEventStore store, Redactor redaction, CancellationToken cancellationToken, string? status = "active", int limit = 200, int offset = 0, string? before = null)
+    private static async Task<Results<Ok<CallList>, FileContentHttpResult, ProblemHttpResult>> ListAsync(
+        HttpContext http,
+        LiveCalls live,
+        IEventStore store,
+        Archive.ICallArchive archive,
+        Redactor redaction,
+        [AsParameters] Archive.PastCallFilters filters,
+        CancellationToken cancellationToken,
+        string? status = "active",
+        int limit = 200,
+        int offset = 0,
+        string? before = null)
     {
         if (limit is < 1 or > 1000 || offset < 0)
         {
             return Invalid("'limit' must be between 1 and 1000, and 'offset' 0 or more.");
+        }
+
+        if (filters.Any)
+        {
+            return status == "ended"
+                ? await Archive.PastCalls.ListAsync(http, archive, redaction, filters, limit, before, cancellationToken)
+                : Invalid("Filters and 'q' apply to past calls: add 'status=ended'.");
         }
 
         switch (status)
@@ -104,7 +121,12 @@ public static class CallsEndpoints
 /// page at a time. <see cref="Total"/> counts every active call; <see cref="Next"/> is the address
 /// of the next page, or null on the last one.
 /// </summary>
-public sealed record CallList(IReadOnlyList<WallboardSummary>? Calls, IReadOnlyList<CallRecord>? Stored, int? Total, string? Next);
+/// <param name="Calls">Active calls (status=active).</param>
+/// <param name="Stored">Stored outlines from the log (status=ended or all, without filters).</param>
+/// <param name="Total">How many active calls.</param>
+/// <param name="Next">The next page, or null.</param>
+/// <param name="Past">Summaries of past calls matching the filters (status=ended with filters or <c>q</c>).</param>
+public sealed record CallList(IReadOnlyList<WallboardSummary>? Calls, IReadOnlyList<CallRecord>? Stored, int? Total, string? Next, IReadOnlyList<Archive.CallSummary>? Past = null);
 
 /// <summary>A page of a call's events; <see cref="Next"/> is the <c>after</c> of the next page, if there may be one.</summary>
 public sealed record EventPage(string CallId, IReadOnlyList<StoredEvent> Events, long? Next);

@@ -61,12 +61,75 @@ public abstract class ArchiveTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
-    private static async Task<CallSummary> SummaryAsync(HttpClient viewer, Func<CallSummary?, bool> done, CancellationToken cancellationToken)
+    [Fact]
+    public async Task Past_calls_are_found_by_filters_and_transcript_words_paged_and_exported_as_csv()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var settings = ServerSettings.Tests with
+        {
+            Arguments = [.. StoreArguments(), .. ArchiveFixture.Settings.Select(p => $"--{p.Key}={p.Value}"), "--Insights:Enabled=false"],
+        };
+        var agentKey = await ServerProcess.CreateKeyAsync(_root, settings, "agent", "agent", cts.Token);
+        var viewerKey = await ServerProcess.CreateKeyAsync(_root, settings, "viewer", "viewer", cts.Token);
+        using var server = await ServerProcess.StartAsync(_root, settings, cts.Token);
+        using var agent = Client(server.BaseAddress, agentKey);
+        using var viewer = Client(server.BaseAddress, viewerKey);
+        await Events.PostAsync(agent, ArchiveFixture.AgentEvents("archived"));
+        await Events.PostAsync(agent, Events.Make("plain", "start", EventTypes.CallStarted, new { agentName = "sales" }, 100), Events.Line("plain", "l1", "Where is my parcel?"), Events.Ended("plain"));
+        await SummaryAsync(viewer, s => s is not null, cts.Token, "archived");
+        await SummaryAsync(viewer, s => s is not null, cts.Token, "plain");
+
+        async Task<string[]> FoundAsync(string query)
+        {
+            var list = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&" + query, cts.Token);
+            return [.. list.GetProperty("past").EnumerateArray().Select(c => c.GetProperty("callId").GetString()!)];
+        }
+
+        Assert.Equal(["plain", "archived"], await FoundAsync("from=" + Uri.EscapeDataString(Events.T0.ToString("O"))));
+        Assert.Equal(["archived"], await FoundAsync("q=refunds"));
+        Assert.Equal(["plain"], await FoundAsync("q=parcel&agent=sales"));
+        Assert.Equal(["archived"], await FoundAsync("persona=billing&contained=false"));
+        Assert.Equal(["plain"], await FoundAsync("endReason=completed"));
+        Assert.Empty(await FoundAsync("q=refunds&agent=sales"));
+
+        // Paged newest first; the next link carries the filters.
+        var first = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&limit=1&from=" + Uri.EscapeDataString(Events.T0.ToString("O")), cts.Token);
+        Assert.Equal("plain", first.GetProperty("past")[0].GetProperty("callId").GetString());
+        var second = await viewer.GetFromJsonAsync<JsonElement>(first.GetProperty("next").GetString()!, cts.Token);
+        Assert.Equal("archived", second.GetProperty("past")[0].GetProperty("callId").GetString());
+
+        // The same query as CSV: one row per call, the caller's number masked for a viewer.
+        using var csv = await viewer.GetAsync("/api/v1/calls?status=ended&format=csv&q=refund", cts.Token);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var rows = (await csv.Content.ReadAsStringAsync(cts.Token)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, rows.Length);
+        Assert.StartsWith("callId,agent,personas,", rows[0], StringComparison.Ordinal);
+        var row = rows[1].Split(',');
+        var column = rows[0].Split(',').Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
+        Assert.Equal(("archived", "greeter;billing", "[phone]", "60", "0.6899", "false"), (row[column["callId"]], row[column["personas"]], row[column["callerNumber"]], row[column["handleSeconds"]], row[column["cost"]], row[column["contained"]]));
+
+        // Bad queries are told what to fix.
+        foreach (var bad in new[] { "/api/v1/calls?q=refund", "/api/v1/calls?status=ended&format=xml", "/api/v1/calls?status=ended&from=yesterday", "/api/v1/calls?status=ended&sentimentBelow=3" })
+        {
+            using var response = await viewer.GetAsync(bad, cts.Token);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private static HttpClient Client(Uri node, string key)
+    {
+        var client = new HttpClient { BaseAddress = node };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
+    }
+
+    private static async Task<CallSummary> SummaryAsync(HttpClient viewer, Func<CallSummary?, bool> done, CancellationToken cancellationToken, string callId = "archived")
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            using var response = await viewer.GetAsync("/api/v1/calls/archived/summary", cancellationToken);
+            using var response = await viewer.GetAsync($"/api/v1/calls/{callId}/summary", cancellationToken);
             var summary = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<CallSummary>(ContractJson.Options, cancellationToken) : null;
             if (done(summary))
             {
