@@ -24,32 +24,11 @@ public interface ICallArchive
     Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken);
 }
 
-/// <summary>A search of past calls; every filter is optional.</summary>
-/// <param name="From">Started at or after.</param>
-/// <param name="To">Started before.</param>
-/// <param name="Agent">The agent's name.</param>
-/// <param name="Persona">A persona that spoke in the call.</param>
-/// <param name="EndReason">How it ended.</param>
-/// <param name="Contained">Contained or not.</param>
-/// <param name="SentimentBelow">The customer's mean sentiment below this.</param>
-/// <param name="ScoreBelow">Scored below this.</param>
-/// <param name="Tag">Carries this tag.</param>
-/// <param name="Text">Words of the transcript (any of them; best matches are not reordered: newest first).</param>
+/// <summary>A search of past calls.</summary>
+/// <param name="Filters">What to match (none: every call).</param>
 /// <param name="Before">Paging: calls that started before this one (its start and id).</param>
 /// <param name="Limit">At most this many.</param>
-public sealed record PastCallQuery(
-    DateTimeOffset? From = null,
-    DateTimeOffset? To = null,
-    string? Agent = null,
-    string? Persona = null,
-    string? EndReason = null,
-    bool? Contained = null,
-    double? SentimentBelow = null,
-    double? ScoreBelow = null,
-    string? Tag = null,
-    string? Text = null,
-    (DateTimeOffset StartedAt, string CallId)? Before = null,
-    int Limit = 100);
+public sealed record PastCallQuery(PastCallFilters? Filters = null, (DateTimeOffset StartedAt, string CallId)? Before = null, int Limit = 100);
 
 /// <summary>What both stores share: the row's values, the filter and how a summary reads.</summary>
 internal static class ArchiveRows
@@ -68,8 +47,9 @@ internal static class ArchiveRows
     internal static string Joined(IReadOnlyList<string> items) => "|" + string.Join("|", items.Select(i => i.Replace("|", "/", StringComparison.Ordinal))) + "|";
 
     /// <summary>The WHERE clause (without the text search) and its parameters.</summary>
-    internal static (string Where, List<(string Name, object Value)> Parameters) Filter(PastCallQuery q, char prefix)
+    internal static (string Where, List<(string Name, object Value)> Parameters) Filter(PastCallQuery query, char prefix)
     {
+        var q = query.Filters ?? new PastCallFilters();
         var clauses = new List<string> { "1 = 1" };
         var parameters = new List<(string, object)>();
         void Add(string clause, string name, object? value)
@@ -90,7 +70,7 @@ internal static class ArchiveRows
         Add("sentiment_mean < @sentiment", "sentiment", q.SentimentBelow);
         Add("score < @score", "score", q.ScoreBelow);
         Add("tags LIKE @tag ESCAPE '\\'", "tag", q.Tag is null ? null : "%|" + Escape(q.Tag) + "|%");
-        if (q.Before is { } before)
+        if (query.Before is { } before)
         {
             clauses.Add("(started_at < @beforeAt OR (started_at = @beforeAt AND call_id < @beforeId))".Replace("@", prefix.ToString(), StringComparison.Ordinal));
             parameters.Add(("beforeAt", before.StartedAt.UtcTicks));

@@ -102,7 +102,7 @@ public sealed class PostgresCallArchive : ICallArchive
     public async Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken)
     {
         var (where, parameters) = ArchiveRows.Filter(query, '@');
-        if (query.Text is { } text)
+        if (query.Filters?.Q is { } text)
         {
             var words = QuestionSimilarity.Words(text).Take(32).ToList();
             if (words.Count == 0)

@@ -98,7 +98,7 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     {
         List<(string, object)> extra = [];
         string? match = null;
-        if (query.Text is { } text)
+        if (query.Filters?.Q is { } text)
         {
             var words = QuestionSimilarity.Words(text).Take(32).ToList();
             if (words.Count == 0)

@@ -36,8 +36,8 @@ public abstract class CallArchiveContract
 
         var read = (await b.GetAsync("c1", None))!;
         Assert.Equal((20L, 5.0, 1.0), (read.LastSeq, read.TalkSeconds["agent"], read.Cost.Total));
-        Assert.Empty(await a.QueryAsync(new PastCallQuery(Text: "stale"), None));
-        Assert.Single(await a.QueryAsync(new PastCallQuery(Text: "hello"), None));
+        Assert.Empty(await a.QueryAsync(new PastCallQuery(new PastCallFilters(Q: "stale")), None));
+        Assert.Single(await a.QueryAsync(new PastCallQuery(new PastCallFilters(Q: "hello")), None));
         Assert.Null(await a.GetAsync("nope", None));
         Assert.Equal(new Dictionary<string, long> { ["c1"] = 20 }, await a.FoldedUpToAsync(["c1", "nope"], None));
     }
@@ -54,19 +54,19 @@ public abstract class CallArchiveContract
 
         async Task<string[]> Ids(PastCallQuery q) => [.. (await archive.QueryAsync(q, None)).Select(s => s.CallId)];
         Assert.Equal(["c5", "c4", "c3", "c2", "c1", "c0"], await Ids(new PastCallQuery()));
-        Assert.Equal(["c2", "c1"], await Ids(new PastCallQuery(From: Events.T0.AddMinutes(1), To: Events.T0.AddMinutes(3))));
-        Assert.Equal(["c2", "c1", "c0"], await Ids(new PastCallQuery(Agent: "greeter")));
-        Assert.Equal(["c5", "c4", "c3"], await Ids(new PastCallQuery(Persona: "sales")));
-        Assert.Equal(6, (await Ids(new PastCallQuery(Persona: "billing_desk"))).Length);
-        Assert.Empty(await Ids(new PastCallQuery(Persona: "billing%")));
-        Assert.Equal(["c5", "c3", "c1"], await Ids(new PastCallQuery(EndReason: "transferred")));
-        Assert.Equal(["c4", "c2", "c0"], await Ids(new PastCallQuery(Contained: true)));
-        Assert.Equal(["c2", "c1", "c0"], await Ids(new PastCallQuery(SentimentBelow: 0)));
+        Assert.Equal(["c2", "c1"], await Ids(new PastCallQuery(new PastCallFilters(From: Events.T0.AddMinutes(1), To: Events.T0.AddMinutes(3)))));
+        Assert.Equal(["c2", "c1", "c0"], await Ids(new PastCallQuery(new PastCallFilters(Agent: "greeter"))));
+        Assert.Equal(["c5", "c4", "c3"], await Ids(new PastCallQuery(new PastCallFilters(Persona: "sales"))));
+        Assert.Equal(6, (await Ids(new PastCallQuery(new PastCallFilters(Persona: "billing_desk")))).Length);
+        Assert.Empty(await Ids(new PastCallQuery(new PastCallFilters(Persona: "billing%"))));
+        Assert.Equal(["c5", "c3", "c1"], await Ids(new PastCallQuery(new PastCallFilters(EndReason: "transferred"))));
+        Assert.Equal(["c4", "c2", "c0"], await Ids(new PastCallQuery(new PastCallFilters(Contained: true))));
+        Assert.Equal(["c2", "c1", "c0"], await Ids(new PastCallQuery(new PastCallFilters(SentimentBelow: 0))));
         // Stemmed: "cancelling" finds "cancel", and the other way round; typed syntax is only words.
-        Assert.Equal(["c4", "c3"], await Ids(new PastCallQuery(Text: "cancel")));
-        Assert.Equal(["c4", "c3"], await Ids(new PastCallQuery(Text: "cancelling \" OR * (")));
-        Assert.Equal(["c3"], await Ids(new PastCallQuery(Text: "subscription", Agent: "sales")));
-        Assert.Empty(await Ids(new PastCallQuery(Text: "the and")));
+        Assert.Equal(["c4", "c3"], await Ids(new PastCallQuery(new PastCallFilters(Q: "cancel"))));
+        Assert.Equal(["c4", "c3"], await Ids(new PastCallQuery(new PastCallFilters(Q: "cancelling \" OR * ("))));
+        Assert.Equal(["c3"], await Ids(new PastCallQuery(new PastCallFilters(Q: "subscription", Agent: "sales"))));
+        Assert.Empty(await Ids(new PastCallQuery(new PastCallFilters(Q: "the and"))));
         var first = await archive.QueryAsync(new PastCallQuery(Limit: 2), None);
         Assert.Equal(["c3", "c2"], await Ids(new PastCallQuery(Limit: 2, Before: (first[^1].StartedAt, first[^1].CallId))));
     }
