@@ -65,6 +65,7 @@ app.MapSupervision();
 app.MapEscalations();
 app.MapKnowledge();
 app.MapArchive();
+app.MapAnalytics();
 app.MapDashboard();
 await app.RunAsync();
 return 0;

@@ -154,6 +154,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls, handle, talk and hold time, completion, containment, transfer, escalation and intervention rates, sentiment, latency by stage, errors and cost, per group and in total. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    groupBy?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsSummary"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1832,6 +1872,63 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The figures of some calls; docs/ANALYTICS.md defines each. */
+        AnalyticsFigures: {
+            /** Format: int64 */
+            calls: number | string;
+            /** Format: double */
+            averageHandleSeconds: number | string;
+            /** Format: double */
+            averageTalkSeconds: number | string;
+            /** Format: double */
+            averageHoldSeconds: number | string;
+            /** Format: double */
+            completionRate: number | string;
+            /** Format: double */
+            containmentRate: number | string;
+            /** Format: double */
+            transferRate: number | string;
+            /** Format: double */
+            escalationRate: number | string;
+            /** Format: double */
+            interventionRate: number | string;
+            escalationSecondsToAnswer: components["schemas"]["Percentiles"];
+            sentiment: components["schemas"]["SentimentDistribution"];
+            latency: {
+                [key: string]: components["schemas"]["Percentiles"];
+            };
+            errorRate: {
+                [key: string]: number | string;
+            };
+            /** Format: double */
+            costPerCall: number | string;
+            /** Format: double */
+            cost: number | string;
+        };
+        /** @description One group: its key (the hour, the day, the agent's name or the persona) and its figures. */
+        AnalyticsGroup: {
+            key: string;
+            figures: components["schemas"]["AnalyticsFigures"];
+        };
+        /** @description Answer of `GET /api/v1/analytics/summary`. */
+        AnalyticsSummary: {
+            /**
+             * Format: date-time
+             * @description The range's start, widened to a whole hour.
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Its end, likewise.
+             */
+            to: string;
+            /** @description hour, day, agent or persona. */
+            groupBy: string;
+            /** @description Every call of the range. */
+            total: components["schemas"]["AnalyticsFigures"];
+            /** @description Per group, in key order. */
+            groups: components["schemas"]["AnalyticsGroup"][];
+        };
         AnonymousTypeOfstring: {
             status: null | string;
         };
@@ -2104,6 +2201,10 @@ export interface components {
             transfers?: number | string;
             /** @description Escalations asked, answered, timed out, and the time to answer. */
             escalations?: components["schemas"]["EscalationFigures"];
+            /** @description The answered escalations' times to answer in Histogram buckets of seconds. */
+            answerBuckets?: {
+                [key: string]: number | string;
+            };
             /**
              * Format: int32
              * @description Guidance messages sent.
@@ -2128,6 +2229,12 @@ export interface components {
             /** @description Per-stage turn latency: endOfUtterance, stt, llmFirstToken, ttsFirstByte, endToEnd. */
             latency?: {
                 [key: string]: components["schemas"]["LatencyFigures"];
+            };
+            /** @description Per stage, the turns' latencies in Histogram buckets (bucket → turns), so analytics can add calls up. */
+            latencyBuckets?: {
+                [key: string]: {
+                    [key: string]: number | string;
+                };
             };
             /**
              * Format: int32
@@ -2528,6 +2635,17 @@ export interface components {
             /** Format: date-time */
             joinedAt: string;
         };
+        /** @description Percentiles read from histograms (within 8 %); null where there is nothing to count. */
+        Percentiles: {
+            /** Format: double */
+            p50: null | number | string;
+            /** Format: double */
+            p90: null | number | string;
+            /** Format: double */
+            p95: null | number | string;
+            /** Format: double */
+            p99: null | number | string;
+        };
         /** @description An approved knowledge-base answer offered for a help request, with where it comes from and how well it matches. */
         QuickResponse: {
             /**
@@ -2563,6 +2681,17 @@ export interface components {
         /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
         ResetPasswordRequest: {
             password: null | string;
+        };
+        /** @description Calls by the customer's mean sentiment. */
+        SentimentDistribution: {
+            /** Format: int64 */
+            negative: number | string;
+            /** Format: int64 */
+            neutral: number | string;
+            /** Format: int64 */
+            positive: number | string;
+            /** Format: int64 */
+            unscored: number | string;
         };
         /** @description Sentiment scores of the customer's lines. */
         SentimentFigures: {

@@ -60,6 +60,9 @@ public sealed record CallSummary
     /// <summary>Escalations asked, answered, timed out, and the time to answer.</summary>
     public EscalationFigures Escalations { get; init; } = new();
 
+    /// <summary>The answered escalations' times to answer in <see cref="Histogram"/> buckets of seconds.</summary>
+    public SortedDictionary<int, long> AnswerBuckets { get; init; } = [];
+
     /// <summary>Guidance messages sent.</summary>
     public int Guidance { get; init; }
 
@@ -77,6 +80,9 @@ public sealed record CallSummary
 
     /// <summary>Per-stage turn latency: endOfUtterance, stt, llmFirstToken, ttsFirstByte, endToEnd.</summary>
     public IReadOnlyDictionary<string, LatencyFigures> Latency { get; init; } = new Dictionary<string, LatencyFigures>();
+
+    /// <summary>Per stage, the turns' latencies in <see cref="Histogram"/> buckets (bucket → turns), so analytics can add calls up.</summary>
+    public IReadOnlyDictionary<string, SortedDictionary<int, long>> LatencyBuckets { get; init; } = new Dictionary<string, SortedDictionary<int, long>>();
 
     /// <summary>Turns with metrics.</summary>
     public int Turns { get; init; }

@@ -22,7 +22,13 @@ public interface ICallArchive
 
     /// <summary>Summaries matching the query, newest start first.</summary>
     Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The rollups of the hours from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
+
+/// <summary>The rollup of one hour, agent and persona.</summary>
+public sealed record RollupRow(DateTimeOffset Hour, string Agent, string Persona, CallRollup Figures);
 
 /// <summary>A search of past calls.</summary>
 /// <param name="Filters">What to match (none: every call).</param>
@@ -78,6 +84,41 @@ internal static class ArchiveRows
         }
 
         return (string.Join(" AND ", clauses), parameters);
+    }
+
+    /// <summary>
+    /// The rollups a change of summary moves: the old one's out, the new one's in (one row when both
+    /// fall under the same key). <paramref name="change"/> locks and reads a rollup (creating it empty),
+    /// and is given it back changed to store.
+    /// </summary>
+    internal static async Task MoveAsync(
+        CallSummary? old, CallSummary summary, Func<(DateTimeOffset Hour, string Agent, string Persona), Func<CallRollup, CallRollup>, Task> change)
+    {
+        var newKey = CallRollup.KeyOf(summary);
+        if (old is not null && CallRollup.KeyOf(old) is var oldKey && oldKey != newKey)
+        {
+            await change(oldKey, r => Changed(r, old, -1)).ConfigureAwait(false);
+        }
+
+        await change(newKey, r =>
+        {
+            if (old is not null && CallRollup.KeyOf(old) == newKey)
+            {
+                r.Add(old, -1);
+            }
+
+            return Changed(r, summary, 1);
+        }).ConfigureAwait(false);
+    }
+
+    internal static CallRollup ReadRollup(string json) => JsonSerializer.Deserialize<CallRollup>(json, ContractJson.Options)!;
+
+    internal static string WriteRollup(CallRollup rollup) => JsonSerializer.Serialize(rollup, ContractJson.Options);
+
+    private static CallRollup Changed(CallRollup rollup, CallSummary s, int sign)
+    {
+        rollup.Add(s, sign);
+        return rollup;
     }
 
     internal static async Task<IReadOnlyList<CallSummary>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)

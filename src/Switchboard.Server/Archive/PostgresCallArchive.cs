@@ -33,6 +33,13 @@ public sealed class PostgresCallArchive : ICallArchive
         CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
         CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
         CREATE INDEX ix_call_summaries_transcript ON call_summaries USING gin (transcript);
+        CREATE TABLE call_rollups (
+            hour    bigint NOT NULL,
+            agent   text   NOT NULL,
+            persona text   NOT NULL,
+            figures text   NOT NULL,
+            PRIMARY KEY (hour, agent, persona)
+        );
         """,
     ];
 
@@ -56,14 +63,32 @@ public sealed class PostgresCallArchive : ICallArchive
     /// <inheritdoc />
     public async Task SaveAsync(CallSummary summary, string transcript, CancellationToken cancellationToken)
     {
-        await using var command = _data.CreateCommand($"""
+        await using var connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One save of a call at a time, so its rollups move once even when its row does not exist yet.
+        await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('call_summary:' || @id, 0));", connection, tx))
+        {
+            gate.Parameters.AddWithValue("id", summary.CallId);
+            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        CallSummary? old;
+        await using (var read = new NpgsqlCommand("SELECT summary::text FROM call_summaries WHERE call_id = @id;", connection, tx))
+        {
+            read.Parameters.AddWithValue("id", summary.CallId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            old = (await ArchiveRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        }
+
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        command.CommandText = $"""
             INSERT INTO call_summaries ({ArchiveRows.Columns}, transcript) VALUES ({Parameters}, to_tsvector('english', @text))
             ON CONFLICT (call_id) DO UPDATE SET last_seq = excluded.last_seq, started_at = excluded.started_at, ended_at = excluded.ended_at,
                 agent_name = excluded.agent_name, personas = excluded.personas, end_reason = excluded.end_reason, contained = excluded.contained,
                 sentiment_mean = excluded.sentiment_mean, score = excluded.score, tags = excluded.tags, summary = excluded.summary,
                 transcript = excluded.transcript
             WHERE excluded.last_seq > call_summaries.last_seq;
-            """);
+            """;
         var values = ArchiveRows.Values(summary);
         for (var i = 0; i < values.Length; i++)
         {
@@ -71,7 +96,54 @@ public sealed class PostgresCallArchive : ICallArchive
         }
 
         command.Parameters.AddWithValue("text", transcript);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return;
+        }
+
+        await ArchiveRows.MoveAsync(old, summary, async (key, change) =>
+        {
+            // Created empty first, so two calls of one hour never both create it; then locked.
+            await using var create = new NpgsqlCommand("INSERT INTO call_rollups (hour, agent, persona, figures) VALUES (@hour, @agent, @persona, '{}') ON CONFLICT DO NOTHING;", connection, tx);
+            AddKey(create, key);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var read = new NpgsqlCommand("SELECT figures FROM call_rollups WHERE hour = @hour AND agent = @agent AND persona = @persona FOR UPDATE;", connection, tx);
+            AddKey(read, key);
+            var figures = change(ArchiveRows.ReadRollup((string)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!));
+            await using var write = new NpgsqlCommand(
+                figures.IsEmpty
+                    ? "DELETE FROM call_rollups WHERE hour = @hour AND agent = @agent AND persona = @persona;"
+                    : "UPDATE call_rollups SET figures = @figures WHERE hour = @hour AND agent = @agent AND persona = @persona;",
+                connection,
+                tx);
+            AddKey(write, key);
+            write.Parameters.AddWithValue("figures", ArchiveRows.WriteRollup(figures));
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = _data.CreateCommand("SELECT hour, agent, persona, figures FROM call_rollups WHERE hour >= @from AND hour < @to ORDER BY hour, agent, persona;");
+        command.Parameters.AddWithValue("from", from.UtcTicks);
+        command.Parameters.AddWithValue("to", to.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<RollupRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new RollupRow(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2), ArchiveRows.ReadRollup(reader.GetString(3))));
+        }
+
+        return rows;
+    }
+
+    private static void AddKey(NpgsqlCommand command, (DateTimeOffset Hour, string Agent, string Persona) key)
+    {
+        command.Parameters.AddWithValue("hour", key.Hour.UtcTicks);
+        command.Parameters.AddWithValue("agent", key.Agent);
+        command.Parameters.AddWithValue("persona", key.Persona);
     }
 
     /// <inheritdoc />

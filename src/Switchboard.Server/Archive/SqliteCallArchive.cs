@@ -17,6 +17,16 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     {
         await using var connection = connections.Open();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        CallSummary? old = null;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT summary FROM call_summaries WHERE call_id = $call;";
+            read.Parameters.AddWithValue("$call", summary.CallId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            old = (await ArchiveRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        }
+
         await using (var upsert = connection.CreateCommand())
         {
             upsert.Transaction = tx;
@@ -62,7 +72,45 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
             await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await ArchiveRows.MoveAsync(old, summary, async (key, change) =>
+        {
+            await using var read = connection.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = "SELECT figures FROM call_rollups WHERE hour = $hour AND agent = $agent AND persona = $persona;";
+            read.Parameters.AddWithValue("$hour", key.Hour.UtcTicks);
+            read.Parameters.AddWithValue("$agent", key.Agent);
+            read.Parameters.AddWithValue("$persona", key.Persona);
+            var figures = change(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? ArchiveRows.ReadRollup(json) : new CallRollup());
+            await using var write = connection.CreateCommand();
+            write.Transaction = tx;
+            write.CommandText = figures.IsEmpty
+                ? "DELETE FROM call_rollups WHERE hour = $hour AND agent = $agent AND persona = $persona;"
+                : "INSERT INTO call_rollups (hour, agent, persona, figures) VALUES ($hour, $agent, $persona, $figures) ON CONFLICT DO UPDATE SET figures = excluded.figures;";
+            write.Parameters.AddWithValue("$hour", key.Hour.UtcTicks);
+            write.Parameters.AddWithValue("$agent", key.Agent);
+            write.Parameters.AddWithValue("$persona", key.Persona);
+            write.Parameters.AddWithValue("$figures", ArchiveRows.WriteRollup(figures));
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT hour, agent, persona, figures FROM call_rollups WHERE hour >= $from AND hour < $to ORDER BY hour, agent, persona;";
+        command.Parameters.AddWithValue("$from", from.UtcTicks);
+        command.Parameters.AddWithValue("$to", to.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<RollupRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new RollupRow(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2), ArchiveRows.ReadRollup(reader.GetString(3))));
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />

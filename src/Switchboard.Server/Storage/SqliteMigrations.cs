@@ -146,6 +146,13 @@ public static class SqliteMigrations
         CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
         CREATE VIRTUAL TABLE call_transcripts_fts USING fts5(transcript, content = '', contentless_delete = 1, tokenize = 'porter unicode61');
         CREATE TABLE call_transcripts_rows (call_id TEXT NOT NULL PRIMARY KEY, fts_rowid INTEGER NOT NULL UNIQUE);
+        CREATE TABLE call_rollups (
+            hour    INTEGER NOT NULL,
+            agent   TEXT    NOT NULL,
+            persona TEXT    NOT NULL,
+            figures TEXT    NOT NULL,
+            PRIMARY KEY (hour, agent, persona)
+        );
         """,
     ];
 

@@ -92,4 +92,26 @@ public sealed class CallSummaryProjectionTests
         // No caller number: no telephony; speech as counted above.
         Assert.Equal(new CostFigures(0.0052, 0, 0.0012, 0.004, 0), summary.Cost);
     }
+
+    [Fact]
+    public void Histogram_percentiles_are_within_eight_percent_above_the_exact_ones_and_a_rollup_taken_out_is_empty()
+    {
+        var values = Enumerable.Range(1, 1000).Select(i => i * 7.3).ToList();
+        var buckets = Histogram.Of(values);
+        foreach (var p in new[] { 50.0, 90, 95, 99 })
+        {
+            var exact = CallSummaryProjection.Percentile(values, p);
+            Assert.InRange(Histogram.Percentile(buckets, p)!.Value, exact, exact * 1.08 + 0.1);
+        }
+
+        Assert.Null(Histogram.Percentile(new SortedDictionary<int, long>(), 50));
+        var summary = CallSummaryProjection.Fold(ArchiveFixture.Stored(ArchiveFixture.AgentEvents(Call)), ArchiveFixture.Options)!;
+        var rollup = new CallRollup();
+        rollup.Add(summary, 1);
+        Assert.Equal((1L, 60.0, 11.0, 1L, 0L, 0.6899), (rollup.Calls, rollup.HandleSeconds, rollup.TalkSeconds, rollup.Transferred, rollup.Completed, rollup.Cost));
+        rollup.Add(summary, -1);
+        Assert.True(rollup.IsEmpty);
+        Assert.Empty(rollup.LatencyBuckets);
+        Assert.Equal(0, rollup.Cost);
+    }
 }
