@@ -118,6 +118,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/disposition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the call's disposition or tags, or add a note, during or after the call (audited; in the log as call.disposition). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DispositionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DispositionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/archive/rebuild": {
         parameters: {
             query?: never;
@@ -2014,6 +2056,13 @@ export interface components {
             /** @description Summaries of past calls matching the filters (status=ended with filters or `q`). */
             past?: null | components["schemas"]["CallSummary"][];
         };
+        /** @description A supervisor's note on a call. */
+        CallNote: {
+            by: string;
+            /** Format: date-time */
+            at: string;
+            text: string;
+        };
         /** @description A row of the calls table: the stored outline of one call. */
         CallRecord: {
             callId: string;
@@ -2272,6 +2321,8 @@ export interface components {
             disposition?: null | string;
             /** @description Tags supervisors set. */
             tags?: string[];
+            /** @description Notes supervisors left, in order. */
+            notes?: components["schemas"]["CallNote"][];
         };
         /** @description Who called (or was called). */
         CallerInfo: {
@@ -2343,6 +2394,20 @@ export interface components {
         CreatedUser: {
             user: components["schemas"]["User"];
             password: null | string;
+        };
+        /** @description Body of `POST /api/v1/calls/{id}/disposition`: any of the three, and an optional request id for retries. */
+        DispositionRequest: {
+            disposition: null | string;
+            tags: null | string[];
+            note: null | string;
+            requestId: null | string;
+        };
+        /** @description Answer of a disposition: the event's seq in the call's log, and whether it was there already (a retry). */
+        DispositionResult: {
+            callId: string;
+            /** Format: int64 */
+            seq: number | string;
+            duplicate: boolean;
         };
         /** @description Escalations of one call. */
         EscalationFigures: {

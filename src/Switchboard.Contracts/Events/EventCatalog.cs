@@ -33,6 +33,7 @@ public static class EventCatalog
         Server(EventTypes.ControlTakeover, typeof(ControlData)),
         Server(EventTypes.ControlHandback, typeof(ControlData)),
         Server(EventTypes.TransferRequested, typeof(TransferData)),
+        Server(EventTypes.CallDisposition, typeof(DispositionData)),
         new(EventTypes.TranscriptInterim, typeof(TranscriptData), Durable: false, AgentMaySend: true),
         new(EventTypes.Debug, typeof(DebugData), Durable: false, AgentMaySend: true),
         new(EventTypes.AgentHeartbeat, typeof(HeartbeatData), Durable: false, AgentMaySend: true),

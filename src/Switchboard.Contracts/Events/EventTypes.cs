@@ -37,4 +37,7 @@ public static class EventTypes
     public const string TransferCompleted = "transfer.completed";
     public const string TransferFailed = "transfer.failed";
     public const string Debug = "debug";
+
+    /// <summary>A supervisor set the call's disposition, tags or a note (during or after the call).</summary>
+    public const string CallDisposition = "call.disposition";
 }

@@ -112,3 +112,45 @@ public sealed record TransferData(string? Destination = null, string? Mode = nul
         errors.Optional("by", By);
     }
 }
+
+/// <summary>
+/// Payload of <c>call.disposition</c>: what a supervisor recorded about the call. Each field that
+/// is present replaces the call's (tags as a whole list); a note is added to the call's notes.
+/// </summary>
+/// <param name="Disposition">The outcome in the contact centre's words (for example <c>resolved</c>, <c>callback</c>).</param>
+/// <param name="Tags">The call's tags, the whole list.</param>
+/// <param name="Note">A note for later readers.</param>
+/// <param name="By">The supervisor.</param>
+public sealed record DispositionData(string? Disposition = null, IReadOnlyList<string>? Tags = null, string? Note = null, string? By = null) : IEventData
+{
+    /// <summary>Most tags on a call.</summary>
+    public const int MaxTags = 20;
+
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Optional("disposition", Disposition, 64);
+        errors.Optional("note", Note, Limits.MediumText);
+        errors.Optional("by", By);
+        if (Tags is { } tags)
+        {
+            if (tags.Count > MaxTags)
+            {
+                errors.Add("tags", $"may have at most {MaxTags} tags");
+            }
+
+            for (var i = 0; i < tags.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(tags[i]) || tags[i].Length > 64)
+                {
+                    errors.Add($"tags[{i}]", "must be 1 to 64 characters");
+                }
+            }
+        }
+
+        if (Disposition is null && Tags is null && Note is null)
+        {
+            errors.Add("disposition", "one of disposition, tags or note is required");
+        }
+    }
+}

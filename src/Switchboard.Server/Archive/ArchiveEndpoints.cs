@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Contracts.Events;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
@@ -24,6 +25,8 @@ public static class ArchiveEndpoints
     {
         app.MapGet("/api/v1/calls/{id}/summary", SummaryAsync).RequireAuthorization(IdentityExtensions.ViewerPolicy).WithTags("Calls")
             .WithSummary("What an ended call came to: times, talk, hold, dead air, containment, escalations, sentiment, latency, tokens, cost (docs/ARCHIVE.md).");
+        app.MapPost("/api/v1/calls/{id}/disposition", DispositionAsync).RequireAuthorization(IdentityExtensions.SupervisorPolicy).WithTags("Calls")
+            .WithSummary("Set the call's disposition or tags, or add a note, during or after the call (audited; in the log as call.disposition).");
         app.MapPost("/api/v1/admin/archive/rebuild", RebuildAsync).RequireAuthorization(IdentityExtensions.AdminPolicy).WithTags("Admin")
             .WithSummary("Summarise every ended call again from its log (after a change of the price table or the dead-air threshold).");
         return app;
@@ -36,8 +39,49 @@ public static class ArchiveEndpoints
             return TypedResults.Problem(title: "No summary", detail: $"Call '{id}' has no summary: it has not ended, or it has no events.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var mask = redaction.For(http.User);
-        return TypedResults.Ok(mask.IsNone ? summary : summary with { CallerNumber = mask.Text(summary.CallerNumber), CallerName = mask.Text(summary.CallerName) });
+        return TypedResults.Ok(summary.Masked(redaction.For(http.User)));
+    }
+
+    private static async Task<Results<Ok<DispositionResult>, ProblemHttpResult>> DispositionAsync(
+        string id,
+        DispositionRequest body,
+        HttpContext http,
+        Calls.LiveCalls live,
+        IEventStore store,
+        Ingest.EventIngestor ingestor,
+        AuditLog audit,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(http);
+        var data = new DispositionData(body.Disposition?.Trim(), body.Tags?.Select(t => t.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(), body.Note?.Trim(), actor.Name);
+        var errors = new FieldErrors();
+        data.Validate(errors);
+        if (body.RequestId is { Length: > Limits.ShortText })
+        {
+            errors.Add("requestId", $"may have at most {Limits.ShortText} characters");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.Problem(
+                title: "Invalid disposition",
+                detail: string.Join("; ", errors.Items.Select(e => $"'{e.Key}' {e.Value}")),
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (live.Find(id) is null && (await store.ReadAsync(id, 0, 1, cancellationToken)).Count == 0)
+        {
+            return TypedResults.Problem(title: "No such call", detail: $"No call with id '{id}' has any events.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // With a request id, a retry stores nothing twice.
+        var eventId = body.RequestId is { } requestId
+            ? Supervision.ServerEvent.StableId("disp", $"{actor.Id}|{requestId}")
+            : Supervision.ServerEvent.NewId("disp");
+        var ack = (await ingestor.AppendServerEventsAsync([Supervision.ServerEvent.Create(id, EventTypes.CallDisposition, data, eventId, clock.GetUtcNow())], CancellationToken.None))[0];
+        await audit.RecordAsync(actor, "call.disposition", "ok", id, id, new { data.Disposition, data.Tags, note = data.Note is not null, body.RequestId, duplicate = ack.Duplicate });
+        return TypedResults.Ok(new DispositionResult(id, ack.Seq, ack.Duplicate));
     }
 
     private static async Task<Ok<RebuildResult>> RebuildAsync(HttpContext http, CallArchiver archiver, AuditLog audit)
@@ -48,6 +92,12 @@ public static class ArchiveEndpoints
         return TypedResults.Ok(new RebuildResult(count));
     }
 }
+
+/// <summary>Body of <c>POST /api/v1/calls/{id}/disposition</c>: any of the three, and an optional request id for retries.</summary>
+public sealed record DispositionRequest(string? Disposition, IReadOnlyList<string>? Tags, string? Note, string? RequestId);
+
+/// <summary>Answer of a disposition: the event's seq in the call's log, and whether it was there already (a retry).</summary>
+public sealed record DispositionResult(string CallId, long Seq, bool Duplicate);
 
 /// <summary>Answer of a rebuild.</summary>
 /// <param name="Calls">Ended calls summarised again.</param>

@@ -110,7 +110,23 @@ public sealed record CallSummary
 
     /// <summary>Tags supervisors set.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Notes supervisors left, in order.</summary>
+    public IReadOnlyList<CallNote> Notes { get; init; } = [];
+
+    /// <summary>The summary as a reader with this mask may see it: the caller's number and name and the notes masked.</summary>
+    public CallSummary Masked(Redaction.DisplayMask mask) => mask.IsNone
+        ? this
+        : this with
+        {
+            CallerNumber = mask.Text(CallerNumber),
+            CallerName = mask.Text(CallerName),
+            Notes = [.. Notes.Select(n => n with { Text = mask.Text(n.Text) ?? "" })],
+        };
 }
+
+/// <summary>A supervisor's note on a call.</summary>
+public sealed record CallNote(string By, DateTimeOffset At, string Text);
 
 /// <summary>Escalations of one call.</summary>
 /// <param name="Count">Asked.</param>

@@ -73,6 +73,9 @@ public static class CallSummaryProjection
         private int _turns;
         private int _toolCalls;
         private int _toolErrors;
+        private string? _disposition;
+        private List<string> _tags = [];
+        private readonly List<CallNote> _notes = [];
 
         public void Apply(StoredEvent e)
         {
@@ -164,6 +167,19 @@ public static class CallSummaryProjection
                 case EventTypes.ToolResult when d.Bool("ok") == false:
                     _toolErrors++;
                     break;
+                case EventTypes.CallDisposition:
+                    _disposition = d.Str("disposition") ?? _disposition;
+                    if (d.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array)
+                    {
+                        _tags = [.. tags.EnumerateArray().Select(t => t.GetString()).OfType<string>().Distinct(StringComparer.Ordinal)];
+                    }
+
+                    if (d.Str("note") is { } note)
+                    {
+                        _notes.Add(new CallNote(d.Str("by") ?? "", e.At, note));
+                    }
+
+                    break;
             }
         }
 
@@ -238,6 +254,9 @@ public static class CallSummaryProjection
                 Cost = Cost(options.Prices, talk, handle),
                 ToolCalls = _toolCalls,
                 ToolErrors = _toolErrors,
+                Disposition = _disposition,
+                Tags = [.. _tags],
+                Notes = [.. _notes],
             };
         }
 

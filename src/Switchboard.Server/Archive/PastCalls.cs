@@ -62,7 +62,7 @@ public static class PastCalls
         var mask = redaction.For(http.User);
         var query = new PastCallQuery(f, position is null ? null : (position.FirstAt, position.CallId), f.Format == "csv" ? MaxExportRows : limit);
         var found = (await archive.QueryAsync(query, cancellationToken))
-            .Select(s => mask.IsNone ? s : s with { CallerNumber = mask.Text(s.CallerNumber), CallerName = mask.Text(s.CallerName) })
+            .Select(s => s.Masked(mask))
             .ToList();
         if (f.Format == "csv")
         {

@@ -97,6 +97,42 @@ public abstract class ArchiveTests : IDisposable
         var column = rows[0].Split(',').Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
         Assert.Equal(("archived", "greeter;billing", "[phone]", "60", "0.6899", "false"), (row[column["callId"]], row[column["personas"]], row[column["callerNumber"]], row[column["handleSeconds"]], row[column["cost"]], row[column["contained"]]));
 
+        // A supervisor sets the disposition and tags after the call: audited, folded in, and searchable by tag.
+        using (var set = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/plain/disposition", new { disposition = "resolved", tags = new[] { "Parcel", "vip" }, note = "Caller +15550199 wants a call back", requestId = "d-1" }, cts.Token))
+        {
+            Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        using (var again = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/plain/disposition", new { disposition = "resolved", tags = new[] { "Parcel", "vip" }, note = "Caller +15550199 wants a call back", requestId = "d-1" }, cts.Token))
+        {
+            Assert.True((await again.Content.ReadFromJsonAsync<JsonElement>(cts.Token)).GetProperty("duplicate").GetBoolean());
+        }
+
+        var disposed = await SummaryAsync(viewer, s => s?.Disposition == "resolved", cts.Token, "plain");
+        Assert.Equal(["parcel", "vip"], disposed.Tags);
+        Assert.Equal("sup", Assert.Single(disposed.Notes).By);
+        Assert.DoesNotContain("+15550199", Assert.Single(disposed.Notes).Text, StringComparison.Ordinal);
+        Assert.Equal(["plain"], await FoundAsync("tag=vip"));
+        var audit = await people.Admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/audit?action=call.disposition", cts.Token);
+        // Both requests are audited; the retry as the duplicate it was.
+        Assert.Equal([true, false], audit.EnumerateArray().Select(e => e.GetProperty("detail").GetProperty("duplicate").GetBoolean()));
+        Assert.All(audit.EnumerateArray(), e => Assert.Equal("sup", e.GetProperty("actor").GetString()));
+        using (var viewerRefused = await viewer.PostAsJsonAsync("/api/v1/calls/plain/disposition", new { disposition = "x" }, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, viewerRefused.StatusCode);
+        }
+
+        using (var empty = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/plain/disposition", new { tags = new[] { "" } }, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            Assert.Contains("tags[0]", await empty.Content.ReadAsStringAsync(cts.Token), StringComparison.Ordinal);
+        }
+
+        using (var missing = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/no-such-call/disposition", new { disposition = "resolved" }, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
         // Bad queries are told what to fix.
         foreach (var bad in new[] { "/api/v1/calls?q=refund", "/api/v1/calls?status=ended&format=xml", "/api/v1/calls?status=ended&from=yesterday", "/api/v1/calls?status=ended&sentimentBelow=3" })
         {
