@@ -47,6 +47,16 @@ async Task<ServerUnderTest[]> StartNodesAsync(string phase, int count)
     return started;
 }
 
+if (only is "archive")
+{
+    var calls = (int)Option("--calls", 1_000_000);
+    var archive = postgres is null
+        ? ArchiveLoad.Sqlite(Path.Combine(scratch, "archive"))
+        : new Switchboard.Server.Archive.PostgresCallArchive(new Switchboard.Server.Storage.Postgres.PostgresDatabase(
+            Microsoft.Extensions.Options.Options.Create(new Switchboard.Server.Storage.StorageOptions { Provider = "postgres", ConnectionString = postgres.CreateDatabase() })));
+    await ArchiveLoad.RunAsync(archive, calls, queries: 200);
+}
+
 if (only is "busy")
 {
     var (version, waits) = BusyWaitProbe.Run(Path.Combine(scratch, "busy"), holdMs: 5, rounds: 20);

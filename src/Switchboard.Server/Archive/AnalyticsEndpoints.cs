@@ -33,7 +33,33 @@ public static class AnalyticsEndpoints
         // Rollups are hourly: the range widens to whole hours.
         var start = Floor(from.Value, TimeSpan.TicksPerHour);
         var end = Floor(to.Value.AddTicks(TimeSpan.TicksPerHour - 1), TimeSpan.TicksPerHour);
-        var rows = await archive.RollupsAsync(start, end, cancellationToken);
+        return TypedResults.Ok(Summarize(await RollupsAsync(archive, groupBy, start, end, cancellationToken), groupBy, start, end));
+    }
+
+    /// <summary>
+    /// The rollups that cover [start, end): hourly ones when grouping by hour; otherwise daily ones
+    /// for the whole days inside and hourly ones for the hours at the edges.
+    /// </summary>
+    public static async Task<IReadOnlyList<RollupRow>> RollupsAsync(ICallArchive archive, string groupBy, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var firstDay = CallRollup.Floor(start.AddTicks(TimeSpan.TicksPerDay - 1), "day");
+        var lastDay = CallRollup.Floor(end, "day");
+        if (groupBy == "hour" || firstDay >= lastDay)
+        {
+            return await archive.RollupsAsync("hour", start, end, cancellationToken);
+        }
+
+        return
+        [
+            .. await archive.RollupsAsync("hour", start, firstDay, cancellationToken),
+            .. await archive.RollupsAsync("day", firstDay, lastDay, cancellationToken),
+            .. await archive.RollupsAsync("hour", lastDay, end, cancellationToken),
+        ];
+    }
+
+    /// <summary>Adds rollups up per group (hour, day, agent or persona) and in total.</summary>
+    public static AnalyticsSummary Summarize(IReadOnlyList<RollupRow> rows, string groupBy, DateTimeOffset start, DateTimeOffset end)
+    {
         var total = new CallRollup();
         var groups = new SortedDictionary<string, CallRollup>(StringComparer.Ordinal);
         foreach (var row in rows)
@@ -41,8 +67,8 @@ public static class AnalyticsEndpoints
             total.Merge(row.Figures);
             var key = groupBy switch
             {
-                "hour" => row.Hour.ToString("yyyy-MM-ddTHH:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
-                "day" => row.Hour.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                "hour" => row.Start.ToString("yyyy-MM-ddTHH:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+                "day" => row.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 "agent" => row.Agent,
                 _ => row.Persona,
             };
@@ -54,7 +80,7 @@ public static class AnalyticsEndpoints
             group.Merge(row.Figures);
         }
 
-        return TypedResults.Ok(new AnalyticsSummary(start, end, groupBy, AnalyticsFigures.Of(total), [.. groups.Select(g => new AnalyticsGroup(g.Key, AnalyticsFigures.Of(g.Value)))]));
+        return new AnalyticsSummary(start, end, groupBy, AnalyticsFigures.Of(total), [.. groups.Select(g => new AnalyticsGroup(g.Key, AnalyticsFigures.Of(g.Value)))]);
     }
 
     private static DateTimeOffset Floor(DateTimeOffset at, long unit) => new(at.UtcTicks - (at.UtcTicks % unit), TimeSpan.Zero);

@@ -70,9 +70,19 @@ public sealed class CallRollup
     /// <summary>True when no call is counted.</summary>
     public bool IsEmpty => Calls == 0;
 
-    /// <summary>The hour, agent and persona a summary is counted under.</summary>
-    public static (DateTimeOffset Hour, string Agent, string Persona) KeyOf(CallSummary s) =>
-        (new DateTimeOffset(s.StartedAt.UtcTicks - (s.StartedAt.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero), s.AgentName ?? "", s.Personas.Count > 0 ? s.Personas[^1] : "");
+    /// <summary>The spans rollups are kept for: every hour, and every day (UTC) for long ranges.</summary>
+    public static readonly IReadOnlyList<string> Spans = ["hour", "day"];
+
+    /// <summary>The start of the hour or day (UTC) that holds <paramref name="at"/>.</summary>
+    public static DateTimeOffset Floor(DateTimeOffset at, string span)
+    {
+        var unit = span == "day" ? TimeSpan.TicksPerDay : TimeSpan.TicksPerHour;
+        return new DateTimeOffset(at.UtcTicks - (at.UtcTicks % unit), TimeSpan.Zero);
+    }
+
+    /// <summary>The span, start, agent and persona a summary is counted under.</summary>
+    public static RollupKey KeyOf(CallSummary s, string span) =>
+        new(span, Floor(s.StartedAt, span), s.AgentName ?? "", s.Personas.Count > 0 ? s.Personas[^1] : "");
 
     /// <summary>Counts a summary in (<paramref name="sign"/> 1) or takes it out (-1).</summary>
     public void Add(CallSummary s, int sign)
@@ -152,3 +162,6 @@ public sealed class CallRollup
         }
     }
 }
+
+/// <summary>Which rollup: its span (hour or day), start, agent and persona.</summary>
+public sealed record RollupKey(string Span, DateTimeOffset Start, string Agent, string Persona);

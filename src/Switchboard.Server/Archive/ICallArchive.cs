@@ -23,12 +23,12 @@ public interface ICallArchive
     /// <summary>Summaries matching the query, newest start first.</summary>
     Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken);
 
-    /// <summary>The rollups of the hours from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
-    Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>The rollups of one span (hour or day) starting from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    Task<IReadOnlyList<RollupRow>> RollupsAsync(string span, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
-/// <summary>The rollup of one hour, agent and persona.</summary>
-public sealed record RollupRow(DateTimeOffset Hour, string Agent, string Persona, CallRollup Figures);
+/// <summary>The rollup of one hour or day, agent and persona.</summary>
+public sealed record RollupRow(DateTimeOffset Start, string Agent, string Persona, CallRollup Figures);
 
 /// <summary>A search of past calls.</summary>
 /// <param name="Filters">What to match (none: every call).</param>
@@ -91,24 +91,26 @@ internal static class ArchiveRows
     /// fall under the same key). <paramref name="change"/> locks and reads a rollup (creating it empty),
     /// and is given it back changed to store.
     /// </summary>
-    internal static async Task MoveAsync(
-        CallSummary? old, CallSummary summary, Func<(DateTimeOffset Hour, string Agent, string Persona), Func<CallRollup, CallRollup>, Task> change)
+    internal static async Task MoveAsync(CallSummary? old, CallSummary summary, Func<RollupKey, Func<CallRollup, CallRollup>, Task> change)
     {
-        var newKey = CallRollup.KeyOf(summary);
-        if (old is not null && CallRollup.KeyOf(old) is var oldKey && oldKey != newKey)
+        foreach (var span in CallRollup.Spans)
         {
-            await change(oldKey, r => Changed(r, old, -1)).ConfigureAwait(false);
-        }
-
-        await change(newKey, r =>
-        {
-            if (old is not null && CallRollup.KeyOf(old) == newKey)
+            var newKey = CallRollup.KeyOf(summary, span);
+            if (old is not null && CallRollup.KeyOf(old, span) is var oldKey && oldKey != newKey)
             {
-                r.Add(old, -1);
+                await change(oldKey, r => Changed(r, old, -1)).ConfigureAwait(false);
             }
 
-            return Changed(r, summary, 1);
-        }).ConfigureAwait(false);
+            await change(newKey, r =>
+            {
+                if (old is not null && CallRollup.KeyOf(old, span) == newKey)
+                {
+                    r.Add(old, -1);
+                }
+
+                return Changed(r, summary, 1);
+            }).ConfigureAwait(false);
+        }
     }
 
     internal static CallRollup ReadRollup(string json) => JsonSerializer.Deserialize<CallRollup>(json, ContractJson.Options)!;

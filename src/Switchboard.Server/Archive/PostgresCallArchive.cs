@@ -34,11 +34,12 @@ public sealed class PostgresCallArchive : ICallArchive
         CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
         CREATE INDEX ix_call_summaries_transcript ON call_summaries USING gin (transcript);
         CREATE TABLE call_rollups (
+            span    text   NOT NULL,
             hour    bigint NOT NULL,
             agent   text   NOT NULL,
             persona text   NOT NULL,
             figures text   NOT NULL,
-            PRIMARY KEY (hour, agent, persona)
+            PRIMARY KEY (span, hour, agent, persona)
         );
         """,
     ];
@@ -104,16 +105,16 @@ public sealed class PostgresCallArchive : ICallArchive
         await ArchiveRows.MoveAsync(old, summary, async (key, change) =>
         {
             // Created empty first, so two calls of one hour never both create it; then locked.
-            await using var create = new NpgsqlCommand("INSERT INTO call_rollups (hour, agent, persona, figures) VALUES (@hour, @agent, @persona, '{}') ON CONFLICT DO NOTHING;", connection, tx);
+            await using var create = new NpgsqlCommand("INSERT INTO call_rollups (span, hour, agent, persona, figures) VALUES (@span, @hour, @agent, @persona, '{}') ON CONFLICT DO NOTHING;", connection, tx);
             AddKey(create, key);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await using var read = new NpgsqlCommand("SELECT figures FROM call_rollups WHERE hour = @hour AND agent = @agent AND persona = @persona FOR UPDATE;", connection, tx);
+            await using var read = new NpgsqlCommand("SELECT figures FROM call_rollups WHERE span = @span AND hour = @hour AND agent = @agent AND persona = @persona FOR UPDATE;", connection, tx);
             AddKey(read, key);
             var figures = change(ArchiveRows.ReadRollup((string)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!));
             await using var write = new NpgsqlCommand(
                 figures.IsEmpty
-                    ? "DELETE FROM call_rollups WHERE hour = @hour AND agent = @agent AND persona = @persona;"
-                    : "UPDATE call_rollups SET figures = @figures WHERE hour = @hour AND agent = @agent AND persona = @persona;",
+                    ? "DELETE FROM call_rollups WHERE span = @span AND hour = @hour AND agent = @agent AND persona = @persona;"
+                    : "UPDATE call_rollups SET figures = @figures WHERE span = @span AND hour = @hour AND agent = @agent AND persona = @persona;",
                 connection,
                 tx);
             AddKey(write, key);
@@ -124,9 +125,10 @@ public sealed class PostgresCallArchive : ICallArchive
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(string span, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var command = _data.CreateCommand("SELECT hour, agent, persona, figures FROM call_rollups WHERE hour >= @from AND hour < @to ORDER BY hour, agent, persona;");
+        await using var command = _data.CreateCommand("SELECT hour, agent, persona, figures FROM call_rollups WHERE span = @span AND hour >= @from AND hour < @to ORDER BY hour, agent, persona;");
+        command.Parameters.AddWithValue("span", span);
         command.Parameters.AddWithValue("from", from.UtcTicks);
         command.Parameters.AddWithValue("to", to.UtcTicks);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -139,9 +141,10 @@ public sealed class PostgresCallArchive : ICallArchive
         return rows;
     }
 
-    private static void AddKey(NpgsqlCommand command, (DateTimeOffset Hour, string Agent, string Persona) key)
+    private static void AddKey(NpgsqlCommand command, RollupKey key)
     {
-        command.Parameters.AddWithValue("hour", key.Hour.UtcTicks);
+        command.Parameters.AddWithValue("span", key.Span);
+        command.Parameters.AddWithValue("hour", key.Start.UtcTicks);
         command.Parameters.AddWithValue("agent", key.Agent);
         command.Parameters.AddWithValue("persona", key.Persona);
     }

@@ -76,17 +76,19 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
         {
             await using var read = connection.CreateCommand();
             read.Transaction = tx;
-            read.CommandText = "SELECT figures FROM call_rollups WHERE hour = $hour AND agent = $agent AND persona = $persona;";
-            read.Parameters.AddWithValue("$hour", key.Hour.UtcTicks);
+            read.CommandText = "SELECT figures FROM call_rollups WHERE span = $span AND hour = $hour AND agent = $agent AND persona = $persona;";
+            read.Parameters.AddWithValue("$span", key.Span);
+            read.Parameters.AddWithValue("$hour", key.Start.UtcTicks);
             read.Parameters.AddWithValue("$agent", key.Agent);
             read.Parameters.AddWithValue("$persona", key.Persona);
             var figures = change(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? ArchiveRows.ReadRollup(json) : new CallRollup());
             await using var write = connection.CreateCommand();
             write.Transaction = tx;
             write.CommandText = figures.IsEmpty
-                ? "DELETE FROM call_rollups WHERE hour = $hour AND agent = $agent AND persona = $persona;"
-                : "INSERT INTO call_rollups (hour, agent, persona, figures) VALUES ($hour, $agent, $persona, $figures) ON CONFLICT DO UPDATE SET figures = excluded.figures;";
-            write.Parameters.AddWithValue("$hour", key.Hour.UtcTicks);
+                ? "DELETE FROM call_rollups WHERE span = $span AND hour = $hour AND agent = $agent AND persona = $persona;"
+                : "INSERT INTO call_rollups (span, hour, agent, persona, figures) VALUES ($span, $hour, $agent, $persona, $figures) ON CONFLICT DO UPDATE SET figures = excluded.figures;";
+            write.Parameters.AddWithValue("$span", key.Span);
+            write.Parameters.AddWithValue("$hour", key.Start.UtcTicks);
             write.Parameters.AddWithValue("$agent", key.Agent);
             write.Parameters.AddWithValue("$persona", key.Persona);
             write.Parameters.AddWithValue("$figures", ArchiveRows.WriteRollup(figures));
@@ -96,11 +98,12 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RollupRow>> RollupsAsync(string span, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = connections.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT hour, agent, persona, figures FROM call_rollups WHERE hour >= $from AND hour < $to ORDER BY hour, agent, persona;";
+        command.CommandText = "SELECT hour, agent, persona, figures FROM call_rollups WHERE span = $span AND hour >= $from AND hour < $to ORDER BY hour, agent, persona;";
+        command.Parameters.AddWithValue("$span", span);
         command.Parameters.AddWithValue("$from", from.UtcTicks);
         command.Parameters.AddWithValue("$to", to.UtcTicks);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

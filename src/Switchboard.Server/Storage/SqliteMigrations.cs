@@ -147,11 +147,12 @@ public static class SqliteMigrations
         CREATE VIRTUAL TABLE call_transcripts_fts USING fts5(transcript, content = '', contentless_delete = 1, tokenize = 'porter unicode61');
         CREATE TABLE call_transcripts_rows (call_id TEXT NOT NULL PRIMARY KEY, fts_rowid INTEGER NOT NULL UNIQUE);
         CREATE TABLE call_rollups (
+            span    TEXT    NOT NULL,
             hour    INTEGER NOT NULL,
             agent   TEXT    NOT NULL,
             persona TEXT    NOT NULL,
             figures TEXT    NOT NULL,
-            PRIMARY KEY (hour, agent, persona)
+            PRIMARY KEY (span, hour, agent, persona)
         );
         """,
     ];
