@@ -25,7 +25,7 @@ internal static class ArchiveLoad
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < calls; i++)
         {
-            var startedAt = start + (span * i / calls);
+            var startedAt = start + TimeSpan.FromTicks(span.Ticks / calls * i);
             var handle = 30 + rng.Next(570);
             var agent = Agents[rng.Next(Agents.Length)];
             var latency = Stages.ToDictionary(s => s, _ => Histogram.Of(Enumerable.Range(0, 8).Select(_ => 100.0 + rng.Next(2000))));

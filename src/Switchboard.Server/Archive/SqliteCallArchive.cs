@@ -64,9 +64,13 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
         {
             index.Transaction = tx;
             index.CommandText = """
-                INSERT INTO call_transcripts_fts (transcript) VALUES ($text);
+                INSERT INTO call_transcripts_fts (rowid, transcript)
+                VALUES (COALESCE((SELECT MAX(fts_rowid) + 1 FROM call_transcripts_rows WHERE fts_rowid BETWEEN $start AND $start + 100000), $start), $text);
                 INSERT INTO call_transcripts_rows (call_id, fts_rowid) VALUES ($call, last_insert_rowid());
                 """;
+            // The index's row id is the call's start (in ticks, the next free one on a tie), so a
+            // search walks the matches newest first and stops at the page's end.
+            index.Parameters.AddWithValue("$start", summary.StartedAt.UtcTicks);
             index.Parameters.AddWithValue("$text", transcript);
             index.Parameters.AddWithValue("$call", summary.CallId);
             await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -148,7 +152,6 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     public Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, CancellationToken cancellationToken)
     {
         List<(string, object)> extra = [];
-        string? match = null;
         if (query.Filters?.Q is { } text)
         {
             var words = QuestionSimilarity.Words(text).Take(32).ToList();
@@ -159,10 +162,32 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
 
             // Quoted words: nothing typed is read as FTS5 syntax.
             extra.Add(("match", string.Join(" OR ", words.Select(w => "\"" + w + "\""))));
-            match = "call_id IN (SELECT r.call_id FROM call_transcripts_fts f JOIN call_transcripts_rows r ON r.fts_rowid = f.rowid WHERE call_transcripts_fts MATCH $match)";
+            return SearchAsync(query, extra, cancellationToken);
         }
 
-        return QueryAsync(query, match, extra, cancellationToken);
+        return QueryAsync(query, null, extra, cancellationToken);
+    }
+
+    /// <summary>A text search: driven by the index in row-id (start) order, newest first, filtered as it goes.</summary>
+    private async Task<IReadOnlyList<CallSummary>> SearchAsync(PastCallQuery query, List<(string Name, object Value)> extra, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = ArchiveRows.Filter(query, '$');
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT summary FROM call_transcripts_fts f
+            JOIN call_summaries ON call_summaries.call_id = (SELECT r.call_id FROM call_transcripts_rows r WHERE r.fts_rowid = f.rowid)
+            WHERE call_transcripts_fts MATCH $match AND {where}
+            ORDER BY f.rowid DESC LIMIT $limit;
+            """;
+        foreach (var (name, value) in parameters.Concat(extra))
+        {
+            command.Parameters.AddWithValue("$" + name, value);
+        }
+
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ArchiveRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, string? clause, List<(string Name, object Value)> extra, CancellationToken cancellationToken)
