@@ -229,11 +229,18 @@ public sealed partial class HelpQueue(
     /// <summary>The call ended: its open requests are cancelled (the caller is gone).</summary>
     public async Task OnCallEndedAsync(string callId, string? reason, CancellationToken cancellationToken)
     {
-        foreach (var request in await CloseAsync(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"}).", persist: true))
+        var closed = await CloseAsync(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"}).", persist: false);
+        // An agent still waiting (its end of the call may outlive the caller) stops waiting, before
+        // anything is written down.
+        foreach (var request in closed)
         {
-            // An agent still waiting (its end of the call may outlive the caller) stops waiting.
             Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
+        }
+
+        foreach (var request in closed)
+        {
             await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: reason == "caller_hangup" ? "caller_hangup" : "call_ended"), cancellationToken);
+            await PersistAsync(request, request.CloseReason!);
         }
     }
 

@@ -47,6 +47,15 @@ public sealed class ReadCostTests : IDisposable
         return command.ExecuteScalar() as long? ?? -1;
     }
 
+    private async Task WaitForSummaryAsync(string callId)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while ((await _viewer.GetAsync($"/api/v1/calls/{callId}/summary", cts.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            await Task.Delay(20, cts.Token);
+        }
+    }
+
     private async Task WaitForSnapshotAsync(string callId, long seq)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -61,6 +70,8 @@ public sealed class ReadCostTests : IDisposable
     {
         await PostLongCallAsync("LONG", 3000);
         await WaitForSnapshotAsync("LONG", 3002);
+        // The archiver reads an ended call's log once to summarise it; that read is not the API's.
+        await WaitForSummaryAsync("LONG");
         _counting.Reset();
 
         for (var i = 0; i < 5; i++)
@@ -79,6 +90,7 @@ public sealed class ReadCostTests : IDisposable
     {
         await PostLongCallAsync("COLD", 3000);
         await WaitForSnapshotAsync("COLD", 3002);
+        await WaitForSummaryAsync("COLD");
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "switchboard.db")};Pooling=false"))
         {
             connection.Open();
