@@ -884,6 +884,8 @@ export interface paths {
                     Q?: string;
                     /** @description `csv` for a CSV file of the same query. */
                     Format?: string;
+                    /** @description Flagged for review by the scorecard, or not. */
+                    Flagged?: boolean;
                     status?: string;
                     limit?: number | string;
                     offset?: number | string;
@@ -2317,6 +2319,9 @@ export interface components {
              * @description The scorecard's score, when the call was scored.
              */
             score?: null | number | string;
+            /** @description Scored below the threshold or failing a critical criterion: for review. */
+            flagged?: boolean;
+            scorecard?: null | components["schemas"]["ScorecardData"];
             /** @description The disposition a supervisor set. */
             disposition?: null | string;
             /** @description Tags supervisors set. */
@@ -2394,6 +2399,15 @@ export interface components {
         CreatedUser: {
             user: components["schemas"]["User"];
             password: null | string;
+        };
+        /** @description One criterion's result: whether it passed, why, its weight and whether it is critical. */
+        CriterionResult: {
+            id: string;
+            passed: boolean;
+            detail: string;
+            /** Format: double */
+            weight: number | string;
+            critical: boolean;
         };
         /** @description Body of `POST /api/v1/calls/{id}/disposition`: any of the three, and an optional request id for retries. */
         DispositionRequest: {
@@ -2746,6 +2760,25 @@ export interface components {
         /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
         ResetPasswordRequest: {
             password: null | string;
+        };
+        /** @description Payload of `scorecard.completed`: an ended call's score against one scorecard version. */
+        ScorecardData: {
+            /** @description The scorecard's name. */
+            scorecard?: null | string;
+            /**
+             * Format: int32
+             * @description Its version.
+             */
+            version?: null | number | string;
+            /**
+             * Format: double
+             * @description 0 … 100: the weighted share of the criteria that passed.
+             */
+            score?: null | number | string;
+            /** @description Below the scorecard's threshold or a critical criterion failed: for review. */
+            flagged?: null | boolean;
+            /** @description Each criterion that applied to the call. */
+            criteria?: null | components["schemas"]["CriterionResult"][];
         };
         /** @description Calls by the customer's mean sentiment. */
         SentimentDistribution: {

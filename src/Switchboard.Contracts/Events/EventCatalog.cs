@@ -34,6 +34,7 @@ public static class EventCatalog
         Server(EventTypes.ControlHandback, typeof(ControlData)),
         Server(EventTypes.TransferRequested, typeof(TransferData)),
         Server(EventTypes.CallDisposition, typeof(DispositionData)),
+        Server(EventTypes.ScorecardCompleted, typeof(ScorecardData)),
         new(EventTypes.TranscriptInterim, typeof(TranscriptData), Durable: false, AgentMaySend: true),
         new(EventTypes.Debug, typeof(DebugData), Durable: false, AgentMaySend: true),
         new(EventTypes.AgentHeartbeat, typeof(HeartbeatData), Durable: false, AgentMaySend: true),

@@ -40,4 +40,7 @@ public static class EventTypes
 
     /// <summary>A supervisor set the call's disposition, tags or a note (during or after the call).</summary>
     public const string CallDisposition = "call.disposition";
+
+    /// <summary>The server scored the ended call against its scorecard.</summary>
+    public const string ScorecardCompleted = "scorecard.completed";
 }

@@ -154,3 +154,30 @@ public sealed record DispositionData(string? Disposition = null, IReadOnlyList<s
         }
     }
 }
+
+/// <summary>Payload of <c>scorecard.completed</c>: an ended call's score against one scorecard version.</summary>
+/// <param name="Scorecard">The scorecard's name.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Score">0 … 100: the weighted share of the criteria that passed.</param>
+/// <param name="Flagged">Below the scorecard's threshold or a critical criterion failed: for review.</param>
+/// <param name="Criteria">Each criterion that applied to the call.</param>
+public sealed record ScorecardData(string? Scorecard = null, int? Version = null, double? Score = null, bool? Flagged = null, IReadOnlyList<CriterionResult>? Criteria = null) : IEventData
+{
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        errors.Required("scorecard", Scorecard, 64);
+        if (Version is not > 0)
+        {
+            errors.Add("version", "is required, 1 or more");
+        }
+
+        if (Score is not (>= 0 and <= 100))
+        {
+            errors.Add("score", "is required, between 0 and 100");
+        }
+    }
+}
+
+/// <summary>One criterion's result: whether it passed, why, its weight and whether it is critical.</summary>
+public sealed record CriterionResult(string Id, bool Passed, string Detail, double Weight, bool Critical);

@@ -13,6 +13,7 @@ public static class ArchiveEndpoints
     public static IHostApplicationBuilder AddArchive(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ArchiveOptions>().BindConfiguration(ArchiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ScorecardOptions>().BindConfiguration(ScorecardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddStore<ICallArchive, SqliteCallArchive, PostgresCallArchive>();
 
         builder.Services.AddSingleton<CallArchiver>();

@@ -11,7 +11,8 @@ namespace Switchboard.Server.Archive;
 /// <summary>
 /// Summarises every call as it ends, and again when a late event reaches an archived call: it
 /// follows the log (one node at a time, the lease "call archiver"), reads the call's whole log
-/// and stores <see cref="CallSummaryProjection"/>'s fold. When it starts it first archives the
+/// and stores <see cref="CallSummaryProjection"/>'s fold; a call not yet scored against the
+/// configured scorecard version is then scored (<see cref="Scorecard"/>). When it starts it first archives the
 /// ended calls it missed while no node ran it. A call it cannot summarise is logged and skipped.
 /// </summary>
 public sealed partial class CallArchiver(
@@ -20,6 +21,8 @@ public sealed partial class CallArchiver(
     LiveCalls live,
     ICallArchive archive,
     IOptions<ArchiveOptions> options,
+    IOptions<ScorecardOptions> scorecards,
+    Ingest.EventIngestor ingestor,
     IJobLeases leases,
     ILogger<CallArchiver> logger) : BackgroundService
 {
@@ -52,6 +55,17 @@ public sealed partial class CallArchiver(
 
         await archive.SaveAsync(summary, Transcript(events), cancellationToken);
         Interlocked.Increment(ref _archived);
+        var card = scorecards.Value;
+        if (card.Enabled && !events.Any(e => e.Type == EventTypes.ScorecardCompleted && e.Data.Str("scorecard") == card.Name && (int?)e.Data.Num("version") == card.Version))
+        {
+            // Scored once per scorecard version: the event's id and time are the call's, so a second
+            // scoring (another node, a restart) is the same event and stored once. It comes back as a
+            // late event and is folded into the summary.
+            var result = Scorecard.Score(events, summary, card);
+            var scored = Supervision.ServerEvent.Create(callId, EventTypes.ScorecardCompleted, result, Scorecard.EventId(callId, card), summary.EndedAt.Value);
+            await ingestor.AppendServerEventsAsync([scored], cancellationToken);
+        }
+
         return true;
     }
 

@@ -1,3 +1,5 @@
+using Switchboard.Contracts.Events;
+
 namespace Switchboard.Server.Archive;
 
 /// <summary>
@@ -104,6 +106,12 @@ public sealed record CallSummary
 
     /// <summary>The scorecard's score, when the call was scored.</summary>
     public double? Score { get; init; }
+
+    /// <summary>Scored below the threshold or failing a critical criterion: for review.</summary>
+    public bool Flagged { get; init; }
+
+    /// <summary>The scorecard result (the latest version the call was scored with).</summary>
+    public ScorecardData? Scorecard { get; init; }
 
     /// <summary>The disposition a supervisor set.</summary>
     public string? Disposition { get; init; }

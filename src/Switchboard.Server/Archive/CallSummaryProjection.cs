@@ -74,6 +74,7 @@ public static class CallSummaryProjection
         private int _toolCalls;
         private int _toolErrors;
         private string? _disposition;
+        private ScorecardData? _scorecard;
         private List<string> _tags = [];
         private readonly List<CallNote> _notes = [];
 
@@ -167,6 +168,9 @@ public static class CallSummaryProjection
                 case EventTypes.ToolResult when d.Bool("ok") == false:
                     _toolErrors++;
                     break;
+                case EventTypes.ScorecardCompleted:
+                    _scorecard = System.Text.Json.JsonSerializer.Deserialize<ScorecardData>(d, ContractJson.Options);
+                    break;
                 case EventTypes.CallDisposition:
                     _disposition = d.Str("disposition") ?? _disposition;
                     if (d.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array)
@@ -255,6 +259,9 @@ public static class CallSummaryProjection
                 ToolCalls = _toolCalls,
                 ToolErrors = _toolErrors,
                 Disposition = _disposition,
+                Score = _scorecard?.Score,
+                Flagged = _scorecard?.Flagged ?? false,
+                Scorecard = _scorecard,
                 Tags = [.. _tags],
                 Notes = [.. _notes],
             };

@@ -40,13 +40,13 @@ public sealed record PastCallQuery(PastCallFilters? Filters = null, (DateTimeOff
 internal static class ArchiveRows
 {
     /// <summary>The indexed columns after call_id, in order, for parameters p1 … p10 (p0 is the call id).</summary>
-    internal const string Columns = "call_id, last_seq, started_at, ended_at, agent_name, personas, end_reason, contained, sentiment_mean, score, tags, summary";
+    internal const string Columns = "call_id, last_seq, started_at, ended_at, agent_name, personas, end_reason, contained, sentiment_mean, score, tags, summary, flagged";
 
     internal static object[] Values(CallSummary s) =>
     [
         s.CallId, s.LastSeq, s.StartedAt.UtcTicks, (object?)s.EndedAt?.UtcTicks ?? DBNull.Value, (object?)s.AgentName ?? DBNull.Value,
         Joined(s.Personas), (object?)s.EndReason ?? DBNull.Value, s.Contained ? 1 : 0, (object?)s.Sentiment?.Mean ?? DBNull.Value,
-        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options),
+        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options), s.Flagged ? 1 : 0,
     ];
 
     /// <summary>A list as one text a LIKE can match an item in exactly: <c>|a|b|</c>.</summary>
@@ -75,6 +75,7 @@ internal static class ArchiveRows
         Add("contained = @contained", "contained", q.Contained is null ? null : q.Contained.Value ? 1 : 0);
         Add("sentiment_mean < @sentiment", "sentiment", q.SentimentBelow);
         Add("score < @score", "score", q.ScoreBelow);
+        Add("flagged = @flagged", "flagged", q.Flagged is null ? null : q.Flagged.Value ? 1 : 0);
         Add("tags LIKE @tag ESCAPE '\\'", "tag", q.Tag is null ? null : "%|" + Escape(q.Tag) + "|%");
         if (query.Before is { } before)
         {

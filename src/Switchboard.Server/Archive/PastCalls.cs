@@ -20,6 +20,7 @@ namespace Switchboard.Server.Archive;
 /// <param name="Tag">Carries this tag.</param>
 /// <param name="Q">Words of the transcript (any of them, stemmed).</param>
 /// <param name="Format"><c>csv</c> for a CSV file of the same query.</param>
+/// <param name="Flagged">Flagged for review by the scorecard, or not.</param>
 public sealed record PastCallFilters(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
@@ -31,11 +32,12 @@ public sealed record PastCallFilters(
     double? ScoreBelow = null,
     string? Tag = null,
     string? Q = null,
-    string? Format = null)
+    string? Format = null,
+    bool? Flagged = null)
 {
     /// <summary>True when any filter is set.</summary>
     public bool Any => From is not null || To is not null || Agent is not null || Persona is not null || EndReason is not null || Contained is not null
-        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null;
+        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null || Flagged is not null;
 }
 
 /// <summary>Past calls from the archive: a page of summaries, or the whole query as CSV.</summary>

@@ -28,7 +28,8 @@ public sealed class PostgresCallArchive : ICallArchive
             score          double precision,
             tags           text    NOT NULL,
             summary        jsonb   NOT NULL,
-            transcript     tsvector NOT NULL
+            transcript     tsvector NOT NULL,
+            flagged        integer NOT NULL DEFAULT 0
         );
         CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
         CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
@@ -47,10 +48,10 @@ public sealed class PostgresCallArchive : ICallArchive
     private static readonly NpgsqlDbType[] Types =
     [
         NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-        NpgsqlDbType.Integer, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Jsonb,
+        NpgsqlDbType.Integer, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Jsonb, NpgsqlDbType.Integer,
     ];
 
-    private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 12).Select(i => "@p" + i));
+    private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 13).Select(i => "@p" + i));
 
     private readonly NpgsqlDataSource _data;
 
@@ -87,7 +88,7 @@ public sealed class PostgresCallArchive : ICallArchive
             ON CONFLICT (call_id) DO UPDATE SET last_seq = excluded.last_seq, started_at = excluded.started_at, ended_at = excluded.ended_at,
                 agent_name = excluded.agent_name, personas = excluded.personas, end_reason = excluded.end_reason, contained = excluded.contained,
                 sentiment_mean = excluded.sentiment_mean, score = excluded.score, tags = excluded.tags, summary = excluded.summary,
-                transcript = excluded.transcript
+                transcript = excluded.transcript, flagged = excluded.flagged
             WHERE excluded.last_seq > call_summaries.last_seq;
             """;
         var values = ArchiveRows.Values(summary);

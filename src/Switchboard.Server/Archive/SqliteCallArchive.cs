@@ -10,7 +10,7 @@ namespace Switchboard.Server.Archive;
 /// </summary>
 public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICallArchive
 {
-    private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 12).Select(i => "$p" + i));
+    private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 13).Select(i => "$p" + i));
 
     /// <inheritdoc />
     public async Task SaveAsync(CallSummary summary, string transcript, CancellationToken cancellationToken)
@@ -34,7 +34,8 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
                 INSERT INTO call_summaries ({ArchiveRows.Columns}) VALUES ({Parameters})
                 ON CONFLICT (call_id) DO UPDATE SET last_seq = excluded.last_seq, started_at = excluded.started_at, ended_at = excluded.ended_at,
                     agent_name = excluded.agent_name, personas = excluded.personas, end_reason = excluded.end_reason, contained = excluded.contained,
-                    sentiment_mean = excluded.sentiment_mean, score = excluded.score, tags = excluded.tags, summary = excluded.summary
+                    sentiment_mean = excluded.sentiment_mean, score = excluded.score, tags = excluded.tags, summary = excluded.summary,
+                    flagged = excluded.flagged
                 WHERE excluded.last_seq > call_summaries.last_seq;
                 """;
             var values = ArchiveRows.Values(summary);

@@ -140,7 +140,8 @@ public static class SqliteMigrations
             sentiment_mean REAL,
             score          REAL,
             tags           TEXT    NOT NULL,
-            summary        TEXT    NOT NULL
+            summary        TEXT    NOT NULL,
+            flagged        INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
         CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);

@@ -33,7 +33,7 @@ public abstract class ArchiveTests : IDisposable
         await Events.PostAsync(people.Agent, ArchiveFixture.AgentEvents("archived"));
 
         // The server scores the customer's lines (its own events, folded in too).
-        var summary = await SummaryAsync(people.Viewer, s => s?.Sentiment is not null, cts.Token);
+        var summary = await SummaryAsync(people.Viewer, s => s?.Sentiment is not null && s.Scorecard is not null, cts.Token);
         // A viewer sees the caller's number masked, as everywhere else.
         ArchiveFixture.AssertAgentFigures(summary, callerNumber: "[phone]");
         Assert.True(summary.LastSeq > 13);
@@ -49,6 +49,14 @@ public abstract class ArchiveTests : IDisposable
         Assert.True(rebuilt.IsSuccessStatusCode, await rebuilt.Content.ReadAsStringAsync(cts.Token));
         Assert.Equal(1, (await rebuilt.Content.ReadFromJsonAsync<JsonElement>(cts.Token)).GetProperty("calls").GetInt32());
         Assert.Equal(before, await people.Viewer.GetStringAsync("/api/v1/calls/archived/summary", cts.Token));
+
+        // Scored once against the default scorecard: the result is an event in the call's log and in
+        // the summary; the fixture's dead air and latency flag it for review. A rebuild scores nothing twice.
+        var scored = await SummaryAsync(people.Viewer, s => s?.Scorecard is not null, cts.Token);
+        Assert.Equal((25.0, true, "default"), (scored.Score, scored.Flagged, scored.Scorecard!.Scorecard));
+        Assert.Single(await Events.ReadAllAsync(people.Viewer, "archived"), e => e.Type == EventTypes.ScorecardCompleted);
+        var flagged = await people.Viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&flagged=true&scoreBelow=50", cts.Token);
+        Assert.Equal("archived", Assert.Single(flagged.GetProperty("past").EnumerateArray()).GetProperty("callId").GetString());
 
         // Only admins rebuild.
         using var refused = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/admin/archive/rebuild", new { }, cts.Token);

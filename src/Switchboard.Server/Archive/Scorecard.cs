@@ -1,0 +1,129 @@
+using Switchboard.Contracts.Events;
+using Switchboard.Server.Calls;
+
+namespace Switchboard.Server.Archive;
+
+/// <summary>
+/// Scores an ended call against the configured scorecard's rules, from its log and its summary.
+/// Pure: the same events, summary and settings give the same result, so a call scored again
+/// (another node, a restart) stores the same event, once (its id is derived from the call, the
+/// scorecard and its version).
+/// </summary>
+public static class Scorecard
+{
+    /// <summary>The result of each rule that applies to the call, weighted into a score of 0 … 100.</summary>
+    public static ScorecardData Score(IReadOnlyList<StoredEvent> events, CallSummary summary, ScorecardOptions options)
+    {
+        var results = new List<CriterionResult>();
+        void Rule(string id, bool? passed, string detail)
+        {
+            // null: the rule does not apply to this call.
+            if (passed is { } p && options.Criteria.TryGetValue(id, out var setting) && setting.Weight > 0)
+            {
+                results.Add(new CriterionResult(id, p, detail, setting.Weight, setting.Critical));
+            }
+        }
+
+        var agentLines = events.Where(e => e.Type == EventTypes.TranscriptFinal && e.Data.Str("speaker") == "agent").Select(e => e.Data.Str("text") ?? "").ToList();
+        var first = agentLines.FirstOrDefault();
+        Rule(
+            "greeting",
+            first is null ? false : options.GreetingPhrases.Any(g => Contains(first, g)),
+            first is null ? "The agent never spoke." : $"First agent turn: \"{Shorten(first)}\".");
+
+        var longest = LongestSilence(events);
+        Rule("no-dead-air", longest <= options.MaxDeadAirSeconds, $"Longest silence {longest:0.#} s (at most {options.MaxDeadAirSeconds:0.#} s).");
+
+        var budget = options.Budget.ByStage();
+        var broken = budget.Where(b => summary.Latency.TryGetValue(b.Key, out var l) && l.P95 > b.Value).Select(b => $"{b.Key} p95 {summary.Latency[b.Key].P95:0} ms > {b.Value:0} ms").ToList();
+        var measured = budget.Keys.Any(summary.Latency.ContainsKey);
+        Rule("latency-budget", measured ? broken.Count == 0 : null, broken.Count == 0 ? "Every stage's p95 within budget." : string.Join("; ", broken) + ".");
+
+        var slow = EscalationWaits(events).Where(w => w.Seconds is null || w.Seconds > options.EscalationAnswerSeconds).ToList();
+        Rule(
+            "escalation-answered",
+            summary.Escalations.Count == 0 ? null : slow.Count == 0,
+            slow.Count == 0 ? $"Every escalation answered within {options.EscalationAnswerSeconds:0} s." : $"{slow.Count} of {summary.Escalations.Count} escalations not answered within {options.EscalationAnswerSeconds:0} s.");
+
+        if (options.RequiredDisclosure is { Length: > 0 } disclosure)
+        {
+            var said = agentLines.Any(l => Contains(l, disclosure));
+            Rule("disclosure", said, said ? "The required disclosure was said." : $"The agent never said \"{Shorten(disclosure)}\".");
+        }
+
+        Rule(
+            "ending-sentiment",
+            summary.Sentiment is { } s ? s.Last >= -CallRollup.SentimentBand : null,
+            summary.Sentiment is { } last ? $"The customer's last sentiment {last.Last:0.##}." : "");
+
+        var weights = results.Sum(r => r.Weight);
+        var score = weights == 0 ? 100 : Math.Round(100 * results.Where(r => r.Passed).Sum(r => r.Weight) / weights, 1);
+        var flagged = score < options.FlagBelow || results.Any(r => r.Critical && !r.Passed);
+        return new ScorecardData(options.Name, options.Version, score, flagged, results);
+    }
+
+    /// <summary>The id of the call's result for this scorecard version.</summary>
+    public static string EventId(string callId, ScorecardOptions options) =>
+        Supervision.ServerEvent.StableId("score", $"{callId}|{options.Name}|{options.Version}");
+
+    private static bool Contains(string text, string phrase) =>
+        $" {Normalise(text)} ".Contains($" {Normalise(phrase)} ", StringComparison.Ordinal);
+
+    private static string Normalise(string text) =>
+        string.Join(' ', new string([.. text.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ')]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+
+    private static double LongestSilence(IReadOnlyList<StoredEvent> events)
+    {
+        var segments = new Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Type == EventTypes.TranscriptFinal && e.Data.Str("segmentId") is { } id && Time(e, "startedAt") is { } start && Time(e, "endedAt") is { } end)
+            {
+                segments[id] = (start, end);
+            }
+        }
+
+        double longest = 0;
+        DateTimeOffset? heard = null;
+        foreach (var (start, end) in segments.Values.OrderBy(s => s.Start))
+        {
+            if (heard is { } h && (start - h).TotalSeconds > longest)
+            {
+                longest = (start - h).TotalSeconds;
+            }
+
+            heard = heard is { } soFar && soFar > end ? soFar : end;
+        }
+
+        return Math.Round(longest, 3);
+    }
+
+    private static IEnumerable<(string RequestId, double? Seconds)> EscalationWaits(IReadOnlyList<StoredEvent> events)
+    {
+        var asked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var answered = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Data.Str("requestId") is not { } request)
+            {
+                continue;
+            }
+
+            if (e.Type == EventTypes.EscalationRequested)
+            {
+                asked.TryAdd(request, e.At);
+            }
+            else if (e.Type == EventTypes.EscalationAnswered && asked.TryGetValue(request, out var at))
+            {
+                answered.TryAdd(request, (e.At - at).TotalSeconds);
+            }
+        }
+
+        return asked.Keys.Select(r => (r, answered.TryGetValue(r, out var s) ? s : (double?)null));
+    }
+
+    private static DateTimeOffset? Time(StoredEvent e, string name) =>
+        e.Data.Str(name) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}
