@@ -3,8 +3,11 @@ namespace Switchboard.Testing;
 /// <summary>How a <see cref="ServerProcess"/> is started: the build, the environment and where its output goes.</summary>
 public sealed record ServerSettings
 {
-    /// <summary>What the tests use: the <c>Testing</c> environment, warnings and errors only.</summary>
-    public static ServerSettings Tests { get; } = new();
+    /// <summary>
+    /// What the tests use: the <c>Testing</c> environment, warnings and errors only, and no
+    /// scorecard (tests of the log count exact events; the archive's tests switch scoring on).
+    /// </summary>
+    public static ServerSettings Tests { get; } = new() { Variables = new Dictionary<string, string> { ["Scorecards__Enabled"] = "false" } };
 
     /// <summary>The server's build to run; by default (null) the one of the caller's own configuration.</summary>
     public string? ServerDll { get; init; }

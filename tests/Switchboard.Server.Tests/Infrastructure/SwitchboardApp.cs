@@ -17,8 +17,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
         OwnsDirectory = dataDirectory is null;
         // Tests of the event log count exact events; the analyzers that append derived events
-        // (sentiment, alerts) are switched on by the tests that exercise them.
+        // (sentiment, alerts, scorecards) are switched on by the tests that exercise them.
         Settings["Insights:Enabled"] = "false";
+        Settings["Scorecards:Enabled"] = "false";
     }
 
     public string DataDirectory { get; }

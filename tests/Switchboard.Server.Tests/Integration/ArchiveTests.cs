@@ -210,7 +210,7 @@ public abstract class ArchiveTests : IDisposable
     {
         var settings = ServerSettings.Tests with
         {
-            Arguments = [.. StoreArguments(), .. ArchiveFixture.Settings.Select(p => $"--{p.Key}={p.Value}"), $"--Insights:Enabled={insights}"],
+            Arguments = [.. StoreArguments(), .. ArchiveFixture.Settings.Select(p => $"--{p.Key}={p.Value}"), $"--Insights:Enabled={insights}", "--Scorecards:Enabled=true"],
         };
         var agentKey = await ServerProcess.CreateKeyAsync(_root, settings, "agent", "agent", cancellationToken);
         var viewerKey = await ServerProcess.CreateKeyAsync(_root, settings, "viewer", "viewer", cancellationToken);
