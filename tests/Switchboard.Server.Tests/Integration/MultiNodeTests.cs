@@ -600,7 +600,10 @@ public sealed class MultiNodeTests : IDisposable
         return list.GetProperty("calls").GetArrayLength();
     }
 
-    /// <summary>Which node's session holds a job's advisory lock, from pg_locks (the key split into its two halves).</summary>
+    /// <summary>
+    /// Which node's session holds a job's advisory lock in this test's database, from pg_locks (the
+    /// key split into its two halves); other tests' servers hold the same keys in their own databases.
+    /// </summary>
     private static async Task<string> LeaseHolderAsync(string database, string job, CancellationToken cancellationToken)
     {
         var key = Operations.PostgresJobLeases.KeyOf(job);
@@ -609,7 +612,8 @@ public sealed class MultiNodeTests : IDisposable
         await using var command = new Npgsql.NpgsqlCommand(
             """
             SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = @high AND l.objid::bigint = @low AND l.objsubid = 1;
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = @high AND l.objid::bigint = @low AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
             """, connection);
         command.Parameters.AddWithValue("high", (long)(uint)(key >> 32));
         command.Parameters.AddWithValue("low", (long)(uint)key);
