@@ -2243,6 +2243,11 @@ export interface components {
              * @description How many such silences.
              */
             deadAirGaps?: number | string;
+            /**
+             * Format: double
+             * @description The longest silence between speech, whatever the threshold.
+             */
+            longestSilenceSeconds?: number | string;
             /** @description No take-over and no transfer. */
             contained?: boolean;
             /**

@@ -53,6 +53,9 @@ public sealed record CallSummary
     /// <summary>How many such silences.</summary>
     public int DeadAirGaps { get; init; }
 
+    /// <summary>The longest silence between speech, whatever the threshold.</summary>
+    public double LongestSilenceSeconds { get; init; }
+
     /// <summary>No take-over and no transfer.</summary>
     public bool Contained { get; init; }
 

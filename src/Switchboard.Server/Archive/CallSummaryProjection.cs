@@ -197,15 +197,19 @@ public static class CallSummaryProjection
             }
 
             // Dead air: a silence between the end of all speech so far and the next segment's start.
-            double deadAir = 0;
+            double deadAir = 0, longest = 0;
             var gaps = 0;
             DateTimeOffset? speechEnd = null;
             foreach (var (_, start, end) in timed)
             {
-                if (speechEnd is { } heard && Seconds(heard, start!.Value) is var silence && silence > options.DeadAirSeconds)
+                if (speechEnd is { } heard && Seconds(heard, start!.Value) is var silence)
                 {
-                    deadAir += silence;
-                    gaps++;
+                    longest = Math.Max(longest, silence);
+                    if (silence > options.DeadAirSeconds)
+                    {
+                        deadAir += silence;
+                        gaps++;
+                    }
                 }
 
                 speechEnd = speechEnd is { } soFar && soFar > end!.Value ? soFar : end;
@@ -236,6 +240,7 @@ public static class CallSummaryProjection
                 HoldSeconds = Round(_holdSeconds),
                 DeadAirSeconds = Round(deadAir),
                 DeadAirGaps = gaps,
+                LongestSilenceSeconds = Round(longest),
                 Contained = _takeovers == 0 && _transfers == 0 && _endReason != "transferred",
                 Transfers = _transfers,
                 Escalations = new EscalationFigures(

@@ -31,7 +31,7 @@ public static class Scorecard
             first is null ? false : options.GreetingPhrases.Any(g => Contains(first, g)),
             first is null ? "The agent never spoke." : $"First agent turn: \"{Shorten(first)}\".");
 
-        var longest = LongestSilence(events);
+        var longest = summary.LongestSilenceSeconds;
         Rule("no-dead-air", longest <= options.MaxDeadAirSeconds, $"Longest silence {longest:0.#} s (at most {options.MaxDeadAirSeconds:0.#} s).");
 
         var budget = options.Budget.ByStage();
@@ -39,11 +39,14 @@ public static class Scorecard
         var measured = budget.Keys.Any(summary.Latency.ContainsKey);
         Rule("latency-budget", measured ? broken.Count == 0 : null, broken.Count == 0 ? "Every stage's p95 within budget." : string.Join("; ", broken) + ".");
 
-        var slow = EscalationWaits(events).Where(w => w.Seconds is null || w.Seconds > options.EscalationAnswerSeconds).ToList();
+        var e = summary.Escalations;
+        var inTime = e.Answered == e.Count && (e.MaxSecondsToAnswer ?? 0) <= options.EscalationAnswerSeconds;
         Rule(
             "escalation-answered",
-            summary.Escalations.Count == 0 ? null : slow.Count == 0,
-            slow.Count == 0 ? $"Every escalation answered within {options.EscalationAnswerSeconds:0} s." : $"{slow.Count} of {summary.Escalations.Count} escalations not answered within {options.EscalationAnswerSeconds:0} s.");
+            e.Count == 0 ? null : inTime,
+            inTime
+                ? $"Every escalation answered within {options.EscalationAnswerSeconds:0} s."
+                : $"{e.Count - e.Answered} of {e.Count} escalations not answered; the slowest answer took {e.MaxSecondsToAnswer ?? 0:0} s (at most {options.EscalationAnswerSeconds:0} s).");
 
         if (options.RequiredDisclosure is { Length: > 0 } disclosure)
         {
@@ -73,57 +76,4 @@ public static class Scorecard
         string.Join(' ', new string([.. text.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ')]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
-
-    private static double LongestSilence(IReadOnlyList<StoredEvent> events)
-    {
-        var segments = new Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (e.Type == EventTypes.TranscriptFinal && e.Data.Str("segmentId") is { } id && Time(e, "startedAt") is { } start && Time(e, "endedAt") is { } end)
-            {
-                segments[id] = (start, end);
-            }
-        }
-
-        double longest = 0;
-        DateTimeOffset? heard = null;
-        foreach (var (start, end) in segments.Values.OrderBy(s => s.Start))
-        {
-            if (heard is { } h && (start - h).TotalSeconds > longest)
-            {
-                longest = (start - h).TotalSeconds;
-            }
-
-            heard = heard is { } soFar && soFar > end ? soFar : end;
-        }
-
-        return Math.Round(longest, 3);
-    }
-
-    private static IEnumerable<(string RequestId, double? Seconds)> EscalationWaits(IReadOnlyList<StoredEvent> events)
-    {
-        var asked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var answered = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (e.Data.Str("requestId") is not { } request)
-            {
-                continue;
-            }
-
-            if (e.Type == EventTypes.EscalationRequested)
-            {
-                asked.TryAdd(request, e.At);
-            }
-            else if (e.Type == EventTypes.EscalationAnswered && asked.TryGetValue(request, out var at))
-            {
-                answered.TryAdd(request, (e.At - at).TotalSeconds);
-            }
-        }
-
-        return asked.Keys.Select(r => (r, answered.TryGetValue(r, out var s) ? s : (double?)null));
-    }
-
-    private static DateTimeOffset? Time(StoredEvent e, string name) =>
-        e.Data.Str(name) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }

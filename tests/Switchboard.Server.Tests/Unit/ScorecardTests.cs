@@ -46,7 +46,7 @@ public sealed class ScorecardTests
             Events.Make(Call, "s1", EventTypes.SentimentScored, new { segmentId = "seg-c2", label = "negative", score = -0.6 }, 52));
 
         Assert.False(result.Criteria!.Single(c => c.Id == "escalation-answered").Passed);
-        Assert.Equal("1 of 1 escalations not answered within 20 s.", result.Criteria!.Single(c => c.Id == "escalation-answered").Detail);
+        Assert.Equal("0 of 1 escalations not answered; the slowest answer took 30 s (at most 20 s).", result.Criteria!.Single(c => c.Id == "escalation-answered").Detail);
         Assert.False(result.Criteria!.Single(c => c.Id == "ending-sentiment").Passed);
         Assert.True(Score(new ScorecardOptions { EscalationAnswerSeconds = 30 }, Events.Make(Call, "r1", EventTypes.EscalationRequested, new { requestId = "r1", question = "Refund?" }, 13), Events.Make(Call, "a1", EventTypes.EscalationAnswered, new { requestId = "r1", answer = "Yes", by = "ana" }, 43))
             .Criteria!.Single(c => c.Id == "escalation-answered").Passed);
