@@ -229,18 +229,11 @@ public sealed partial class HelpQueue(
     /// <summary>The call ended: its open requests are cancelled (the caller is gone).</summary>
     public async Task OnCallEndedAsync(string callId, string? reason, CancellationToken cancellationToken)
     {
-        var closed = await CloseAsync(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"}).", persist: false);
-        // An agent still waiting (its end of the call may outlive the caller) stops waiting, before
-        // anything is written down.
-        foreach (var request in closed)
+        foreach (var request in await CloseAsync(r => r.CallId == callId, HelpRequestStatus.Cancelled, $"The call ended ({reason ?? "unknown"}).", persist: true))
         {
+            // An agent still waiting (its end of the call may outlive the caller) stops waiting.
             Tell(request, EscalationOutcomes.Cancelled, reason: request.CloseReason);
-        }
-
-        foreach (var request in closed)
-        {
             await AppendAsync(request, EventTypes.EscalationCancelled, new EscalationData(request.RequestId, Reason: reason == "caller_hangup" ? "caller_hangup" : "call_ended"), cancellationToken);
-            await PersistAsync(request, request.CloseReason!);
         }
     }
 
@@ -380,7 +373,16 @@ public sealed partial class HelpQueue(
 
     private async Task PersistAsync(HelpRequest request, string reason)
     {
-        await store.UpdateAsync(request, CancellationToken.None);
+        try
+        {
+            await store.UpdateAsync(request, CancellationToken.None);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // The record lags; the log has the outcome and the agent is still told.
+            LogRecordFailed(ex, request.Id);
+        }
+
         await audit.RecordAsync(Actor.System, "escalation." + request.Status, "ok", request.Id, request.CallId, new { reason });
     }
 
@@ -439,6 +441,9 @@ public sealed partial class HelpQueue(
         : QueueOutcome.Problem(StatusCodes.Status404NotFound, "No such help request", $"No help request has id '{id}'.");
 
     private static QueueOutcome Conflict(string detail) => QueueOutcome.Problem(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Could not write down the outcome of help request {Id}")]
+    private partial void LogRecordFailed(Exception ex, string id);
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "Could not time out help request {Id}")]
     private partial void LogTimeoutFailed(Exception ex, string id);
