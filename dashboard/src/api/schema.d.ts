@@ -160,6 +160,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the call's scorecard result or override its score with a note (audited; in the log as scorecard.reviewed). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReviewRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DispositionResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/archive/rebuild": {
         parameters: {
             query?: never;
@@ -886,6 +928,8 @@ export interface paths {
                     Format?: string;
                     /** @description Flagged for review by the scorecard, or not. */
                     Flagged?: boolean;
+                    /** @description `pending`: flagged and not yet reviewed (the review queue); `done`: reviewed. */
+                    Review?: string;
                     status?: string;
                     limit?: number | string;
                     offset?: number | string;
@@ -2057,6 +2101,10 @@ export interface components {
             next: null | string;
             /** @description Summaries of past calls matching the filters (status=ended with filters or `q`). */
             past?: null | components["schemas"]["CallSummary"][];
+            /** @description With `q`: per call (the page's first 50), up to three transcript lines that matched, with the matched words marked. */
+            hits?: null | {
+                [key: string]: components["schemas"]["TranscriptHit"][];
+            };
         };
         /** @description A supervisor's note on a call. */
         CallNote: {
@@ -2077,6 +2125,16 @@ export interface components {
             /** Format: date-time */
             endedAt: null | string;
             endReason: null | string;
+        };
+        /** @description A supervisor's verdict on the scorecard result: confirmed, or overridden with a score and a note. */
+        CallReview: {
+            verdict: string;
+            /** Format: double */
+            score: null | number | string;
+            note: null | string;
+            by: string;
+            /** Format: date-time */
+            at: string;
         };
         /**
          * @description The call's sentiment so far: a recency-weighted score of the customer's utterances (each older
@@ -2321,12 +2379,13 @@ export interface components {
             toolErrors?: number | string;
             /**
              * Format: double
-             * @description The scorecard's score, when the call was scored.
+             * @description The call's score: a supervisor's override, else the scorecard's, when the call was scored.
              */
             score?: null | number | string;
             /** @description Scored below the threshold or failing a critical criterion: for review. */
             flagged?: boolean;
             scorecard?: null | components["schemas"]["ScorecardData"];
+            review?: null | components["schemas"]["CallReview"];
             /** @description The disposition a supervisor set. */
             disposition?: null | string;
             /** @description Tags supervisors set. */
@@ -2421,7 +2480,7 @@ export interface components {
             note: null | string;
             requestId: null | string;
         };
-        /** @description Answer of a disposition: the event's seq in the call's log, and whether it was there already (a retry). */
+        /** @description Answer of a disposition or a review: the event's seq in the call's log, and whether it was there already (a retry). */
         DispositionResult: {
             callId: string;
             /** Format: int64 */
@@ -2579,6 +2638,13 @@ export interface components {
              *     best match first, each with its entry and topic (pending requests only).
              */
             quickResponses: components["schemas"]["QuickResponse"][];
+        };
+        /** @description A matched word in a line: its start and length in characters. */
+        HitMark: {
+            /** Format: int32 */
+            start: number | string;
+            /** Format: int32 */
+            length: number | string;
         };
         /** @description Body of an intervention; which fields matter depends on the action. */
         InterventionRequest: {
@@ -2766,6 +2832,14 @@ export interface components {
         ResetPasswordRequest: {
             password: null | string;
         };
+        /** @description Body of `POST /api/v1/calls/{id}/review`: `confirmed`, or `overridden` with a score (0 … 100) and a note; an optional request id for retries. */
+        ReviewRequest: {
+            verdict: null | string;
+            /** Format: double */
+            score: null | number | string;
+            note: null | string;
+            requestId: null | string;
+        };
         /** @description Payload of `scorecard.completed`: an ended call's score against one scorecard version. */
         ScorecardData: {
             /** @description The scorecard's name. */
@@ -2866,6 +2940,16 @@ export interface components {
              * @description When the token stops being accepted for joining.
              */
             expiresAt: string;
+        };
+        /** @description One transcript line a search matched: where it is in the log, who said it, and the marked words. */
+        TranscriptHit: {
+            /** Format: int64 */
+            seq: number | string;
+            /** Format: date-time */
+            at: string;
+            speaker: string;
+            text: string;
+            marks: components["schemas"]["HitMark"][];
         };
         /** @description A final line of the transcript. */
         TranscriptLine: {

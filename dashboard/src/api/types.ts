@@ -31,3 +31,9 @@ export function num(value: number | string | null | undefined): number {
   if (value === null || value === undefined) return 0;
   return typeof value === "number" ? value : Number(value);
 }
+
+export type CallSummary = Schemas["CallSummary"];
+export type TranscriptHit = Schemas["TranscriptHit"];
+export type AnalyticsSummary = Schemas["AnalyticsSummary"];
+export type AnalyticsFigures = Schemas["AnalyticsFigures"];
+export type CriterionResult = Schemas["CriterionResult"];

@@ -20,6 +20,17 @@ export function usePath(): string {
   );
 }
 
+/** The query string of the current address (without "?"), so a view's filters live in its URL. */
+export function useSearch(): string {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => location.search.replace(/^\?/, ""),
+  );
+}
+
 /** Follows a link without a page load, unless the user asked for a new tab. */
 export function onLinkClick(event: React.MouseEvent<HTMLAnchorElement>): void {
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

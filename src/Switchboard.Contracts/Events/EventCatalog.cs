@@ -35,6 +35,7 @@ public static class EventCatalog
         Server(EventTypes.TransferRequested, typeof(TransferData)),
         Server(EventTypes.CallDisposition, typeof(DispositionData)),
         Server(EventTypes.ScorecardCompleted, typeof(ScorecardData)),
+        Server(EventTypes.ScorecardReviewed, typeof(ReviewData)),
         new(EventTypes.TranscriptInterim, typeof(TranscriptData), Durable: false, AgentMaySend: true),
         new(EventTypes.Debug, typeof(DebugData), Durable: false, AgentMaySend: true),
         new(EventTypes.AgentHeartbeat, typeof(HeartbeatData), Durable: false, AgentMaySend: true),

@@ -43,4 +43,7 @@ public static class EventTypes
 
     /// <summary>The server scored the ended call against its scorecard.</summary>
     public const string ScorecardCompleted = "scorecard.completed";
+
+    /// <summary>A supervisor confirmed or overrode the call's scorecard result.</summary>
+    public const string ScorecardReviewed = "scorecard.reviewed";
 }

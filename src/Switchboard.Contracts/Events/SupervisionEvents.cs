@@ -181,3 +181,47 @@ public sealed record ScorecardData(string? Scorecard = null, int? Version = null
 
 /// <summary>One criterion's result: whether it passed, why, its weight and whether it is critical.</summary>
 public sealed record CriterionResult(string Id, bool Passed, string Detail, double Weight, bool Critical);
+
+/// <summary>Payload of <c>scorecard.reviewed</c>: a supervisor's verdict on a call's scorecard result.</summary>
+/// <param name="Verdict"><c>confirmed</c> (the result stands) or <c>overridden</c> (<see cref="Score"/> replaces it).</param>
+/// <param name="Score">The supervisor's score, 0 … 100; required when overridden.</param>
+/// <param name="Note">Why; required when overridden.</param>
+/// <param name="By">The supervisor.</param>
+/// <param name="Scorecard">The scorecard reviewed.</param>
+/// <param name="Version">Its version.</param>
+public sealed record ReviewData(string? Verdict = null, double? Score = null, string? Note = null, string? By = null, string? Scorecard = null, int? Version = null) : IEventData
+{
+    /// <summary>The result stands.</summary>
+    public const string Confirmed = "confirmed";
+
+    /// <summary>The supervisor's score replaces it.</summary>
+    public const string Overridden = "overridden";
+
+    /// <inheritdoc />
+    public void Validate(FieldErrors errors)
+    {
+        if (Verdict is not (Confirmed or Overridden))
+        {
+            errors.Add("verdict", "must be confirmed or overridden");
+        }
+
+        if (Verdict == Overridden && Score is null)
+        {
+            errors.Add("score", "is required to override, between 0 and 100");
+        }
+
+        if (Score is { } score && score is not (>= 0 and <= 100))
+        {
+            errors.Add("score", "must be between 0 and 100");
+        }
+
+        if (Verdict == Overridden && string.IsNullOrWhiteSpace(Note))
+        {
+            errors.Add("note", "is required to override: say why");
+        }
+
+        errors.Optional("note", Note, Limits.MediumText);
+        errors.Optional("by", By);
+        errors.Optional("scorecard", Scorecard, 64);
+    }
+}

@@ -107,7 +107,7 @@ public sealed record CallSummary
     /// <summary>Tool calls that failed.</summary>
     public int ToolErrors { get; init; }
 
-    /// <summary>The scorecard's score, when the call was scored.</summary>
+    /// <summary>The call's score: a supervisor's override, else the scorecard's, when the call was scored.</summary>
     public double? Score { get; init; }
 
     /// <summary>Scored below the threshold or failing a critical criterion: for review.</summary>
@@ -115,6 +115,9 @@ public sealed record CallSummary
 
     /// <summary>The scorecard result (the latest version the call was scored with).</summary>
     public ScorecardData? Scorecard { get; init; }
+
+    /// <summary>A supervisor's review of the scorecard result (of the version in <see cref="Scorecard"/>), null until reviewed.</summary>
+    public CallReview? Review { get; init; }
 
     /// <summary>The disposition a supervisor set.</summary>
     public string? Disposition { get; init; }
@@ -133,8 +136,12 @@ public sealed record CallSummary
             CallerNumber = mask.Text(CallerNumber),
             CallerName = mask.Text(CallerName),
             Notes = [.. Notes.Select(n => n with { Text = mask.Text(n.Text) ?? "" })],
+            Review = Review is { Note: { } note } review ? review with { Note = mask.Text(note) } : Review,
         };
 }
+
+/// <summary>A supervisor's verdict on the scorecard result: confirmed, or overridden with a score and a note.</summary>
+public sealed record CallReview(string Verdict, double? Score, string? Note, string By, DateTimeOffset At);
 
 /// <summary>A supervisor's note on a call.</summary>
 public sealed record CallNote(string By, DateTimeOffset At, string Text);

@@ -77,6 +77,7 @@ public static class CallSummaryProjection
         private ScorecardData? _scorecard;
         private List<string> _tags = [];
         private readonly List<CallNote> _notes = [];
+        private readonly List<(ReviewData Data, DateTimeOffset At)> _reviews = [];
 
         public void Apply(StoredEvent e)
         {
@@ -171,6 +172,9 @@ public static class CallSummaryProjection
                 case EventTypes.ScorecardCompleted:
                     _scorecard = System.Text.Json.JsonSerializer.Deserialize<ScorecardData>(d, ContractJson.Options);
                     break;
+                case EventTypes.ScorecardReviewed:
+                    _reviews.Add((System.Text.Json.JsonSerializer.Deserialize<ReviewData>(d, ContractJson.Options)!, e.At));
+                    break;
                 case EventTypes.CallDisposition:
                     _disposition = d.Str("disposition") ?? _disposition;
                     if (d.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array)
@@ -223,6 +227,10 @@ public static class CallSummaryProjection
                 latency[stage] = new LatencyFigures(sorted.Count, Percentile(sorted, 50), Percentile(sorted, 95), sorted[^1]);
             }
 
+            // The latest review of the scorecard version the call holds; a review of an older version no longer applies.
+            var review = _reviews.LastOrDefault(r => _scorecard is not null && r.Data.Scorecard == _scorecard.Scorecard && r.Data.Version == _scorecard.Version) is ({ } data, var at)
+                ? new CallReview(data.Verdict ?? "", data.Score, data.Note, data.By ?? "", at)
+                : null;
             return new CallSummary
             {
                 CallId = callId,
@@ -264,7 +272,8 @@ public static class CallSummaryProjection
                 ToolCalls = _toolCalls,
                 ToolErrors = _toolErrors,
                 Disposition = _disposition,
-                Score = _scorecard?.Score,
+                Score = review is { Verdict: ReviewData.Overridden, Score: { } overridden } ? overridden : _scorecard?.Score,
+                Review = review,
                 Flagged = _scorecard?.Flagged ?? false,
                 Scorecard = _scorecard,
                 Tags = [.. _tags],

@@ -46,8 +46,11 @@ internal static class ArchiveRows
     [
         s.CallId, s.LastSeq, s.StartedAt.UtcTicks, (object?)s.EndedAt?.UtcTicks ?? DBNull.Value, (object?)s.AgentName ?? DBNull.Value,
         Joined(s.Personas), (object?)s.EndReason ?? DBNull.Value, s.Contained ? 1 : 0, (object?)s.Sentiment?.Mean ?? DBNull.Value,
-        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options), s.Flagged ? 1 : 0,
+        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options), Review(s),
     ];
+
+    /// <summary>The <c>flagged</c> column: 1 when flagged, plus 2 once reviewed — so "awaiting review" is exactly 1.</summary>
+    internal static int Review(CallSummary s) => (s.Flagged ? 1 : 0) | (s.Review is null ? 0 : 2);
 
     /// <summary>A list as one text a LIKE can match an item in exactly: <c>|a|b|</c>.</summary>
     internal static string Joined(IReadOnlyList<string> items) => "|" + string.Join("|", items.Select(i => i.Replace("|", "/", StringComparison.Ordinal))) + "|";
@@ -75,7 +78,8 @@ internal static class ArchiveRows
         Add("contained = @contained", "contained", q.Contained is null ? null : q.Contained.Value ? 1 : 0);
         Add("sentiment_mean < @sentiment", "sentiment", q.SentimentBelow);
         Add("score < @score", "score", q.ScoreBelow);
-        Add("flagged = @flagged", "flagged", q.Flagged is null ? null : q.Flagged.Value ? 1 : 0);
+        Add("(flagged & 1) = @flagged", "flagged", q.Flagged is null ? null : q.Flagged.Value ? 1 : 0);
+        Add(q.Review == "pending" ? "flagged = @review" : "(flagged & 2) = @review", "review", q.Review switch { "pending" => 1, "done" => 2, _ => null });
         Add("tags LIKE @tag ESCAPE '\\'", "tag", q.Tag is null ? null : "%|" + Escape(q.Tag) + "|%");
         if (query.Before is { } before)
         {

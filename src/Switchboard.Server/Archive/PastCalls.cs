@@ -21,6 +21,7 @@ namespace Switchboard.Server.Archive;
 /// <param name="Q">Words of the transcript (any of them, stemmed).</param>
 /// <param name="Format"><c>csv</c> for a CSV file of the same query.</param>
 /// <param name="Flagged">Flagged for review by the scorecard, or not.</param>
+/// <param name="Review"><c>pending</c>: flagged and not yet reviewed (the review queue); <c>done</c>: reviewed.</param>
 public sealed record PastCallFilters(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
@@ -33,11 +34,12 @@ public sealed record PastCallFilters(
     string? Tag = null,
     string? Q = null,
     string? Format = null,
-    bool? Flagged = null)
+    bool? Flagged = null,
+    string? Review = null)
 {
     /// <summary>True when any filter is set.</summary>
     public bool Any => From is not null || To is not null || Agent is not null || Persona is not null || EndReason is not null || Contained is not null
-        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null || Flagged is not null;
+        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null || Flagged is not null || Review is not null;
 }
 
 /// <summary>Past calls from the archive: a page of summaries, or the whole query as CSV.</summary>
@@ -48,7 +50,7 @@ public static class PastCalls
 
     /// <summary>Answers the query.</summary>
     public static async Task<Results<Ok<CallList>, FileContentHttpResult, ProblemHttpResult>> ListAsync(
-        HttpContext http, ICallArchive archive, Redactor redaction, PastCallFilters f, int limit, string? before, CancellationToken cancellationToken)
+        HttpContext http, ICallArchive archive, IEventStore store, Redactor redaction, PastCallFilters f, int limit, string? before, CancellationToken cancellationToken)
     {
         if (Problem(f) is { } problem)
         {
@@ -80,7 +82,9 @@ public static class PastCalls
             next = "/api/v1/calls" + link.ToUriComponent();
         }
 
-        return TypedResults.Ok(new CallList(null, null, null, next, found));
+        // A text search says where each call matched.
+        var hits = f.Q is { } q ? await TranscriptHits.FindAsync(store, found.Select(c => c.CallId), q, mask, cancellationToken) : null;
+        return TypedResults.Ok(new CallList(null, null, null, next, found, hits));
     }
 
     /// <summary>The CSV of summaries: one row per call, the figures a spreadsheet sums.</summary>
@@ -113,6 +117,11 @@ public static class PastCalls
         if (f.Format is not (null or "csv"))
         {
             return "'format' must be csv (or left out for JSON).";
+        }
+
+        if (f.Review is not (null or "pending" or "done"))
+        {
+            return "'review' must be pending or done.";
         }
 
         if (f.From is { } from && f.To is { } to && to <= from)

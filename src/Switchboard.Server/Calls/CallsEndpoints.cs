@@ -56,7 +56,7 @@ public static class CallsEndpoints
         if (filters.Any)
         {
             return status == "ended"
-                ? await Archive.PastCalls.ListAsync(http, archive, redaction, filters, limit, before, cancellationToken)
+                ? await Archive.PastCalls.ListAsync(http, archive, store, redaction, filters, limit, before, cancellationToken)
                 : Invalid("Filters and 'q' apply to past calls: add 'status=ended'.");
         }
 
@@ -126,7 +126,14 @@ public static class CallsEndpoints
 /// <param name="Total">How many active calls.</param>
 /// <param name="Next">The next page, or null.</param>
 /// <param name="Past">Summaries of past calls matching the filters (status=ended with filters or <c>q</c>).</param>
-public sealed record CallList(IReadOnlyList<WallboardSummary>? Calls, IReadOnlyList<CallRecord>? Stored, int? Total, string? Next, IReadOnlyList<Archive.CallSummary>? Past = null);
+/// <param name="Hits">With <c>q</c>: per call (the page's first 50), up to three transcript lines that matched, with the matched words marked.</param>
+public sealed record CallList(
+    IReadOnlyList<WallboardSummary>? Calls,
+    IReadOnlyList<CallRecord>? Stored,
+    int? Total,
+    string? Next,
+    IReadOnlyList<Archive.CallSummary>? Past = null,
+    IReadOnlyDictionary<string, IReadOnlyList<Archive.TranscriptHit>>? Hits = null);
 
 /// <summary>A page of a call's events; <see cref="Next"/> is the <c>after</c> of the next page, if there may be one.</summary>
 public sealed record EventPage(string CallId, IReadOnlyList<StoredEvent> Events, long? Next);

@@ -9,7 +9,7 @@ namespace Switchboard.Dashboard.Tests.Infrastructure;
 /// front of it, accounts (the bootstrapped admin, a supervisor), an agent key, and headless Debian
 /// Chromium; shared by the browser tests.
 /// </summary>
-public sealed partial class DashboardServer : IAsyncLifetime
+public partial class DashboardServer : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Supervisor = "ana";
@@ -27,12 +27,15 @@ public sealed partial class DashboardServer : IAsyncLifetime
 
     public Uri ServerAddress => _server!.BaseAddress;
 
+    /// <summary>Settings the server starts with beyond the tests' defaults.</summary>
+    protected virtual string[] ServerArguments => [];
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         Directory.CreateDirectory(_dataDirectory);
         AgentKey = (await ServerProcess.RunCommandAsync(_dataDirectory, cts.Token, "keys", "create", "--scope", "agent", "--name", "browser-tests")).Output.Trim();
-        _server = await ServerProcess.StartAsync(_dataDirectory, cts.Token, "--Accounts:LoginPermitsPerMinute=1000");
+        _server = await ServerProcess.StartAsync(_dataDirectory, cts.Token, ["--Accounts:LoginPermitsPerMinute=1000", .. ServerArguments]);
         await CreateAccountsAsync(cts.Token);
         Proxy = new CuttableProxy(_server.BaseAddress);
         _playwright = await Playwright.CreateAsync();
@@ -158,4 +161,16 @@ public sealed partial class DashboardServer : IAsyncLifetime
 public sealed class DashboardCollection : ICollectionFixture<DashboardServer>
 {
     public const string Name = "dashboard";
+}
+
+/// <summary>A dashboard server that scores ended calls (the shared one does not, so other tests count a call's events exactly).</summary>
+public sealed class ScoringDashboardServer : DashboardServer
+{
+    protected override string[] ServerArguments => ["--Scorecards:Enabled=true"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ScoringDashboardCollection : ICollectionFixture<ScoringDashboardServer>
+{
+    public const string Name = "scoring dashboard";
 }
