@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Redaction;
@@ -14,6 +15,8 @@ public static class ArchiveEndpoints
     {
         builder.Services.AddOptions<ArchiveOptions>().BindConfiguration(ArchiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ScorecardOptions>().BindConfiguration(ScorecardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ScorecardOptions>, ScorecardOptionsValidator>();
+        builder.Services.AddSingleton<ScorecardJudge>();
         builder.AddStore<ICallArchive, SqliteCallArchive, PostgresCallArchive>();
 
         builder.Services.AddSingleton<CallArchiver>();

@@ -12,7 +12,8 @@ namespace Switchboard.Server.Archive;
 /// Summarises every call as it ends, and again when a late event reaches an archived call: it
 /// follows the log (one node at a time, the lease "call archiver"), reads the call's whole log
 /// and stores <see cref="CallSummaryProjection"/>'s fold; a call not yet scored against the
-/// configured scorecard version is then scored (<see cref="Scorecard"/>). When it starts it first archives the
+/// configured scorecard version is then scored (<see cref="Scorecard"/>, with the criteria a model
+/// judges, <see cref="ScorecardJudge"/>). When it starts it first archives the
 /// ended calls it missed while no node ran it. A call it cannot summarise is logged and skipped.
 /// </summary>
 public sealed partial class CallArchiver(
@@ -22,11 +23,15 @@ public sealed partial class CallArchiver(
     ICallArchive archive,
     IOptions<ArchiveOptions> options,
     IOptions<ScorecardOptions> scorecards,
+    ScorecardJudge judge,
     Ingest.EventIngestor ingestor,
     IJobLeases leases,
     ILogger<CallArchiver> logger) : BackgroundService
 {
     private const int Page = 5000;
+
+    // One scoring at a time on this node, so two passes over one call (the log's and a rebuild) judge it once.
+    private readonly SemaphoreSlim _scoring = new(1, 1);
     private long _archived;
 
     /// <summary>Summaries stored since start (for metrics).</summary>
@@ -56,14 +61,9 @@ public sealed partial class CallArchiver(
         await archive.SaveAsync(summary, Transcript(events), cancellationToken);
         Interlocked.Increment(ref _archived);
         var card = scorecards.Value;
-        if (card.Enabled && !events.Any(e => e.Type == EventTypes.ScorecardCompleted && e.Data.Str("scorecard") == card.Name && (int?)e.Data.Num("version") == card.Version))
+        if (card.Enabled && !IsScored(events, card))
         {
-            // Scored once per scorecard version: the event's id and time are the call's, so a second
-            // scoring (another node, a restart) is the same event and stored once. It comes back as a
-            // late event and is folded into the summary.
-            var result = Scorecard.Score(events, summary, card);
-            var scored = Supervision.ServerEvent.Create(callId, EventTypes.ScorecardCompleted, result, Scorecard.EventId(callId, card), summary.EndedAt.Value);
-            await ingestor.AppendServerEventsAsync([scored], cancellationToken);
+            await ScoreAsync(callId, events, summary, card, cancellationToken);
         }
 
         return true;
@@ -76,19 +76,44 @@ public sealed partial class CallArchiver(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.Enabled ? LeasedJob.RunAsync(leases, "call archiver", FollowAsync, stoppingToken) : Task.CompletedTask;
 
-    /// <summary>The words of the call's final transcripts, one line per segment as last sent.</summary>
-    private static string Transcript(IReadOnlyList<StoredEvent> events)
+    /// <inheritdoc />
+    public override void Dispose()
     {
-        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (e.Type == EventTypes.TranscriptFinal && e.Data.Str("segmentId") is { } segment)
-            {
-                lines[segment] = e.Data.Str("text") ?? "";
-            }
-        }
+        _scoring.Dispose();
+        base.Dispose();
+    }
 
-        return new StringBuilder().AppendJoin('\n', lines.Values).ToString();
+    /// <summary>The words of the call's final transcripts, one line per segment as last sent.</summary>
+    private static string Transcript(IReadOnlyList<StoredEvent> events) =>
+        new StringBuilder().AppendJoin('\n', FinalTranscript.Lines(events).Select(l => l.Text)).ToString();
+
+    private static bool IsScored(IEnumerable<StoredEvent> events, ScorecardOptions card) =>
+        events.Any(e => e.Type == EventTypes.ScorecardCompleted && e.Data.Str("scorecard") == card.Name && (int?)e.Data.Num("version") == card.Version);
+
+    private async Task ScoreAsync(string callId, List<StoredEvent> events, CallSummary summary, ScorecardOptions card, CancellationToken cancellationToken)
+    {
+        await _scoring.WaitAsync(cancellationToken);
+        try
+        {
+            // Another pass may have scored the call while this one read it: its event is after what was read.
+            if (IsScored(await store.ReadAsync(callId, events[^1].Seq, Page, cancellationToken), card))
+            {
+                return;
+            }
+
+            // Scored once per scorecard version: the event's id and time are the call's, so a second
+            // scoring (another node, a restart) is the same event and stored once. It comes back as a
+            // late event and is folded into the summary; a pass after it finds it in the log and
+            // neither scores nor asks the judge again.
+            var judged = await judge.JudgeAsync(events, cancellationToken);
+            var result = Scorecard.Score(events, summary, card, judged);
+            var scored = Supervision.ServerEvent.Create(callId, EventTypes.ScorecardCompleted, result, Scorecard.EventId(callId, card), summary.EndedAt!.Value);
+            await ingestor.AppendServerEventsAsync([scored], cancellationToken);
+        }
+        finally
+        {
+            _scoring.Release();
+        }
     }
 
     private async Task FollowAsync(CancellationToken stoppingToken)

@@ -4,15 +4,19 @@ using Switchboard.Server.Calls;
 namespace Switchboard.Server.Archive;
 
 /// <summary>
-/// Scores an ended call against the configured scorecard's rules, from its log and its summary.
-/// Pure: the same events, summary and settings give the same result, so a call scored again
+/// Scores an ended call against the configured scorecard's rules, from its log and its summary,
+/// with the results of the criteria judged by a model (<see cref="ScorecardJudge"/>) weighed in.
+/// Pure: the same events, summary, judgments and settings give the same result, so a call scored again
 /// (another node, a restart) stores the same event, once (its id is derived from the call, the
 /// scorecard and its version).
 /// </summary>
 public static class Scorecard
 {
-    /// <summary>The result of each rule that applies to the call, weighted into a score of 0 … 100.</summary>
-    public static ScorecardData Score(IReadOnlyList<StoredEvent> events, CallSummary summary, ScorecardOptions options)
+    /// <summary>
+    /// The result of each rule that applies to the call, then each judged criterion, weighted into a
+    /// score of 0 … 100. A judged criterion of weight 0 (not evaluated) counts neither way.
+    /// </summary>
+    public static ScorecardData Score(IReadOnlyList<StoredEvent> events, CallSummary summary, ScorecardOptions options, IReadOnlyList<CriterionResult>? judged = null)
     {
         var results = new List<CriterionResult>();
         void Rule(string id, bool? passed, string detail)
@@ -59,9 +63,10 @@ public static class Scorecard
             summary.Sentiment is { } s ? s.Last >= -CallRollup.SentimentBand : null,
             summary.Sentiment is { } last ? $"The customer's last sentiment {last.Last:0.##}." : "");
 
+        results.AddRange(judged ?? []);
         var weights = results.Sum(r => r.Weight);
         var score = weights == 0 ? 100 : Math.Round(100 * results.Where(r => r.Passed).Sum(r => r.Weight) / weights, 1);
-        var flagged = score < options.FlagBelow || results.Any(r => r.Critical && !r.Passed);
+        var flagged = score < options.FlagBelow || results.Any(r => r.Critical && !r.Passed && r.Weight > 0);
         return new ScorecardData(options.Name, options.Version, score, flagged, results);
     }
 

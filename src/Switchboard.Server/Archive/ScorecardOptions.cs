@@ -56,6 +56,12 @@ public sealed class ScorecardOptions
         ["disclosure"] = new() { Weight = 2, Critical = true },
         ["ending-sentiment"] = new() { Weight = 1 },
     };
+
+    /// <summary>The model that judges <see cref="Judges"/>.</summary>
+    public JudgeOptions Judge { get; set; } = new();
+
+    /// <summary>Per criterion id: a criterion judged by the model from the call's transcript (none by default).</summary>
+    public Dictionary<string, JudgeCriterion> Judges { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A criterion's weight and whether it is critical.</summary>

@@ -1,8 +1,6 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Switchboard.Server.Insights;
@@ -35,15 +33,8 @@ public sealed partial class ChatSentimentClassifier : ISentimentClassifier, IDis
         _fallback = fallback;
         _logger = logger;
         _slots = new SemaphoreSlim(llm.MaxConcurrency);
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(llm.BaseUrl!),
-            // The timeout below decides; a retry would only arrive after VADER has answered.
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = _timeout + TimeSpan.FromSeconds(1),
-        };
-        var key = string.IsNullOrEmpty(llm.ApiKey) ? "unused" : llm.ApiKey;
-        _chat = new ChatClient(_model, new ApiKeyCredential(key), clientOptions);
+        // The timeout decides; a retry would only arrive after VADER has answered.
+        _chat = llm.CreateChatClient(_timeout);
         _completion = new ChatCompletionOptions
         {
             Temperature = 0,

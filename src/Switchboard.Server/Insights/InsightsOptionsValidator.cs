@@ -15,18 +15,7 @@ public sealed class InsightsOptionsValidator : IValidateOptions<InsightsOptions>
         }
 
         var llm = options.Llm;
-        if (llm.Enabled)
-        {
-            if (!Uri.TryCreate(llm.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                errors.Add("Insights:Llm:BaseUrl must be an absolute http(s) URL when Insights:Llm:Enabled is true.");
-            }
-
-            if (string.IsNullOrWhiteSpace(llm.Model))
-            {
-                errors.Add("Insights:Llm:Model is required when Insights:Llm:Enabled is true.");
-            }
-        }
+        llm.ValidateEndpoint("Insights:Llm", errors);
 
         if (llm.TimeoutMilliseconds is < 10 or > 60_000)
         {

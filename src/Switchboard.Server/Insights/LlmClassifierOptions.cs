@@ -2,21 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Switchboard.Server.Insights;
 
-/// <summary>Configuration section <c>Insights:Llm</c>: sentiment by an OpenAI-compatible model.</summary>
-public sealed class LlmClassifierOptions
+/// <summary>
+/// Configuration section <c>Insights:Llm</c>: sentiment by an OpenAI-compatible model; enabled, it
+/// is used instead of VADER (VADER still answers when it times out or fails).
+/// </summary>
+public sealed class LlmClassifierOptions : Operations.ChatEndpointOptions
 {
-    /// <summary>Use the model instead of VADER (VADER still answers when it times out or fails).</summary>
-    public bool Enabled { get; set; }
-
-    /// <summary>Base URL of the API, for example <c>https://api.openai.com/v1</c> or a local server's <c>/v1</c>.</summary>
-    public string? BaseUrl { get; set; }
-
-    /// <summary>The model name.</summary>
-    public string? Model { get; set; }
-
-    /// <summary>The API key (servers that need none accept any).</summary>
-    public string? ApiKey { get; set; }
-
     /// <summary>Longest wait for an answer before VADER's score is used.</summary>
     [Range(10, 60_000)]
     public int TimeoutMilliseconds { get; set; } = 300;

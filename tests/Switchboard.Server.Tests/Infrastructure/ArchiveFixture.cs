@@ -35,6 +35,13 @@ public static class ArchiveFixture
         },
     };
 
+    /// <summary>A scorecard whose rules the call all passes: greeting, dead air (at most 60 s) and latency, weights 1 + 1 + 2.</summary>
+    public static ScorecardOptions PassingScorecard => new()
+    {
+        Budget = new LatencyBudget { LlmFirstTokenMs = 1000, TtsFirstByteMs = 400, EndToEndMs = 2500 },
+        MaxDeadAirSeconds = 60,
+    };
+
     /// <summary>The agent's events of the call.</summary>
     public static JsonObject[] AgentEvents(string callId) =>
     [

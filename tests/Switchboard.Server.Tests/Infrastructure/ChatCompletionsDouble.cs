@@ -12,8 +12,9 @@ namespace Switchboard.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A test double of an OpenAI-compatible chat-completions server (Kestrel on 127.0.0.1): answers
-/// <c>POST /v1/chat/completions</c> with <see cref="Content"/> as the assistant's message, after
-/// <see cref="Delay"/>, or with <see cref="Status"/> when it is not 200.
+/// <c>POST /v1/chat/completions</c> with <see cref="Content"/> as the assistant's message (or what
+/// <see cref="Answer"/> makes of the request), after <see cref="Delay"/>, or with <see cref="Status"/>
+/// when it is not 200.
 /// </summary>
 public sealed class ChatCompletionsDouble : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class ChatCompletionsDouble : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
 
     public string Content { get; set; } = """{"label":"neutral","score":0}""";
+
+    /// <summary>When set, the assistant's message for each request, from its body; otherwise <see cref="Content"/>.</summary>
+    public Func<JsonElement, string>? Answer { get; set; }
 
     public TimeSpan Delay { get; set; }
 
@@ -57,7 +61,8 @@ public sealed class ChatCompletionsDouble : IAsyncDisposable
 
     private async Task AnswerAsync(HttpContext context)
     {
-        Requests.Enqueue(await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted));
+        var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        Requests.Enqueue(request);
         if (Delay > TimeSpan.Zero)
         {
             try
@@ -83,7 +88,7 @@ public sealed class ChatCompletionsDouble : IAsyncDisposable
             @object = "chat.completion",
             created = 1_700_000_000,
             model = "double-model",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = Content }, finish_reason = "stop" } },
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = Answer?.Invoke(request.RootElement) ?? Content }, finish_reason = "stop" } },
             usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
         });
     }

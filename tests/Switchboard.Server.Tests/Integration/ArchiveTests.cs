@@ -25,7 +25,7 @@ public abstract class ArchiveTests : IDisposable
     public async Task An_ended_call_is_summarised_from_its_own_times_again_after_a_late_event_and_the_same_after_a_rebuild()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var (server, people) = await StartAsync(insights: true, cts.Token);
+        var (server, people) = await StartAsync(insights: true, [], cts.Token);
         using var running = server;
         using var signedIn = people;
 
@@ -64,10 +64,48 @@ public abstract class ArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task A_criterion_judged_by_the_configured_model_is_scored_once_whatever_archives_the_call_again()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var model = await ChatCompletionsDouble.StartAsync();
+        model.Content = """{"passed": true, "score": 0.9, "reason": "The agent took up the refund at once."}""";
+        var (server, people) = await StartAsync(insights: false, new Dictionary<string, string>
+        {
+            ["Scorecards:Judge:Enabled"] = "true",
+            ["Scorecards:Judge:BaseUrl"] = model.BaseUrl,
+            ["Scorecards:Judge:Model"] = "judge-double",
+            ["Scorecards:Judge:TimeoutMilliseconds"] = "20000",
+            ["Scorecards:Judges:refund:Rubric"] = "The agent deals with the refund the customer asks for.",
+            ["Scorecards:Judges:refund:Weight"] = "4",
+        }, cts.Token);
+        using var running = server;
+        using var signedIn = people;
+
+        await Events.PostAsync(people.Agent, ArchiveFixture.AgentEvents("archived"));
+        var scored = await SummaryAsync(people.Viewer, s => s?.Scorecard is not null, cts.Token);
+
+        // The greeting's 1 and the judged 4 passed of 8; below 70, so flagged.
+        Assert.Equal((62.5, true), (scored.Score, scored.Flagged));
+        Assert.Equal(new CriterionResult("refund", true, "The agent took up the refund at once. (score 0.9)", 4, false), scored.Scorecard!.Criteria![^1]);
+        var request = Assert.Single(model.Requests).RootElement;
+        Assert.Equal("judge-double", request.GetProperty("model").GetString());
+        Assert.Contains("customer: I would like a refund for my order", request.GetProperty("messages")[1].GetProperty("content").GetString(), StringComparison.Ordinal);
+
+        // A late event and a rebuild archive the call again: the judgment is read from the log, not asked for again.
+        await Events.PostAsync(people.Agent, Events.Make("archived", "late", EventTypes.ToolCalled, new { toolCallId = "tc9", name = "send_survey" }, 70));
+        await SummaryAsync(people.Viewer, s => s?.ToolCalls == 2, cts.Token);
+        using var rebuilt = await Fuzz.FuzzClients.SendAsync(people.Admin, people.AdminToken, HttpMethod.Post, "/api/v1/admin/archive/rebuild", new { }, cts.Token);
+        Assert.True(rebuilt.IsSuccessStatusCode, await rebuilt.Content.ReadAsStringAsync(cts.Token));
+        Assert.Single(model.Requests);
+        Assert.Single(await Events.ReadAllAsync(people.Viewer, "archived"), e => e.Type == EventTypes.ScorecardCompleted);
+        Assert.Equal(62.5, (await SummaryAsync(people.Viewer, s => s is not null, cts.Token)).Score);
+    }
+
+    [Fact]
     public async Task Past_calls_are_found_by_filters_and_transcript_words_paged_and_exported_as_csv()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var (server, people) = await StartAsync(insights: false, cts.Token);
+        var (server, people) = await StartAsync(insights: false, [], cts.Token);
         using var running = server;
         using var signedIn = people;
         var (agent, viewer) = (people.Agent, people.Viewer);
@@ -154,7 +192,7 @@ public abstract class ArchiveTests : IDisposable
     public async Task Analytics_add_up_the_ended_calls_per_day_agent_persona_and_hour_and_a_late_event_counts_nothing_twice()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var (server, people) = await StartAsync(insights: false, cts.Token);
+        var (server, people) = await StartAsync(insights: false, [], cts.Token);
         using var running = server;
         using var signedIn = people;
         await Events.PostAsync(people.Agent, ArchiveFixture.AgentEvents("archived"));
@@ -205,12 +243,18 @@ public abstract class ArchiveTests : IDisposable
         Assert.Contains("'to' after 'from'", await bad.Content.ReadAsStringAsync(cts.Token), StringComparison.Ordinal);
     }
 
-    /// <summary>A server of this store with the fixture's price table, its first admin signed in, a supervisor, an agent key and a viewer key.</summary>
-    private async Task<(ServerProcess Server, Fuzz.FuzzClients People)> StartAsync(bool insights, CancellationToken cancellationToken)
+    /// <summary>A server of this store with the fixture's price table (and these settings), its first admin signed in, a supervisor, an agent key and a viewer key.</summary>
+    private async Task<(ServerProcess Server, Fuzz.FuzzClients People)> StartAsync(bool insights, IEnumerable<KeyValuePair<string, string>> more, CancellationToken cancellationToken)
     {
         var settings = ServerSettings.Tests with
         {
-            Arguments = [.. StoreArguments(), .. ArchiveFixture.Settings.Select(p => $"--{p.Key}={p.Value}"), $"--Insights:Enabled={insights}", "--Scorecards:Enabled=true"],
+            Arguments =
+            [
+                .. StoreArguments(),
+                .. ArchiveFixture.Settings.Concat(more).Select(p => $"--{p.Key}={p.Value}"),
+                $"--Insights:Enabled={insights}",
+                "--Scorecards:Enabled=true",
+            ],
         };
         var agentKey = await ServerProcess.CreateKeyAsync(_root, settings, "agent", "agent", cancellationToken);
         var viewerKey = await ServerProcess.CreateKeyAsync(_root, settings, "viewer", "viewer", cancellationToken);

@@ -26,7 +26,8 @@ public sealed class ScorecardTests
     [Fact]
     public void A_required_disclosure_never_said_is_critical_and_a_said_one_passes()
     {
-        var options = new ScorecardOptions { RequiredDisclosure = "this call may be recorded", Budget = new LatencyBudget { LlmFirstTokenMs = 1000, TtsFirstByteMs = 400, EndToEndMs = 2500 }, MaxDeadAirSeconds = 60 };
+        var options = ArchiveFixture.PassingScorecard;
+        options.RequiredDisclosure = "this call may be recorded";
         var missing = Score(options);
         Assert.Equal((false, true), (missing.Criteria!.Single(c => c.Id == "disclosure").Passed, missing.Flagged!.Value));
         // Greeting 1 + dead air 1 + latency 2 passed of 6.
@@ -50,6 +51,26 @@ public sealed class ScorecardTests
         Assert.False(result.Criteria!.Single(c => c.Id == "ending-sentiment").Passed);
         Assert.True(Score(new ScorecardOptions { EscalationAnswerSeconds = 30 }, Events.Make(Call, "r1", EventTypes.EscalationRequested, new { requestId = "r1", question = "Refund?" }, 13), Events.Make(Call, "a1", EventTypes.EscalationAnswered, new { requestId = "r1", answer = "Yes", by = "ana" }, 43))
             .Criteria!.Single(c => c.Id == "escalation-answered").Passed);
+    }
+
+    [Fact]
+    public void A_judged_criterion_weighs_in_and_one_not_evaluated_counts_neither_way()
+    {
+        var stored = ArchiveFixture.Stored(ArchiveFixture.AgentEvents(Call));
+        var summary = CallSummaryProjection.Fold(stored, ArchiveFixture.Options)!;
+        var unjudged = new CriterionResult("polite", false, ScorecardJudge.NotEvaluated + "the judge did not answer within 1000 ms, in 2 tries.", 0, true);
+
+        var failed = Scorecard.Score(stored, summary, ArchiveFixture.PassingScorecard, [new CriterionResult("resolved", false, "No refund was offered.", 4, false), unjudged]);
+        var passed = Scorecard.Score(stored, summary, ArchiveFixture.PassingScorecard, [new CriterionResult("resolved", true, "The refund was offered.", 4, false), unjudged]);
+        var critical = Scorecard.Score(stored, summary, ArchiveFixture.PassingScorecard, [new CriterionResult("resolved", false, "No refund was offered.", 1, true)]);
+
+        Assert.Equal(["greeting", "no-dead-air", "latency-budget", "resolved", "polite"], failed.Criteria!.Select(c => c.Id));
+        // The rules' 4 of 4 passed, and the judged 4 failed or passed; the one not evaluated neither
+        // counts nor flags the call, critical as it is.
+        Assert.Equal((50.0, true), (failed.Score!.Value, failed.Flagged!.Value));
+        Assert.Equal((100.0, false), (passed.Score!.Value, passed.Flagged!.Value));
+        // 4 of 5, above the threshold, but a critical criterion failed.
+        Assert.Equal((80.0, true), (critical.Score!.Value, critical.Flagged!.Value));
     }
 
     [Fact]
