@@ -122,6 +122,13 @@ public abstract class ArchiveTests : IDisposable
 
         Assert.Equal(["plain", "archived"], await FoundAsync("from=" + Uri.EscapeDataString(Events.T0.ToString("O"))));
         Assert.Equal(["archived"], await FoundAsync("q=refunds"));
+        // A search says where each call matched: the line, who said it, and the word (stemmed) marked.
+        var hits = (await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&q=refunds", cts.Token)).GetProperty("hits");
+        var hit = Assert.Single(hits.GetProperty("archived").EnumerateArray());
+        Assert.Equal(("customer", "I would like a refund for my order"), (hit.GetProperty("speaker").GetString(), hit.GetProperty("text").GetString()));
+        var mark = Assert.Single(hit.GetProperty("marks").EnumerateArray());
+        Assert.Equal((15, 6), (mark.GetProperty("start").GetInt32(), mark.GetProperty("length").GetInt32()));
+        Assert.Equal(Events.T0.AddSeconds(4), hit.GetProperty("at").GetDateTimeOffset());
         Assert.Equal(["plain"], await FoundAsync("q=parcel&agent=sales"));
         Assert.Equal(["archived"], await FoundAsync("persona=billing&contained=false"));
         Assert.Equal(["plain"], await FoundAsync("endReason=completed"));
@@ -186,6 +193,92 @@ public abstract class ArchiveTests : IDisposable
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task A_flagged_call_waits_for_review_until_a_supervisor_confirms_it_or_overrides_its_score_with_a_note()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var (server, people) = await StartAsync(insights: false, [], cts.Token);
+        using var running = server;
+        using var signedIn = people;
+        // The fixture scores 25 (dead air, latency); "plain" 50 (no greeting): both below 70, both flagged.
+        await Events.PostAsync(people.Agent, ArchiveFixture.AgentEvents("archived"));
+        await Events.PostAsync(people.Agent, Events.Make("plain", "start", EventTypes.CallStarted, new { agentName = "sales" }, 100), Events.Line("plain", "l1", "Where is my parcel?"), Events.Ended("plain"));
+        Assert.Equal(25, (await SummaryAsync(people.Viewer, s => s?.Scorecard is not null, cts.Token)).Score);
+        Assert.Equal(50, (await SummaryAsync(people.Viewer, s => s?.Scorecard is not null, cts.Token, "plain")).Score);
+
+        async Task<string[]> QueueAsync(string review)
+        {
+            var list = await people.Viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&review=" + review, cts.Token);
+            return [.. list.GetProperty("past").EnumerateArray().Select(c => c.GetProperty("callId").GetString()!)];
+        }
+
+        async Task<HttpResponseMessage> ReviewAsync(string callId, object body) =>
+            await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, $"/api/v1/calls/{callId}/review", body, cts.Token);
+
+        Assert.Equal(["plain", "archived"], await QueueAsync("pending"));
+        Assert.Empty(await QueueAsync("done"));
+
+        // What is wrong is said, field by field; nothing is stored.
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { verdict = "maybe" }, "'verdict'"),
+            (new { verdict = "overridden", note = "why" }, "'score'"),
+            (new { verdict = "overridden", score = 90 }, "'note'"),
+            (new { verdict = "overridden", score = 120, note = "why" }, "'score'"),
+        })
+        {
+            using var refused = await ReviewAsync("archived", body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(field, await refused.Content.ReadAsStringAsync(cts.Token), StringComparison.Ordinal);
+        }
+
+        using (var missing = await ReviewAsync("no-such-call", new { verdict = "confirmed" }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using (var viewerRefused = await people.Viewer.PostAsJsonAsync("/api/v1/calls/archived/review", new { verdict = "confirmed" }, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, viewerRefused.StatusCode);
+        }
+
+        using (var confirmed = await ReviewAsync("plain", new { verdict = "confirmed", requestId = "r-1" }))
+        {
+            Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        using (var overridden = await ReviewAsync("archived", new { verdict = "overridden", score = 90, note = "The silence was the caller looking for the order number" }))
+        {
+            Assert.True(overridden.IsSuccessStatusCode, await overridden.Content.ReadAsStringAsync(cts.Token));
+        }
+
+        // The review is in the summary: an override replaces the score, the scorecard's result stays beside it.
+        var plain = await SummaryAsync(people.Viewer, s => s?.Review is not null, cts.Token, "plain");
+        Assert.Equal(("confirmed", 50.0, true), (plain.Review!.Verdict, plain.Score, plain.Flagged));
+        var archived = await SummaryAsync(people.Viewer, s => s?.Review is not null, cts.Token);
+        Assert.Equal(("overridden", "sup", 90.0, 25.0), (archived.Review!.Verdict, archived.Review.By, archived.Score, archived.Scorecard!.Score));
+        Assert.Equal("The silence was the caller looking for the order number", archived.Review.Note);
+        Assert.Empty(await QueueAsync("pending"));
+        Assert.Equal(["plain", "archived"], await QueueAsync("done"));
+        var flagged = await people.Viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&flagged=true", cts.Token);
+        Assert.Equal(2, flagged.GetProperty("past").GetArrayLength());
+
+        // Each verdict is audited with the score it replaced.
+        var audit = await people.Admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/audit?action=call.review", cts.Token);
+        Assert.Equal(
+            [("archived", "overridden", 25.0), ("plain", "confirmed", 50.0)],
+            audit.EnumerateArray().Select(e => (e.GetProperty("callId").GetString(), e.GetProperty("detail").GetProperty("verdict").GetString(), e.GetProperty("detail").GetProperty("previous").GetDouble())));
+
+        // A rebuild from the log gives the same reviewed summaries.
+        using var rebuilt = await Fuzz.FuzzClients.SendAsync(people.Admin, people.AdminToken, HttpMethod.Post, "/api/v1/admin/archive/rebuild", new { }, cts.Token);
+        Assert.True(rebuilt.IsSuccessStatusCode);
+        Assert.Equal(90, (await SummaryAsync(people.Viewer, s => s is not null, cts.Token)).Score);
+        Assert.Empty(await QueueAsync("pending"));
+
+        using var badFilter = await people.Viewer.GetAsync("/api/v1/calls?status=ended&review=later", cts.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
     }
 
     [Fact]
