@@ -20,14 +20,20 @@ internal static class DeliveryLoad
 
         public GcFigures GeneratorGc { get; init; }
 
+        /// <summary>Short calls started and ended beside the load.</summary>
+        public int ShortCalls { get; init; }
+
         /// <summary>Wall-clock start of the measured run, to line the timeline up with server logs.</summary>
         public DateTime MeasuredFromUtc { get; init; }
     }
 
     public readonly record struct GcFigures(double PauseMs, int Gen0, int Gen1, int Gen2, double AllocatedBytes);
 
-    /// <summary>Agents send to <paramref name="server"/>; subscribers read from <paramref name="subscribeOn"/> (another node on the same database) or the same server.</summary>
-    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken, ServerUnderTest? subscribeOn = null)
+    /// <summary>
+    /// Agents send to <paramref name="server"/>; subscribers read from <paramref name="subscribeOn"/> (another node on the same database) or the same server.
+    /// Beside the measured load, <paramref name="churnPerSecond"/> short calls a second start and end (no subscriber), so the archive summarises and scores calls meanwhile.
+    /// </summary>
+    public static async Task<Result> RunAsync(ServerUnderTest server, int subscribers, int eventsPerSecond, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken, ServerUnderTest? subscribeOn = null, double churnPerSecond = 0)
     {
         var agents = new List<SocketAgent>();
         for (var i = 0; i < 4; i++)
@@ -65,6 +71,7 @@ internal static class DeliveryLoad
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs));
         var tick = 0;
         var next = 0;
+        var churned = 0;
         while (watch.Elapsed < duration + warmUp && await timer.WaitForNextTickAsync(cancellationToken))
         {
             if (Volatile.Read(ref measuring) == 0 && watch.Elapsed >= warmUp)
@@ -90,6 +97,11 @@ internal static class DeliveryLoad
 
                 sent += batch.Count;
                 pending.Add(agents[tick % agents.Count].SendAsync(batch, Volatile.Read(ref measuring) == 1 ? acks : null, cancellationToken));
+                // The short calls due by this tick, each whole in one batch of its own.
+                for (; churned < (int)(churnPerSecond * (tick + 1) * tickMs / 1000); churned++)
+                {
+                    pending.Add(agents[(tick + 1) % agents.Count].SendAsync(WireEvents.ShortCall($"churn-{churned}"), null, cancellationToken));
+                }
             }
 
             pending.RemoveAll(p => p.IsCompleted);
@@ -114,6 +126,7 @@ internal static class DeliveryLoad
             ServerGc = serverGc,
             GeneratorGc = generatorGc,
             MeasuredFromUtc = measuredFromUtc,
+            ShortCalls = churned,
         };
     }
 

@@ -14,6 +14,8 @@ var rate = (int)Option("--rate", 5_000);
 // unoptimised (tier-0) code, and the JIT's work competes for the two cores for a few seconds.
 var warmUp = Option("--warmup", 5);
 var only = Text("--only");
+// Short calls a second that start and end beside the delivery load, so the archive works meanwhile.
+var churn = Option("--churn", 0);
 // Wallboard streams open during the ingest phase, one run per count: "0,100,500".
 var wallboardCounts = (Text("--wallboards") ?? "0").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -135,7 +137,7 @@ if (only is null or "delivery")
     var server = deliveryNodes[0];
     var subscribeOn = deliveryNodes[^1];
     var followedBefore = await subscribeOn.MetricsAsync(cts.Token);
-    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token, subscribeOn);
+    var delivery = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token, subscribeOn, churn);
     var followedAfter = await subscribeOn.MetricsAsync(cts.Token);
     var where = deliveryNodes.Length > 1 ? " (agents on node 1, subscribers on node 2)" : "";
     Console.WriteLine($"ingest-to-SSE delivery at {delivery.OfferedPerSecond:N0} events/s offered, {subscribers} call-stream subscribers{where}: {delivery.Samples:N0} deliveries ({delivery.DeliveredPerSecond:N0}/s) in {seconds:N0} s measured after {warmUp:N0} s of warm-up");
@@ -147,6 +149,10 @@ if (only is null or "delivery")
     }
 
     Console.WriteLine($"  p50 {delivery.P50:N2} ms, p99 {delivery.P99:N2} ms, p99.9 {delivery.P999:N2} ms; server CPU: {delivery.ServerCpuPercent:N0}% of one core");
+    if (delivery.ShortCalls > 0)
+    {
+        Console.WriteLine($"  beside it {delivery.ShortCalls:N0} short calls started and ended ({churn:N1}/s); {await server.ArchivedAsync("churn", delivery.ShortCalls, cts.Token):N0} of them summarised and {await server.ArchivedAsync("churn", delivery.ShortCalls, cts.Token, scored: true):N0} scored by the end");
+    }
     Console.WriteLine($"  acknowledgement latency per batch of {rate / 100} events (every 10 ms) at this rate: p50 {delivery.AckP50:N2} ms, p99 {delivery.AckP99:N2} ms");
     Console.WriteLine($"  GC pauses in the measured run (node 1): server {delivery.ServerGc.PauseMs:N1} ms ({delivery.ServerGc.Gen0} gen0, {delivery.ServerGc.Gen1} gen1, {delivery.ServerGc.Gen2} gen2), load generator {delivery.GeneratorGc.PauseMs:N1} ms ({delivery.GeneratorGc.Gen0} gen0, {delivery.GeneratorGc.Gen1} gen1, {delivery.GeneratorGc.Gen2} gen2)");
     Console.WriteLine($"  server allocations: {delivery.ServerGc.AllocatedBytes / delivery.Samples / 1024:N1} KB per delivered event");

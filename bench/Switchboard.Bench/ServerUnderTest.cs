@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Switchboard.Testing;
 
 namespace Switchboard.Bench;
@@ -40,6 +41,22 @@ internal sealed class ServerUnderTest : IDisposable
         (await _process.MetricsAsync(ViewerKey, cancellationToken, gc))[name];
 
     /// <summary>Every unlabelled figure from /metrics.</summary>
+    /// <summary>How many past calls of the agent the archive holds (scored ones only, if asked), waiting up to 10 s for <paramref name="expected"/>.</summary>
+    public async Task<int> ArchivedAsync(string agent, int expected, CancellationToken cancellationToken, bool scored = false)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ViewerKey);
+        var count = 0;
+        for (var attempt = 0; attempt < 20 && count < expected; attempt++)
+        {
+            var list = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/calls?status=ended&agent={agent}&limit=1000", cancellationToken);
+            count = list.GetProperty("past").EnumerateArray().Count(c => !scored || c.TryGetProperty("scorecard", out var card) && card.ValueKind == System.Text.Json.JsonValueKind.Object);
+            await Task.Delay(500, cancellationToken);
+        }
+
+        return count;
+    }
+
     public Task<IReadOnlyDictionary<string, double>> MetricsAsync(CancellationToken cancellationToken) =>
         _process.MetricsAsync(ViewerKey, cancellationToken);
 

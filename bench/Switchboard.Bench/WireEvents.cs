@@ -23,6 +23,16 @@ internal static class WireEvents
     public static string Event(string callId, string type, string data) =>
         $$$"""{"id":"b{{{Interlocked.Increment(ref s_next)}}}","callId":"{{{callId}}}","type":"{{{type}}}","at":"{{{DateTime.UtcNow:O}}}","data":{{{data}}}}""";
 
+    /// <summary>A whole short call: started, a greeting, the caller's line, one turn's metrics, ended.</summary>
+    public static List<string> ShortCall(string callId) =>
+    [
+        Event(callId, "call.started", """{"agentName":"churn","direction":"inbound"}"""),
+        Event(callId, "transcript.final", """{"speaker":"agent","segmentId":"a1","text":"Hello, thanks for calling"}"""),
+        Line(callId, "I would like to check my order please"),
+        Event(callId, "metrics.turn", """{"turnId":"t1","sttMs":310,"llmTtftMs":650,"ttsTtfbMs":240,"e2eMs":1500}"""),
+        Event(callId, "call.ended", """{"reason":"completed"}"""),
+    ];
+
     public static byte[] SocketBatch(string reference, IEnumerable<string> events) =>
         Encoding.UTF8.GetBytes($$$"""{"op":"events","ref":"{{{reference}}}","events":[{{{string.Join(',', events)}}}]}""");
 

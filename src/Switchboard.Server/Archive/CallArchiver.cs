@@ -58,14 +58,16 @@ public sealed partial class CallArchiver(
             return false;
         }
 
-        await archive.SaveAsync(summary, Transcript(events), cancellationToken);
-        Interlocked.Increment(ref _archived);
         var card = scorecards.Value;
-        if (card.Enabled && !IsScored(events, card))
+        if (card.Enabled && !IsScored(events, card) && await ScoreAsync(callId, events, summary, card, cancellationToken) is { Count: > 0 } since)
         {
-            await ScoreAsync(callId, events, summary, card, cancellationToken);
+            // The result (and whatever else came meanwhile) is folded in before the one save.
+            events.AddRange(since);
+            summary = CallSummaryProjection.Fold(events, options.Value) ?? summary;
         }
 
+        await archive.SaveAsync(summary, Transcript(events), cancellationToken);
+        Interlocked.Increment(ref _archived);
         return true;
     }
 
@@ -90,25 +92,28 @@ public sealed partial class CallArchiver(
     private static bool IsScored(IEnumerable<StoredEvent> events, ScorecardOptions card) =>
         events.Any(e => e.Type == EventTypes.ScorecardCompleted && e.Data.Str("scorecard") == card.Name && (int?)e.Data.Num("version") == card.Version);
 
-    private async Task ScoreAsync(string callId, List<StoredEvent> events, CallSummary summary, ScorecardOptions card, CancellationToken cancellationToken)
+    /// <summary>Scores the call unless another pass has; returns the log's events after those read (the result among them).</summary>
+    private async Task<IReadOnlyList<StoredEvent>> ScoreAsync(string callId, List<StoredEvent> events, CallSummary summary, ScorecardOptions card, CancellationToken cancellationToken)
     {
         await _scoring.WaitAsync(cancellationToken);
         try
         {
             // Another pass may have scored the call while this one read it: its event is after what was read.
-            if (IsScored(await store.ReadAsync(callId, events[^1].Seq, Page, cancellationToken), card))
+            var since = await store.ReadAsync(callId, events[^1].Seq, Page, cancellationToken);
+            if (IsScored(since, card))
             {
-                return;
+                return since;
             }
 
             // Scored once per scorecard version: the event's id and time are the call's, so a second
-            // scoring (another node, a restart) is the same event and stored once. It comes back as a
-            // late event and is folded into the summary; a pass after it finds it in the log and
-            // neither scores nor asks the judge again.
+            // scoring (another node, a restart) is the same event and stored once. It is folded into
+            // the summary before it is stored; a pass after it finds it in the log and neither scores
+            // nor asks the judge again.
             var judged = await judge.JudgeAsync(events, cancellationToken);
             var result = Scorecard.Score(events, summary, card, judged);
             var scored = Supervision.ServerEvent.Create(callId, EventTypes.ScorecardCompleted, result, Scorecard.EventId(callId, card), summary.EndedAt!.Value);
             await ingestor.AppendServerEventsAsync([scored], cancellationToken);
+            return await store.ReadAsync(callId, events[^1].Seq, Page, cancellationToken);
         }
         finally
         {
@@ -132,11 +137,14 @@ public sealed partial class CallArchiver(
     private async Task HandleAsync(List<StoredEvent> batch, CancellationToken cancellationToken)
     {
         var ended = batch.Where(e => e.Type == EventTypes.CallEnded).Select(e => e.CallId).ToHashSet(StringComparer.Ordinal);
-        // A late event of a call that is not live: summarised again if it was archived.
-        var late = batch.Where(e => !e.IsEphemeral && !ended.Contains(e.CallId) && live.Find(e.CallId) is null).Select(e => e.CallId).Distinct(StringComparer.Ordinal).ToList();
+        // A late event of a call that is not live: summarised again if it was archived before it
+        // (its summary may hold it already: the scorecard's result is folded in as it is stored).
+        var late = batch.Where(e => !e.IsEphemeral && !ended.Contains(e.CallId) && live.Find(e.CallId) is null)
+            .GroupBy(e => e.CallId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(e => e.Seq), StringComparer.Ordinal);
         if (late.Count > 0)
         {
-            ended.UnionWith((await archive.FoldedUpToAsync(late, cancellationToken)).Keys);
+            ended.UnionWith((await archive.FoldedUpToAsync(late.Keys, cancellationToken)).Where(f => f.Value < late[f.Key]).Select(f => f.Key));
         }
 
         foreach (var callId in ended)
