@@ -5,17 +5,59 @@ using Switchboard.Server.Storage;
 namespace Switchboard.Server.Archive;
 
 /// <summary>
-/// Summaries in the node's SQLite file (<c>call_summaries</c>), transcripts in a contentless FTS5
-/// index (<c>call_transcripts_fts</c>, Porter stemming) keyed through <c>call_transcripts_rows</c>.
+/// Summaries in a SQLite file of their own beside the log (<c>archive.db</c>: <c>call_summaries</c>),
+/// transcripts in a contentless FTS5 index (<c>call_transcripts_fts</c>, Porter stemming) keyed
+/// through <c>call_transcripts_rows</c>. Its own file, so saving a summary never waits for the
+/// log's writer nor makes it wait; <c>synchronous=NORMAL</c>, because what a crash loses of it the
+/// archiver's catch-up folds again from the log.
 /// </summary>
-public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICallArchive
+public sealed class SqliteCallArchive(SqliteConnectionFactory log) : ICallArchive
 {
+    /// <summary>The archive file's name in the data directory.</summary>
+    public const string FileName = "archive.db";
+
+    /// <summary>The archive's tables (the log's file held them until they moved here).</summary>
+    internal const string Schema =
+        """
+        CREATE TABLE call_summaries (
+            call_id        TEXT    NOT NULL PRIMARY KEY,
+            last_seq       INTEGER NOT NULL,
+            started_at     INTEGER NOT NULL,
+            ended_at       INTEGER,
+            agent_name     TEXT,
+            personas       TEXT    NOT NULL,
+            end_reason     TEXT,
+            contained      INTEGER NOT NULL,
+            sentiment_mean REAL,
+            score          REAL,
+            tags           TEXT    NOT NULL,
+            summary        TEXT    NOT NULL,
+            flagged        INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
+        CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
+        CREATE VIRTUAL TABLE call_transcripts_fts USING fts5(transcript, content = '', contentless_delete = 1, tokenize = 'porter unicode61');
+        CREATE TABLE call_transcripts_rows (call_id TEXT NOT NULL PRIMARY KEY, fts_rowid INTEGER NOT NULL UNIQUE);
+        CREATE TABLE call_rollups (
+            span    TEXT    NOT NULL,
+            hour    INTEGER NOT NULL,
+            agent   TEXT    NOT NULL,
+            persona TEXT    NOT NULL,
+            figures TEXT    NOT NULL,
+            PRIMARY KEY (span, hour, agent, persona)
+        );
+        """;
+
+    private static readonly string[] Migrations = [Schema];
+
+    private readonly SqliteConnectionFactory _connections = log.Sibling(FileName, "NORMAL", Migrations);
+
     private static readonly string Parameters = string.Join(", ", Enumerable.Range(0, 13).Select(i => "$p" + i));
 
     /// <inheritdoc />
     public async Task SaveAsync(CallSummary summary, string transcript, CancellationToken cancellationToken)
     {
-        await using var connection = connections.Open();
+        await using var connection = _connections.Open();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         CallSummary? old = null;
         await using (var read = connection.CreateCommand())
@@ -105,7 +147,7 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     /// <inheritdoc />
     public async Task<IReadOnlyList<RollupRow>> RollupsAsync(string span, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = connections.Open();
+        await using var connection = _connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT hour, agent, persona, figures FROM call_rollups WHERE span = $span AND hour >= $from AND hour < $to ORDER BY hour, agent, persona;";
         command.Parameters.AddWithValue("$span", span);
@@ -129,7 +171,7 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     public async Task<IReadOnlyDictionary<string, long>> FoldedUpToAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
     {
         var folded = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var connection = connections.Open();
+        await using var connection = _connections.Open();
         foreach (var chunk in callIds.Chunk(500))
         {
             await using var command = connection.CreateCommand();
@@ -173,7 +215,7 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     private async Task<IReadOnlyList<CallSummary>> SearchAsync(PastCallQuery query, List<(string Name, object Value)> extra, CancellationToken cancellationToken)
     {
         var (where, parameters) = ArchiveRows.Filter(query, '$');
-        await using var connection = connections.Open();
+        await using var connection = _connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT summary FROM call_transcripts_fts f
@@ -194,7 +236,7 @@ public sealed class SqliteCallArchive(SqliteConnectionFactory connections) : ICa
     private async Task<IReadOnlyList<CallSummary>> QueryAsync(PastCallQuery query, string? clause, List<(string Name, object Value)> extra, CancellationToken cancellationToken)
     {
         var (where, parameters) = ArchiveRows.Filter(query, '$');
-        await using var connection = connections.Open();
+        await using var connection = _connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT summary FROM call_summaries WHERE {where}{(clause is null ? "" : " AND " + clause)} ORDER BY started_at DESC, call_id DESC LIMIT $limit;";
         foreach (var (name, value) in parameters.Concat(extra))

@@ -13,18 +13,22 @@ public sealed class SqliteConnectionFactory
 
     /// <summary>Creates the factory: the data directory is created if missing and migrations are applied.</summary>
     public SqliteConnectionFactory(IOptions<StorageOptions> options)
+        : this(options.Value.DatabasePath, options.Value.Synchronous, options.Value.PageSizeBytes, options.Value.WriterCacheMegabytes * 1024, SqliteMigrations.Steps)
+    {
+    }
+
+    private SqliteConnectionFactory(string path, string synchronous, int pageSize, int writerCacheKilobytes, IReadOnlyList<string> migrations)
     {
         if (Interlocked.Exchange(ref s_initialised, 1) == 0)
         {
             SQLitePCL.Batteries_V2.Init();
         }
 
-        var path = options.Value.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         DatabasePath = path;
-        Synchronous = options.Value.Synchronous;
-        _pageSize = options.Value.PageSizeBytes;
-        _writerCacheKilobytes = options.Value.WriterCacheMegabytes * 1024;
+        Synchronous = synchronous;
+        _pageSize = pageSize;
+        _writerCacheKilobytes = writerCacheKilobytes;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -33,8 +37,16 @@ public sealed class SqliteConnectionFactory
             Pooling = true,
         }.ToString();
         using var connection = Open();
-        SqliteMigrations.Apply(connection);
+        SqliteMigrations.Apply(connection, migrations);
     }
+
+    /// <summary>
+    /// A factory for another database file beside this one, with its own migrations and
+    /// synchronous level: data derived from the log lives there, so its writes never take the
+    /// log's write lock.
+    /// </summary>
+    public SqliteConnectionFactory Sibling(string fileName, string synchronous, IReadOnlyList<string> migrations) =>
+        new(Path.Combine(Path.GetDirectoryName(DatabasePath)!, fileName), synchronous, _pageSize, _writerCacheKilobytes, migrations);
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }

@@ -127,39 +127,23 @@ public static class SqliteMigrations
             saved_at           INTEGER NOT NULL
         );
         """,
+        // The archive's tables as they were first created here (dropped by the next step).
+        Archive.SqliteCallArchive.Schema,
+        // The archive moved to a file of its own (archive.db, SqliteCallArchive): its writes no
+        // longer wait for the log's writer nor make it wait. It is rebuilt there from the log.
         """
-        CREATE TABLE call_summaries (
-            call_id        TEXT    NOT NULL PRIMARY KEY,
-            last_seq       INTEGER NOT NULL,
-            started_at     INTEGER NOT NULL,
-            ended_at       INTEGER,
-            agent_name     TEXT,
-            personas       TEXT    NOT NULL,
-            end_reason     TEXT,
-            contained      INTEGER NOT NULL,
-            sentiment_mean REAL,
-            score          REAL,
-            tags           TEXT    NOT NULL,
-            summary        TEXT    NOT NULL,
-            flagged        INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX ix_call_summaries_started ON call_summaries (started_at, call_id);
-        CREATE INDEX ix_call_summaries_agent ON call_summaries (agent_name, started_at);
-        CREATE VIRTUAL TABLE call_transcripts_fts USING fts5(transcript, content = '', contentless_delete = 1, tokenize = 'porter unicode61');
-        CREATE TABLE call_transcripts_rows (call_id TEXT NOT NULL PRIMARY KEY, fts_rowid INTEGER NOT NULL UNIQUE);
-        CREATE TABLE call_rollups (
-            span    TEXT    NOT NULL,
-            hour    INTEGER NOT NULL,
-            agent   TEXT    NOT NULL,
-            persona TEXT    NOT NULL,
-            figures TEXT    NOT NULL,
-            PRIMARY KEY (span, hour, agent, persona)
-        );
+        DROP TABLE IF EXISTS call_transcripts_fts;
+        DROP TABLE IF EXISTS call_transcripts_rows;
+        DROP TABLE IF EXISTS call_rollups;
+        DROP TABLE IF EXISTS call_summaries;
         """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>
-    public static void Apply(SqliteConnection connection)
+    public static void Apply(SqliteConnection connection) => Apply(connection, Steps);
+
+    /// <summary>Brings a database to the newest version of these migrations (index + 1 is the version).</summary>
+    public static void Apply(SqliteConnection connection, IReadOnlyList<string> steps)
     {
         using (var create = connection.CreateCommand())
         {
@@ -174,12 +158,12 @@ public static class SqliteMigrations
             current = (long)read.ExecuteScalar()!;
         }
 
-        for (var version = (int)current + 1; version <= Steps.Length; version++)
+        for (var version = (int)current + 1; version <= steps.Count; version++)
         {
             using var tx = connection.BeginTransaction();
             using var step = connection.CreateCommand();
             step.Transaction = tx;
-            step.CommandText = Steps[version - 1] + $"\nINSERT INTO schema_version (version) VALUES ({version});";
+            step.CommandText = steps[version - 1] + $"\nINSERT INTO schema_version (version) VALUES ({version});";
             step.ExecuteNonQuery();
             tx.Commit();
         }
