@@ -1109,6 +1109,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per stage of the latency budget, the p95 of every call's turns of the last 5 minutes and whether its alert stands. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FleetLatency"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/livekit/webhook": {
         parameters: {
             query?: never;
@@ -2082,6 +2118,16 @@ export interface components {
             /** @description The acknowledgements. */
             results: components["schemas"]["EventAck"][];
         };
+        /** @description A stage whose p95 over the call's recent turns (`turns` of them, at most 20) is over its budget. */
+        BudgetBreach: {
+            stage: string;
+            /** Format: double */
+            p95Ms: number | string;
+            /** Format: double */
+            budgetMs: number | string;
+            /** Format: int32 */
+            turns: number | string;
+        };
         /**
          * @description Answer of `GET /api/v1/calls`: live summaries (active) or stored outlines (ended/all), a
          *     page at a time. int? CallList.Total counts every active call; string? CallList.Next is the address
@@ -2233,6 +2279,8 @@ export interface components {
             lastE2eMs?: null | number | string;
             /** Format: int32 */
             turns?: number | string;
+            /** @description Per stage of the latency budget, the call's last 20 turns and their p95 (CallLatency). */
+            recentLatency?: components["schemas"]["StageLatency"][];
             /** Format: int32 */
             toolErrors?: number | string;
             sentiment?: null | components["schemas"]["SentimentView"];
@@ -2575,6 +2623,40 @@ export interface components {
             /** Format: int64 */
             next: null | number | string;
         };
+        /**
+         * @description The fleet's latency against the budget when it was read (`at`): per stage, the p95 of every
+         *     call's turns received in the last `windowSeconds` (300; FleetLatencyWindow),
+         *     and whether its alert stands (LatencyAlarm).
+         */
+        FleetLatency: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            windowSeconds: number | string;
+            stages: components["schemas"]["FleetStageLatency"][];
+        };
+        /**
+         * @description One stage of FleetLatency: its budget; the turns in the window and their p95 (null
+         *     without turns; a bucket's upper bound, at most 5 % above the exact p95); `over`, exact,
+         *     when the p95 is over the budget now; `alerting` while its alert stands (raised once on
+         *     crossing, cleared at 90 % of the budget) and since when; and `callsOver`, how many active
+         *     calls are over the stage's budget on their own (their wallboard flag).
+         */
+        FleetStageLatency: {
+            stage: string;
+            /** Format: double */
+            budgetMs: number | string;
+            /** Format: int32 */
+            turns: number | string;
+            /** Format: double */
+            p95Ms: null | number | string;
+            over: boolean;
+            alerting: boolean;
+            /** Format: date-time */
+            alertingSince: null | string;
+            /** Format: int32 */
+            callsOver: number | string;
+        };
         /** @description An agent's question for a human while the caller holds. */
         HelpRequest: {
             /** @description Server id, used in the URLs. */
@@ -2897,6 +2979,17 @@ export interface components {
             antiforgery: null | components["schemas"]["AntiforgeryToken"];
         };
         /**
+         * @description One stage of the latency budget over the call's recent turns: the last 20 values
+         *     (int CallLatency.Window) its `metrics.turn` events reported, oldest first, and
+         *     their nearest-rank p95.
+         */
+        StageLatency: {
+            stage: string;
+            /** Format: double */
+            p95Ms: number | string;
+            recentMs: (number | string)[];
+        };
+        /**
          * @description An event as the server stores and publishes it. long StoredEvent.Seq is 0 for ephemeral events,
          *     which are fanned out but never stored.
          */
@@ -3036,6 +3129,7 @@ export interface components {
             endReason: null | string;
             callSentiment?: null | components["schemas"]["CallSentimentView"];
             attention?: null | components["schemas"]["AttentionView"];
+            overBudget?: null | components["schemas"]["BudgetBreach"][];
         };
         /** @description The answer to LiveKit (which ignores it; it helps when testing by hand). */
         WebhookAck: {

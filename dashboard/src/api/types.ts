@@ -22,6 +22,9 @@ export type CreatedUser = Schemas["CreatedUser"];
 export type InterventionResult = Schemas["InterventionResult"];
 export type TransferDestinationList = Schemas["TransferDestinationList"];
 export type TransferDestinationView = Schemas["TransferDestinationView"];
+export type BudgetBreach = Schemas["BudgetBreach"];
+export type FleetLatency = Schemas["FleetLatency"];
+export type FleetStageLatency = Schemas["FleetStageLatency"];
 
 /** What the wallboard shows of one active call, with its attention score and reasons. */
 export type WallboardCall = WallboardSummary;

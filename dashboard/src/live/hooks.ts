@@ -55,7 +55,7 @@ function useShared<S>(key: string | null, create: () => SharedStream<S>, initial
 }
 
 const noSubscribe = () => () => {};
-const emptyBoard: WallboardSnapshot = { status: "connecting", calls: [], updates: 0 };
+const emptyBoard: WallboardSnapshot = { status: "connecting", calls: [], updates: 0, latency: null };
 const emptyQueue: HelpQueueSnapshot = { status: "connecting", requests: [], arrivals: [], closed: [] };
 
 export function useWallboard(): WallboardSnapshot {

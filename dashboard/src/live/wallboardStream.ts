@@ -1,12 +1,14 @@
 // The wallboard's live set of active calls: a snapshot on every (re)connection, then per-call
-// changes and ends.
-import type { WallboardCall } from "../api/types";
+// changes and ends; and the fleet's latency against the budget, in the snapshot and on each change.
+import type { FleetLatency, WallboardCall } from "../api/types";
 import { CLOSED, CONNECTING, frameScheduler, type EventSourceFactory, type EventSourceLike, type StreamStatus } from "./eventSource";
 
 export interface WallboardSnapshot {
   status: StreamStatus;
   calls: readonly WallboardCall[];
   updates: number;
+  /** Per stage, the p95 of every call's turns of the last 5 minutes; null until the server sent it. */
+  latency: FleetLatency | null;
 }
 
 export class WallboardStream {
@@ -16,6 +18,7 @@ export class WallboardStream {
   private source: EventSourceLike | null = null;
   private status: StreamStatus = "connecting";
   private updates = 0;
+  private latency: FleetLatency | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private snapshot: WallboardSnapshot | null = null;
@@ -44,9 +47,10 @@ export class WallboardStream {
       }
     };
     source.addEventListener("snapshot", (ev) => {
-      const body = JSON.parse(ev.data) as { calls?: WallboardCall[] };
+      const body = JSON.parse(ev.data) as { calls?: WallboardCall[]; latency?: FleetLatency | null };
       this.calls.clear();
       for (const c of body.calls ?? []) this.calls.set(c.callId, c);
+      this.latency = body.latency ?? null;
       this.attempt = 0;
       this.updates++;
       this.setStatus("live");
@@ -56,6 +60,10 @@ export class WallboardStream {
       const c = JSON.parse(ev.data) as WallboardCall;
       this.calls.set(c.callId, c);
       this.updates++;
+      this.notify();
+    });
+    source.addEventListener("latency", (ev) => {
+      this.latency = JSON.parse(ev.data) as FleetLatency;
       this.notify();
     });
     source.addEventListener("call-ended", (ev) => {
@@ -79,7 +87,7 @@ export class WallboardStream {
   };
 
   getSnapshot = (): WallboardSnapshot => {
-    this.snapshot ??= { status: this.status, calls: [...this.calls.values()], updates: this.updates };
+    this.snapshot ??= { status: this.status, calls: [...this.calls.values()], updates: this.updates, latency: this.latency };
     return this.snapshot;
   };
 

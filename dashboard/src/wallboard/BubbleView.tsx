@@ -5,6 +5,7 @@ import { formatDuration } from "../shell/time";
 import { toneOf } from "./attention";
 import { callerLabels, callerName, flagsOf, labelText } from "./callText";
 import { hexCells, ringsFor, toPixel } from "./hex";
+import { budgetBadge } from "./latencyText";
 
 function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -45,6 +46,7 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
         const tone = toneOf(call);
         const speaking = call.agentState === "speaking";
         const flags = flagsOf(call);
+        const slow = budgetBadge(call);
         const label = labels.get(call.callId) ?? { name: callerName(call), tag: null };
         const name = labelText(label);
         return (
@@ -77,6 +79,11 @@ export function BubbleView({ calls, now }: { calls: readonly WallboardCall[]; no
             {detailed && <span className="bubble-persona">{call.persona ?? call.agentName}</span>}
             <span className={`bubble-state state-${call.agentState ?? "unknown"}`}>{call.agentState ?? "…"}</span>
             {detailed && <span className="bubble-time">{formatDuration(call.startedAt, now)}</span>}
+            {slow && (
+              <span className="bubble-slow" aria-hidden="true">
+                {detailed ? slow : "slow"}
+              </span>
+            )}
           </a>
         );
       })}

@@ -4,9 +4,10 @@ import { onLinkClick } from "../shell/router";
 import { formatDuration } from "../shell/time";
 import { scoreText, sentimentOf, toneOf } from "./attention";
 import { callerLabels, callerName, flagsOf, labelText } from "./callText";
+import { budgetBadge, budgetDetail } from "./latencyText";
 
 type Column = "attention" | "caller" | "persona" | "duration" | "sentiment" | "state" | "latency";
-type Flag = "all" | "help" | "negative" | "takeover" | "errors";
+type Flag = "all" | "help" | "negative" | "takeover" | "errors" | "slow";
 
 const columns: [Column, string][] = [
   ["caller", "Caller"],
@@ -60,6 +61,23 @@ function Sentiment({ call }: { call: WallboardCall }) {
   );
 }
 
+/** The call's flags; the latency budget's as a badge that names the stages over it. */
+function Flags({ call }: { call: WallboardCall }) {
+  const slow = budgetBadge(call);
+  const others = flagsOf(call).filter((f) => f !== slow);
+  if (!slow && others.length === 0) return <>—</>;
+  return (
+    <>
+      {slow && (
+        <span className="budget-badge" title={budgetDetail(call)} data-testid="budget-flag">
+          {slow}
+        </span>
+      )}
+      {others.join(" · ")}
+    </>
+  );
+}
+
 /** A sortable, filterable table of the active calls. `calls` arrive in attention order. */
 export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now: number }) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean }>({ column: "attention", ascending: true });
@@ -75,6 +93,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
       if (flag === "negative" && toneOf(call) !== "negative") return false;
       if (flag === "takeover" && !call.takeoverBy) return false;
       if (flag === "errors" && num(call.toolErrors) === 0) return false;
+      if (flag === "slow" && !budgetBadge(call)) return false;
       if (!needle) return true;
       return [callerName(call), call.caller?.number, call.persona, call.agentName, call.lastLine?.text, call.callId].some((v) => v?.toLowerCase().includes(needle));
     });
@@ -115,6 +134,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
             <option value="negative">negative sentiment</option>
             <option value="takeover">taken over</option>
             <option value="errors">with tool errors</option>
+            <option value="slow">over the latency budget</option>
           </select>
         </label>
         <span className="count">
@@ -154,7 +174,7 @@ export function CardView({ calls, now }: { calls: readonly WallboardCall[]; now:
                 {call.lastLine ? `${call.lastLine.speaker}: ${call.lastLine.text}` : "—"}
               </td>
               <td data-label="Flags" className="flags">
-                {flagsOf(call).join(" · ") || "—"}
+                <Flags call={call} />
               </td>
             </tr>
           ))}

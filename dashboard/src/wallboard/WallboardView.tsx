@@ -5,6 +5,7 @@ import { useNow } from "../shell/time";
 import { orderByAttention } from "./attention";
 import { BubbleView } from "./BubbleView";
 import { CardView } from "./CardView";
+import { LatencyBar } from "./LatencyBar";
 import { Legend } from "./Legend";
 
 type Mode = "bubbles" | "cards";
@@ -39,6 +40,7 @@ export function WallboardView() {
           </button>
         </div>
         <StatusPill status={board.status} label="Wallboard stream" />
+        <LatencyBar latency={board.latency} />
       </div>
       {board.calls.length === 0 && board.status === "live" && <p className="empty">No active calls.</p>}
       {mode === "bubbles" && <Legend />}

@@ -1,4 +1,5 @@
 import type { WallboardCall } from "../api/types";
+import { budgetBadge } from "./latencyText";
 
 export function callerName(call: WallboardCall): string {
   return call.caller?.name ?? call.caller?.number ?? call.caller?.identity ?? call.callId;
@@ -41,6 +42,8 @@ export function flagsOf(call: WallboardCall): string[] {
   if (call.openEscalation) flags.push(call.openEscalation.claimedBy ? "help claimed" : "needs help");
   if (call.takeoverBy) flags.push(`taken over by ${call.takeoverBy}`);
   if (Number(call.toolErrors) > 0) flags.push(`${call.toolErrors} tool error${Number(call.toolErrors) === 1 ? "" : "s"}`);
+  const slow = budgetBadge(call);
+  if (slow) flags.push(slow);
   if (Number(call.lastE2eMs) > 2000) flags.push("slow turns");
   if (Number(call.supervisors) > 0) flags.push(`${call.supervisors} supervisor${Number(call.supervisors) === 1 ? "" : "s"} watching`);
   for (const r of call.attention?.reasons ?? []) if (!flags.includes(r)) flags.push(r);

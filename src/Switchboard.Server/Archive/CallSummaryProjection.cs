@@ -12,14 +12,7 @@ namespace Switchboard.Server.Archive;
 public static class CallSummaryProjection
 {
     /// <summary>The latency stages and the <c>metrics.turn</c> field each is read from.</summary>
-    public static readonly IReadOnlyList<(string Stage, string Field)> Stages =
-    [
-        ("endOfUtterance", "endOfUtteranceMs"),
-        ("stt", "sttMs"),
-        ("llmFirstToken", "llmTtftMs"),
-        ("ttsFirstByte", "ttsTtfbMs"),
-        ("endToEnd", "e2eMs"),
-    ];
+    public static readonly IReadOnlyList<(string Stage, string Field)> Stages = [("endOfUtterance", "endOfUtteranceMs"), .. LatencyBudget.Stages];
 
     /// <summary>Summarises the call whose events these are, in seq order; null when there are none.</summary>
     public static CallSummary? Fold(IReadOnlyList<StoredEvent> events, ArchiveOptions options)

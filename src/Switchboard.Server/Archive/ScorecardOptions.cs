@@ -78,6 +78,15 @@ public sealed class CriterionSetting
 /// <summary>The latency budget, in milliseconds, per stage (the defaults are the issue's).</summary>
 public sealed class LatencyBudget
 {
+    /// <summary>The stages a budget covers, in the order they are shown, and the <c>metrics.turn</c> field each is read from.</summary>
+    public static readonly IReadOnlyList<(string Stage, string Field)> Stages =
+    [
+        ("stt", "sttMs"),
+        ("llmFirstToken", "llmTtftMs"),
+        ("ttsFirstByte", "ttsTtfbMs"),
+        ("endToEnd", "e2eMs"),
+    ];
+
     /// <summary>Speech to text.</summary>
     [Range(1, 60_000)]
     public double SttMs { get; set; } = 500;
@@ -95,11 +104,15 @@ public sealed class LatencyBudget
     public double EndToEndMs { get; set; } = 2000;
 
     /// <summary>The budget by the summary's stage names.</summary>
-    public IReadOnlyDictionary<string, double> ByStage() => new Dictionary<string, double>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, double> ByStage() => Stages.ToDictionary(s => s.Stage, s => Of(s.Stage), StringComparer.Ordinal);
+
+    /// <summary>The budget of one of <see cref="Stages"/>.</summary>
+    public double Of(string stage) => stage switch
     {
-        ["stt"] = SttMs,
-        ["llmFirstToken"] = LlmFirstTokenMs,
-        ["ttsFirstByte"] = TtsFirstByteMs,
-        ["endToEnd"] = EndToEndMs,
+        "stt" => SttMs,
+        "llmFirstToken" => LlmFirstTokenMs,
+        "ttsFirstByte" => TtsFirstByteMs,
+        "endToEnd" => EndToEndMs,
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Not a stage of the latency budget."),
     };
 }

@@ -9,7 +9,7 @@ public static class CallProjection
     /// The version of this fold. Raise it whenever a change to the fold would give a stored
     /// snapshot (<see cref="CallSnapshotStore"/>) a different state: older snapshots are then folded again.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>How many final transcript lines <see cref="CallState.RecentTranscript"/> keeps.</summary>
     public const int RecentLines = 20;
@@ -63,7 +63,12 @@ public static class CallProjection
             EventTypes.AgentState => state with { AgentState = d.Str("state"), AgentStateSince = e.At },
             EventTypes.AgentHandoff => state with { Persona = d.Str("to") ?? state.Persona },
             EventTypes.ToolResult when d.Bool("ok") == false => state with { ToolErrors = state.ToolErrors + 1 },
-            EventTypes.MetricsTurn => state with { LastE2eMs = d.Num("e2eMs") ?? state.LastE2eMs, Turns = state.Turns + 1 },
+            EventTypes.MetricsTurn => state with
+            {
+                LastE2eMs = d.Num("e2eMs") ?? state.LastE2eMs,
+                Turns = state.Turns + 1,
+                RecentLatency = CallLatency.Next(state.RecentLatency, d),
+            },
             EventTypes.SentimentScored => ApplySentiment(state, e),
             EventTypes.EscalationRequested => state with
             {

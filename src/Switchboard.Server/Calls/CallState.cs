@@ -61,6 +61,9 @@ public sealed record CallState
 
     public int Turns { get; init; }
 
+    /// <summary>Per stage of the latency budget, the call's last 20 turns and their p95 (<see cref="CallLatency"/>).</summary>
+    public ImmutableArray<StageLatency> RecentLatency { get; init; } = [];
+
     public int ToolErrors { get; init; }
 
     public SentimentView? Sentiment { get; init; }

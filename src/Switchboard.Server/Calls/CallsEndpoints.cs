@@ -41,6 +41,7 @@ public static class CallsEndpoints
         IEventStore store,
         Archive.ICallArchive archive,
         Redactor redaction,
+        Microsoft.Extensions.Options.IOptions<Archive.ScorecardOptions> scorecards,
         [AsParameters] Archive.PastCallFilters filters,
         CancellationToken cancellationToken,
         string? status = "active",
@@ -65,7 +66,7 @@ public static class CallsEndpoints
             case null or "active":
                 // A page of the calls ordered by attention now; the order moves, so for a live view follow the wallboard stream.
                 var mask = redaction.For(http.User);
-                var all = live.Active.Select(s => WallboardSummary.From(s).Masked(mask)).ByAttention().ToList();
+                var all = live.Active.Select(s => WallboardSummary.From(s, scorecards.Value.Budget).Masked(mask)).ByAttention().ToList();
                 var page = all.Skip(offset).Take(limit).ToList();
                 var nextOffset = offset + page.Count;
                 return TypedResults.Ok(new CallList(page, null, all.Count, nextOffset < all.Count ? $"/api/v1/calls?status=active&limit={limit}&offset={nextOffset}" : null));

@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Archive;
+using Switchboard.Server.Latency;
 using Switchboard.Server.Redaction;
 using Switchboard.Server.Streaming;
 
@@ -17,9 +19,15 @@ namespace Switchboard.Server.Calls;
 /// New wallboards get their snapshot from the same loop, so no change can arrive before it. There
 /// are two audiences: those who may see personal data as spoken and those who see it masked
 /// (<see cref="Redactor.For"/>); each update is built once for each, and only once when it holds
-/// nothing to mask.
+/// nothing to mask. The fleet's latency against the budget (<see cref="Latency.LatencyWatch"/>)
+/// rides in the snapshot and, when it changes, in an <c>event: latency</c> frame, the same for all.
 /// </summary>
-public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Redactor redaction, TimeProvider clock, ILogger<WallboardFeed> logger) : BackgroundService
+public sealed partial class WallboardFeed(
+    IOptions<StreamingOptions> options,
+    IOptions<ScorecardOptions> scorecards,
+    Redactor redaction,
+    TimeProvider clock,
+    ILogger<WallboardFeed> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, CallState> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WallboardSubscriber> _joining = new();
@@ -31,6 +39,8 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
     private readonly DisplayMask _restricted = redaction.Restricted;
     private WallboardSubscriber[] _subscribers = [];
     private ICallStates? _calls;
+    private FleetLatency? _latency;
+    private int _latencyChanged;
     private int _signalled;
 
     /// <summary>Number of connected wallboards.</summary>
@@ -55,6 +65,14 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
         _joining.Enqueue(subscriber);
         Signal();
         return subscriber;
+    }
+
+    /// <summary>Sends the fleet's latency to every wallboard (and in the snapshot of those that join).</summary>
+    public void SetLatency(FleetLatency latency)
+    {
+        Volatile.Write(ref _latency, latency);
+        Interlocked.Exchange(ref _latencyChanged, 1);
+        Signal();
     }
 
     internal void MarkChanged(string callId, CallState state)
@@ -118,6 +136,9 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
     private TimeSpan? Flush(TimeSpan window)
     {
         var now = clock.GetUtcNow();
+        var budget = scorecards.Value.Budget;
+        var latencyChanged = Interlocked.Exchange(ref _latencyChanged, 0) == 1;
+        var latency = Volatile.Read(ref _latency);
         while (_joining.TryDequeue(out var joining))
         {
             if (joining.IsDisposed)
@@ -131,8 +152,8 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
             }
 
             var mask = joining.Masked ? _restricted : DisplayMask.None;
-            var calls = (_calls?.Active ?? []).Select(c => WallboardSummary.From(c).Masked(mask)).ByAttention().ToList();
-            joining.Offer(Frame(SnapshotRetry, "snapshot", new WallboardSnapshot(now, calls)));
+            var calls = (_calls?.Active ?? []).Select(c => WallboardSummary.From(c, budget).Masked(mask)).ByAttention().ToList();
+            joining.Offer(Frame(SnapshotRetry, "snapshot", new WallboardSnapshot(now, calls, latency)));
         }
 
         if (Volatile.Read(ref _subscribers).Length == 0)
@@ -148,6 +169,13 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
 
         _chunk.ResetWrittenCount();
         _maskedChunk.ResetWrittenCount();
+        if (latencyChanged && latency is not null)
+        {
+            // Fleet figures hold no personal data: the same frame for both audiences.
+            WriteFrame(_chunk, "latency", latency);
+            _maskedChunk.Write(_chunk.WrittenSpan);
+        }
+
         TimeSpan? next = null;
         foreach (var callId in _changed.Keys)
         {
@@ -167,7 +195,7 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
             var state = _calls?.Find(callId) is { } current && current.LastSeq >= marked.LastSeq ? current : marked;
             var ended = state.Status == "ended";
             CallUpdatesBuilt++;
-            var summary = WallboardSummary.From(state);
+            var summary = WallboardSummary.From(state, budget);
             var start = _chunk.WrittenCount;
             WriteFrame(_chunk, ended ? "call-ended" : "call", summary);
             var masked = summary.Masked(_restricted);
@@ -265,5 +293,5 @@ public sealed partial class WallboardFeed(IOptions<StreamingOptions> options, Re
     }
 }
 
-/// <summary>The first frame of a wallboard stream: every active call, by attention.</summary>
-public sealed record WallboardSnapshot(DateTimeOffset At, IReadOnlyList<WallboardSummary> Calls);
+/// <summary>The first frame of a wallboard stream: every active call, by attention, and the fleet's latency against the budget.</summary>
+public sealed record WallboardSnapshot(DateTimeOffset At, IReadOnlyList<WallboardSummary> Calls, FleetLatency? Latency);

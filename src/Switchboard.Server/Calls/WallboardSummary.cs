@@ -1,4 +1,5 @@
 using Switchboard.Contracts.Events;
+using Switchboard.Server.Archive;
 using Switchboard.Server.Redaction;
 
 namespace Switchboard.Server.Calls;
@@ -22,10 +23,11 @@ public sealed record WallboardSummary(
     int ToolErrors,
     string? EndReason,
     CallSentimentView? CallSentiment = null,
-    AttentionView? Attention = null)
+    AttentionView? Attention = null,
+    IReadOnlyList<BudgetBreach>? OverBudget = null)
 {
-    /// <summary>Projects the summary from the call's state.</summary>
-    public static WallboardSummary From(CallState s) => new(
+    /// <summary>Projects the summary from the call's state; <see cref="OverBudget"/> lists the stages over <paramref name="budget"/>.</summary>
+    public static WallboardSummary From(CallState s, LatencyBudget budget) => new(
         s.CallId,
         s.Status,
         s.StartedAt,
@@ -43,7 +45,8 @@ public sealed record WallboardSummary(
         s.ToolErrors,
         s.EndReason,
         s.CallSentiment,
-        s.Attention);
+        s.Attention,
+        CallLatency.OverBudget(s.RecentLatency, budget));
 
     /// <summary>
     /// The summary as a caller with this mask may see it (the last line, the open question and the

@@ -48,6 +48,32 @@ public sealed partial class WallboardReadingTests(DashboardServer app)
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ACallOverTheLatencyBudget_CarriesABadgeNamingTheStage_AndTheHeaderShowsTheFleetsP95()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        using var agent = app.NewAgent();
+        var callId = "slow" + Guid.NewGuid().ToString("N")[..6];
+        await agent.StartAsync(callId, "Omar Haddad", "billing", cts.Token);
+        await agent.PostAsync(cts.Token, [.. new[] { 600, 1200, 700 }.Select(ms => TestAgent.Event(callId, "metrics.turn", new { sttMs = 200, llmTtftMs = ms, ttsTtfbMs = 150, e2eMs = 1500 }))]);
+
+        var page = await app.SignedInPageAsync();
+        try
+        {
+            await page.GotoAsync("/?view=cards");
+            var badge = page.Locator($"tr[data-call-id='{callId}'] [data-testid='budget-flag']");
+            await Expect(badge).ToHaveTextAsync("Slow: LLM 1.2 s p95");
+            await Expect(badge).ToHaveAttributeAsync("title", "LLM first token: p95 1.2 s over the last 3 turns, budget 800 ms");
+            await Expect(page.GetByRole(AriaRole.List, new() { Name = "Latency p95 of the last 5 minutes against the budget" })).ToContainTextAsync("/ 800 ms");
+            await Screenshots.SaveAsync(page, "wallboard-cards-latency-budget");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+            await agent.EndAsync(callId, CancellationToken.None);
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task BubbleView_HasALegendForItsColoursRingsAndBadges()
     {

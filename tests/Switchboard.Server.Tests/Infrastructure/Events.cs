@@ -29,6 +29,13 @@ public static class Events
     public static JsonObject Ended(string callId, string id = "end", string reason = "completed") =>
         Make(callId, id, EventTypes.CallEnded, new { reason });
 
+    /// <summary>The event as the server would store it with this seq (received when it happened), for the folds.</summary>
+    public static StoredEvent Stored(JsonObject node, long seq)
+    {
+        var e = node.Deserialize<EventEnvelope>(ContractJson.Options)!;
+        return new StoredEvent(e.CallId!, seq, e.Id!, e.Type!, e.At!.Value, e.At.Value, e.Data);
+    }
+
     public static JsonObject Batch(params JsonObject[] events) => new() { ["events"] = new JsonArray(events) };
 
     public static async Task<BatchAck> PostAsync(HttpClient client, params JsonObject[] events)

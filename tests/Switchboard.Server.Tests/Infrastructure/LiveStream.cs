@@ -37,11 +37,14 @@ public sealed class LiveStream : IAsyncDisposable
         });
     }
 
+    /// <summary>The first frame, which <see cref="OpenAsync"/> waited for.</summary>
+    public SseFrame? First { get; private set; }
+
     /// <summary>Opens the stream and waits for its first frame (so the server has registered it).</summary>
     public static async Task<LiveStream> OpenAsync(HttpClient client, string url, string firstEvent)
     {
         var stream = new LiveStream(client, url);
-        await stream.NextAsync(firstEvent);
+        stream.First = await stream.NextAsync(firstEvent);
         return stream;
     }
 
@@ -59,19 +62,23 @@ public sealed class LiveStream : IAsyncDisposable
         }
     }
 
-    /// <summary>The next help-queue frame about a newly opened request.</summary>
-    public async Task<System.Text.Json.JsonElement> NextOpenRequestAsync()
+    /// <summary>The data of the next frame with this event name that <paramref name="match"/> accepts, skipping others.</summary>
+    public async Task<System.Text.Json.JsonElement> NextAsync(string eventName, Func<System.Text.Json.JsonElement, bool> match)
     {
+        using var timeout = new CancellationTokenSource(Wait);
         while (true)
         {
-            var frame = await NextAsync("request");
-            var view = System.Text.Json.JsonDocument.Parse(frame.Data).RootElement;
-            if (view.GetProperty("request").GetProperty("status").GetString() == "open")
+            var frame = await _frames.Reader.ReadAsync(timeout.Token);
+            if (frame.Event == eventName && System.Text.Json.JsonDocument.Parse(frame.Data).RootElement is var data && match(data))
             {
-                return view;
+                return data;
             }
         }
     }
+
+    /// <summary>The next help-queue frame about a newly opened request.</summary>
+    public Task<System.Text.Json.JsonElement> NextOpenRequestAsync() =>
+        NextAsync("request", view => view.GetProperty("request").GetProperty("status").GetString() == "open");
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/calls/CALL_none/events", null, [401, 200, 200, 200, 403, 200, 401]),
         ("GET", "/api/v1/calls/CALL_none/stream", null, [401, 200, 200, 200, 403, 200, 401]),
         ("GET", "/api/v1/wallboard/stream", null, [401, 200, 200, 200, 403, 200, 401]),
+        ("GET", "/api/v1/latency", null, [401, 200, 200, 200, 403, 200, 401]),
         ("POST", "/api/v1/calls/CALL_none/listen", new { }, [401, 403, 404, 404, 403, 403, 401]),
         ("POST", "/api/v1/calls/CALL_none/leave", new { }, [401, 403, 404, 404, 403, 403, 401]),
         ("POST", "/api/v1/calls/CALL_none/guide", new { text = "hi" }, [401, 403, 404, 404, 403, 403, 401]),

@@ -9,11 +9,7 @@ public class CallProjectionTests
 {
     private static long s_seq;
 
-    private static StoredEvent Stored(System.Text.Json.Nodes.JsonObject node)
-    {
-        var e = node.Deserialize<EventEnvelope>(ContractJson.Options)!;
-        return new StoredEvent(e.CallId!, ++s_seq, e.Id!, e.Type!, e.At!.Value, e.At.Value, e.Data);
-    }
+    private static StoredEvent Stored(System.Text.Json.Nodes.JsonObject node) => Events.Stored(node, ++s_seq);
 
     [Fact]
     public void A_call_folds_into_its_live_state()

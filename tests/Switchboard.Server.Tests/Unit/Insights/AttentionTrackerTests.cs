@@ -10,7 +10,7 @@ public sealed class AttentionTrackerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    private readonly LiveCalls _live = new(new EventHub(), new WallboardFeed(Options.Create(new StreamingOptions()), new Switchboard.Server.Redaction.Redactor(Options.Create(new Switchboard.Server.Redaction.RedactionOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<Switchboard.Server.Redaction.Redactor>.Instance), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WallboardFeed>.Instance), TimeProvider.System);
+    private readonly LiveCalls _live = new(new EventHub(), new WallboardFeed(Options.Create(new StreamingOptions()), Options.Create(new Switchboard.Server.Archive.ScorecardOptions()), new Switchboard.Server.Redaction.Redactor(Options.Create(new Switchboard.Server.Redaction.RedactionOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<Switchboard.Server.Redaction.Redactor>.Instance), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WallboardFeed>.Instance), TimeProvider.System);
     private readonly AttentionTracker _tracker;
 
     public AttentionTrackerTests() =>
