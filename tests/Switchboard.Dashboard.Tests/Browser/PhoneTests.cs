@@ -59,16 +59,16 @@ public sealed class PhoneTests(DashboardServer app)
             await AssertNothingOffScreenAsync(page);
             await Screenshots.SaveAsync(page, "phone-call-room");
             var guide = page.GetByLabel("Guide the agent");
-            await guide.ScrollIntoViewIfNeededAsync();
+            await ScrollToAsync(guide);
             await AssertOnScreenAsync(guide);
             await guide.FillAsync("Offer a technician visit tomorrow.");
             var send = page.GetByRole(AriaRole.Button, new() { Name = "Send guidance" });
-            await send.ScrollIntoViewIfNeededAsync();
+            await ScrollToAsync(send);
             await AssertOnScreenAsync(send);
             await send.TapAsync();
             await Expect(page.Locator(".transcript li[data-kind='guidance']")).ToContainTextAsync("Offer a technician visit tomorrow.");
             var takeOver = page.GetByRole(AriaRole.Button, new() { Name = "Take over" });
-            await takeOver.ScrollIntoViewIfNeededAsync();
+            await ScrollToAsync(takeOver);
             await AssertOnScreenAsync(takeOver);
 
             // The other views fit too.
@@ -117,6 +117,9 @@ public sealed class PhoneTests(DashboardServer app)
         var wide = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth");
         Assert.True(wide <= Width, $"the page is {wide} px wide on a {Width} px screen, so part of it is off screen");
     }
+
+    /// <summary>Scrolls the page until the element is wholly on screen, as a user would (an element partly in view is not scrolled by Playwright's own "if needed").</summary>
+    private static Task ScrollToAsync(ILocator element) => element.EvaluateAsync("e => e.scrollIntoView({ block: 'center', inline: 'nearest' })");
 
     private static async Task AssertOnScreenAsync(ILocator element)
     {

@@ -49,7 +49,8 @@ public sealed class DeliveryTests : IDisposable
         var stats = client.Statistics;
         Assert.Equal(100_000, stats.Reported);
         Assert.True(stats.Pending <= options.MaxQueuedEvents + options.MaxBatchEvents, $"pending {stats.Pending}");
-        Assert.Equal(50_000, stats.DroppedEphemeral);
+        // Every interim line is dropped but those of a batch the sender had in flight when the reports came.
+        Assert.InRange(stats.DroppedEphemeral, 50_000 - options.MaxBatchEvents, 50_000);
         Assert.True(stats.DroppedDurable >= 50_000 - options.MaxQueuedEvents - options.MaxBatchEvents, $"dropped durable {stats.DroppedDurable}");
         Assert.True(after - before < 8 * 1024 * 1024, $"memory grew by {(after - before) / 1024} KB");
 

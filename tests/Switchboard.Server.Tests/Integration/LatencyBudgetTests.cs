@@ -57,7 +57,9 @@ public sealed class LatencyBudgetTests : IDisposable
         Assert.Equal(0, llm.GetProperty("callsOver").GetInt32());
 
         await Events.PostAsync(agent, [Events.Started("SIM_slow"), .. Turns("SIM_slow", 20, 1200)]);
-        var slow = await wallboard.NextAsync("call", c => c.GetProperty("callId").GetString() == "SIM_slow" && Flagged(c));
+        // The wallboard may show the call after any of its turns (one slow turn flags a call of fewer than 20): wait for all 20.
+        var slow = await wallboard.NextAsync("call", c => c.GetProperty("callId").GetString() == "SIM_slow" && Flagged(c)
+            && c.GetProperty("overBudget").EnumerateArray().Any(b => b.GetProperty("turns").GetInt32() == 20));
         var breach = Assert.Single(slow.GetProperty("overBudget").EnumerateArray());
         Assert.Equal("llmFirstToken", breach.GetProperty("stage").GetString());
         Assert.Equal(1200, breach.GetProperty("p95Ms").GetDouble());

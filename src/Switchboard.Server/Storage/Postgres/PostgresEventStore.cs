@@ -332,8 +332,9 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
                     }
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Shutting down (the connection may fail as the data source closes): not a failure.
                 return;
             }
 #pragma warning disable CA1031 // The listener outlives any failure of the database: it reconnects.
