@@ -4,6 +4,44 @@
  */
 
 export interface paths {
+    "/api/v1/calls/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the live call through LiveKit Egress (LiveKit:Recording; audited). Asking again returns the recording already asked for. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/transfer-destinations": {
         parameters: {
             query?: never;
@@ -2172,6 +2210,32 @@ export interface components {
             endedAt: null | string;
             endReason: null | string;
         };
+        /** @description A call's recording as its log tells it (folded by RecordingFold). */
+        CallRecording: {
+            /** @description `requested`, `recording`, `completed` or `failed`. */
+            status: string;
+            /** @description Where the finished file can be played, when known. */
+            url: null | string;
+            /**
+             * Format: date-time
+             * @description When the audio begins: the replay offsets it against the call's start.
+             */
+            startedAt: null | string;
+            /**
+             * Format: double
+             * @description The audio's length, once completed.
+             */
+            durationSeconds: null | number | string;
+            /** @description LiveKit's egress id. */
+            egressId: null | string;
+            /** @description Why it failed. */
+            error: null | string;
+            /**
+             * Format: int32
+             * @description Attempts made (a supervisor may ask again after a failure).
+             */
+            attempts: number | string;
+        };
         /** @description A supervisor's verdict on the scorecard result: confirmed, or overridden with a score and a note. */
         CallReview: {
             verdict: string;
@@ -2440,6 +2504,7 @@ export interface components {
             tags?: string[];
             /** @description Notes supervisors left, in order. */
             notes?: components["schemas"]["CallNote"][];
+            recording?: null | components["schemas"]["CallRecording"];
         };
         /** @description Who called (or was called). */
         CallerInfo: {
@@ -2909,6 +2974,17 @@ export interface components {
              * @description Ended calls summarised again.
              */
             calls: number | string;
+        };
+        /** @description The answer of `POST /api/v1/calls/{id}/recording`. */
+        RecordingAnswer: {
+            /** @description The call. */
+            callId: string;
+            /** @description `requested`, `recording`, `completed` or `failed`. */
+            status: string;
+            /** @description LiveKit's egress id, once Egress answered. */
+            egressId: null | string;
+            /** @description True when the recording had been asked for already (nothing new was started). */
+            duplicate: boolean;
         };
         /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
         ResetPasswordRequest: {

@@ -46,4 +46,16 @@ public static class EventTypes
 
     /// <summary>A supervisor confirmed or overrode the call's scorecard result.</summary>
     public const string ScorecardReviewed = "scorecard.reviewed";
+
+    /// <summary>The server claimed the call's recording (once per attempt) before asking LiveKit Egress to start it.</summary>
+    public const string RecordingRequested = "recording.requested";
+
+    /// <summary>LiveKit Egress started recording the call's room.</summary>
+    public const string RecordingStarted = "recording.started";
+
+    /// <summary>The recording's file is finished: where it is and what part of the call it covers.</summary>
+    public const string RecordingCompleted = "recording.completed";
+
+    /// <summary>The recording could not be started, or Egress ended it without a file.</summary>
+    public const string RecordingFailed = "recording.failed";
 }

@@ -27,4 +27,7 @@ public static class Vocabulary
 
     /// <summary>Transfer modes.</summary>
     public static readonly string[] TransferModes = ["cold", "warm"];
+
+    /// <summary>What started a recording: the configuration (every call) or a supervisor.</summary>
+    public static readonly string[] RecordingTriggers = ["auto", "supervisor"];
 }

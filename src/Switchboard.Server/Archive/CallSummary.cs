@@ -128,6 +128,9 @@ public sealed record CallSummary
     /// <summary>Notes supervisors left, in order.</summary>
     public IReadOnlyList<CallNote> Notes { get; init; } = [];
 
+    /// <summary>The call's recording through LiveKit Egress (status, where to play it, when its audio starts), null when none was asked for.</summary>
+    public LiveKit.Egress.CallRecording? Recording { get; init; }
+
     /// <summary>The summary as a reader with this mask may see it: the caller's number and name and the notes masked.</summary>
     public CallSummary Masked(Redaction.DisplayMask mask) => mask.IsNone
         ? this

@@ -71,10 +71,12 @@ public static class CallSummaryProjection
         private List<string> _tags = [];
         private readonly List<CallNote> _notes = [];
         private readonly List<(ReviewData Data, DateTimeOffset At)> _reviews = [];
+        private readonly LiveKit.Egress.RecordingFold _recording = new();
 
         public void Apply(StoredEvent e)
         {
             var d = e.Data;
+            _recording.Apply(e);
             switch (e.Type)
             {
                 case EventTypes.CallStarted:
@@ -271,6 +273,7 @@ public static class CallSummaryProjection
                 Scorecard = _scorecard,
                 Tags = [.. _tags],
                 Notes = [.. _notes],
+                Recording = _recording.Result,
             };
         }
 

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Identity;
+using Switchboard.Server.LiveKit.Egress;
 using Switchboard.Server.Storage;
 
 namespace Switchboard.Server.LiveKit;
 
-/// <summary>The LiveKit bridge: tokens, the server API, verified webhooks and the reconciler.</summary>
+/// <summary>The LiveKit bridge: tokens, the server API, verified webhooks, the reconciler and per-call recordings.</summary>
 public static class LiveKitEndpoints
 {
     /// <summary>Registers the bridge. Without configuration it is off and says so once at start-up.</summary>
@@ -27,6 +28,7 @@ public static class LiveKitEndpoints
         builder.Services.AddSingleton<LiveKitWebhookHandler>();
         builder.Services.AddSingleton<LiveKitReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveKitReconciler>());
+        builder.Services.AddRecordings();
         return builder;
     }
 
@@ -41,6 +43,7 @@ public static class LiveKitEndpoints
         group.MapGet("/status", Status)
             .RequireAuthorization(IdentityExtensions.ViewerPolicy)
             .WithSummary("Whether the server API and webhooks are configured.");
+        app.MapRecordings();
         return app;
     }
 

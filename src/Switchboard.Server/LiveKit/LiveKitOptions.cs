@@ -51,6 +51,9 @@ public sealed class LiveKitOptions
     [Range(1, 24 * 60)]
     public int ListenTokenMinutes { get; set; } = 60;
 
+    /// <summary>Per-call recordings through LiveKit Egress (off by default).</summary>
+    public Egress.RecordingOptions Recording { get; set; } = new();
+
     /// <summary>True when the server API (and so the reconciler) can be used.</summary>
     public bool ApiConfigured =>
         !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);

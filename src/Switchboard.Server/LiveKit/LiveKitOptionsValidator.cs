@@ -29,6 +29,7 @@ public sealed class LiveKitOptionsValidator : IValidateOptions<LiveKitOptions>
             }
         }
 
+        errors.AddRange(Egress.RecordingOptionsValidator.Problems(options.Recording, options.ApiConfigured));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

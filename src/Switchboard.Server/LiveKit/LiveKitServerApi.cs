@@ -3,16 +3,18 @@ using Microsoft.Extensions.Options;
 namespace Switchboard.Server.LiveKit;
 
 /// <summary>
-/// The LiveKit server API: RoomService, SIP and AgentDispatchService (LIVEKIT.md §3). Each request
+/// The LiveKit server API: RoomService, SIP, AgentDispatchService and Egress (LIVEKIT.md §3). Each request
 /// carries its own short-lived token with exactly the grants of §1.9. Only requests that are safe to
-/// repeat are retried: reads, mute, permission and attribute updates, removals. SendData, SIP and
-/// dispatch are sent once.
+/// repeat are retried: reads, mute, permission and attribute updates, removals. SendData, SIP,
+/// dispatch and starting an egress are sent once.
 /// </summary>
 public sealed class LiveKitServerApi(TwirpClient twirp, LiveKitTokens tokens, IOptions<LiveKitOptions> options)
 {
     private const string Room = "livekit.RoomService/";
     private const string Sip = "livekit.SIP/";
     private const string Dispatch = "livekit.AgentDispatchService/";
+    private const string EgressService = "livekit.Egress/";
+    private static readonly VideoGrant Record = new() { RoomRecord = true };
 
     // With wait_until_answered the server itself waits up to 80 s (LIVEKIT.md §3.12).
     private const double AnsweredDialSeconds = 90;
@@ -74,6 +76,14 @@ public sealed class LiveKitServerApi(TwirpClient twirp, LiveKitTokens tokens, IO
     /// <summary>Dispatches an agent to a room. Sent once: a repeat would dispatch a second agent.</summary>
     public async Task<AgentDispatchInfo> CreateDispatchAsync(CreateAgentDispatchRequest request, CancellationToken cancellationToken) =>
         AgentDispatchInfo.Read(await CallAsync(Dispatch + "CreateDispatch", request, Admin(request.Room), null, false, Normal, cancellationToken));
+
+    /// <summary>Starts recording a room. Sent once: a repeat would start a second recording.</summary>
+    public async Task<Egress.LiveKitEgress> StartRoomCompositeEgressAsync(Egress.RoomCompositeEgressRequest request, CancellationToken cancellationToken) =>
+        Egress.LiveKitEgress.Read(await CallAsync(EgressService + "StartRoomCompositeEgress", request, Record, null, false, Normal, cancellationToken));
+
+    /// <summary>Stops a recording; Egress then finishes the file and reports it (egress_ended).</summary>
+    public async Task<Egress.LiveKitEgress> StopEgressAsync(string egressId, CancellationToken cancellationToken) =>
+        Egress.LiveKitEgress.Read(await CallAsync(EgressService + "StopEgress", new Egress.StopEgressRequest(egressId), Record, null, true, Normal, cancellationToken));
 
     private static VideoGrant Admin(string room) => new() { RoomAdmin = true, Room = room };
 

@@ -7,7 +7,8 @@ public sealed record LiveKitWebhookEvent(
     long CreatedAt,
     LiveKitRoom? Room,
     LiveKitParticipant? Participant,
-    LiveKitTrack? Track)
+    LiveKitTrack? Track,
+    Egress.LiveKitEgress? EgressInfo = null)
 {
     public static LiveKitWebhookEvent Read(ProtoObject o) => new(
         o.Str("event"),
@@ -15,5 +16,6 @@ public sealed record LiveKitWebhookEvent(
         o.Int64("createdAt"),
         o.Obj("room") is { Exists: true } room ? LiveKitRoom.Read(room) : null,
         o.Obj("participant") is { Exists: true } participant ? LiveKitParticipant.Read(participant) : null,
-        o.Obj("track") is { Exists: true } track ? LiveKitTrack.Read(track) : null);
+        o.Obj("track") is { Exists: true } track ? LiveKitTrack.Read(track) : null,
+        o.Obj("egressInfo") is { Exists: true } egress ? Egress.LiveKitEgress.Read(egress) : null);
 }

@@ -15,6 +15,7 @@ public sealed partial class LiveKitWebhookHandler(
     IEventStore store,
     AgentTracks tracks,
     IWebhookReceipts receipts,
+    Egress.CallRecordings recordings,
     TimeProvider clock,
     ILogger<LiveKitWebhookHandler> logger)
 {
@@ -35,20 +36,30 @@ public sealed partial class LiveKitWebhookHandler(
         }
 
         // Recorded after the events are committed: if the append fails, LiveKit's retry applies it.
-        await receipts.RecordAsync(receiptId, webhook.Event, webhook.Room?.Sid, CancellationToken.None);
-        LogApplied(webhook.Event, webhook.Room?.Sid, events.Count);
+        var roomSid = webhook.Room?.Sid ?? webhook.EgressInfo?.RoomId;
+        await receipts.RecordAsync(receiptId, webhook.Event, roomSid, CancellationToken.None);
+        LogApplied(webhook.Event, roomSid, events.Count);
         return events.Count;
     }
 
     private async Task<IReadOnlyList<EventEnvelope>> MapAsync(LiveKitWebhookEvent w, string receiptId, CancellationToken cancellationToken)
     {
+        var at = w.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(w.CreatedAt) : clock.GetUtcNow();
+        if (w.EgressInfo is { } egress)
+        {
+            // Egress events carry the room only inside egressInfo.
+            return recordings.Enabled && egress is { IsRoomComposite: true, EgressId.Length: > 0 } && Egress.CallRecordings.InLiveKit(egress.RoomId)
+                && await KnownAsync(egress.RoomId, cancellationToken)
+                ? Egress.RecordingEvents.FromWebhook(w.Event, egress, recordings.Options, at)
+                : [];
+        }
+
         if (w.Room is not { Sid.Length: > 0 } room)
         {
             return [];
         }
 
         var callId = room.Sid;
-        var at = w.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(w.CreatedAt) : clock.GetUtcNow();
         var eventId = DerivedId.Of("livekit", receiptId);
         switch (w.Event)
         {

@@ -73,6 +73,9 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
     /// <summary>The next <paramref name="times"/> requests to <paramref name="method"/> get no answer for 10 s.</summary>
     public void HangNext(string method, int times) => FailNext(method, times, 0, "");
 
+    /// <summary>The egresses started, by id, with the room SID each records.</summary>
+    public ConcurrentDictionary<string, (string RoomSid, JsonObject Request)> Egresses { get; } = new(StringComparer.Ordinal);
+
     public IReadOnlyList<TwirpCall> CallsTo(string method) => [.. Calls.Where(c => c.Method == method)];
 
     private async Task HandleAsync(HttpContext context, string service, string method)
@@ -150,6 +153,22 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
             case "livekit.RoomService/SendData" when target is not null:
                 await Ok(context, []);
                 return;
+            case "livekit.Egress/StartRoomCompositeEgress" when target is not null:
+                var egressId = "EG_" + Guid.NewGuid().ToString("N")[..12];
+                Egresses[egressId] = (target.Sid, r);
+                await Ok(context, EgressInfo(egressId, target, "EGRESS_STARTING", r));
+                return;
+            case "livekit.Egress/StopEgress":
+                var stop = S("egressId", "egress_id") ?? "";
+                if (!Egresses.TryGetValue(stop, out var running))
+                {
+                    await Error(context, 404, "not_found", "egress does not exist");
+                    return;
+                }
+
+                var recorded = _rooms.GetValueOrDefault(running.RoomSid) ?? new DoubleRoom(running.RoomSid, "gone");
+                await Ok(context, EgressInfo(stop, recorded, "EGRESS_ENDING", running.Request));
+                return;
         }
 
         if (target is null)
@@ -225,6 +244,30 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>An <c>EgressInfo</c> as livekit-server answers it: snake_case, every field, int64 as strings, times in nanoseconds.</summary>
+    private static JsonObject EgressInfo(string egressId, DoubleRoom room, string status, JsonObject request) => new()
+    {
+        ["egress_id"] = egressId,
+        ["room_id"] = room.Sid,
+        ["room_name"] = room.Name,
+        ["source_type"] = "EGRESS_SOURCE_TYPE_WEB",
+        ["status"] = status,
+        ["started_at"] = "0",
+        ["ended_at"] = "0",
+        ["updated_at"] = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["room_composite"] = request.DeepClone(),
+        ["stream_results"] = new JsonArray(),
+        ["file_results"] = new JsonArray(),
+        ["segment_results"] = new JsonArray(),
+        ["image_results"] = new JsonArray(),
+        ["error"] = "",
+        ["error_code"] = 0,
+        ["details"] = "",
+        ["manifest_location"] = "",
+        ["backup_storage_used"] = false,
+        ["retry_count"] = 0,
+    };
+
     private static bool Allowed(string method, JsonObject claims, JsonObject request)
     {
         var video = claims["video"] as JsonObject;
@@ -238,6 +281,7 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
             "livekit.RoomService/DeleteRoom" => Flag(video, "roomCreate"),
             "livekit.SIP/CreateSIPParticipant" => Flag(sip, "call"),
             "livekit.SIP/TransferSIPParticipant" => Flag(sip, "call") && AdminOf(room),
+            _ when method.StartsWith("livekit.Egress/", StringComparison.Ordinal) => Flag(video, "roomRecord"),
             _ => AdminOf(room),
         };
     }

@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/calls/CALL_none/handback", new { }, [401, 403, 404, 404, 403, 403, 401]),
         ("POST", "/api/v1/calls/CALL_none/transfer", new { destination = "billing" }, [401, 403, 404, 404, 403, 403, 401]),
         ("POST", "/api/v1/calls/CALL_none/end", new { }, [401, 403, 404, 404, 403, 403, 401]),
+        ("POST", "/api/v1/calls/CALL_none/recording", null, [401, 403, 409, 409, 403, 403, 401]),
         ("GET", "/api/v1/transfer-destinations", null, [401, 403, 200, 200, 403, 403, 401]),
         ("GET", "/api/v1/escalations", null, [401, 403, 200, 200, 403, 403, 401]),
         ("GET", "/api/v1/escalations/help_none", null, [401, 403, 404, 404, 403, 403, 401]),
