@@ -6,6 +6,7 @@ import { Transcript } from "../call/Transcript";
 import { toLiveEvent, type LiveEvent } from "../live/callLog";
 import { onLinkClick } from "../shell/router";
 import { adjacentMark, buildReplay, clock, itemsAt, lastWhere, stateAt, type Replay } from "./replayModel";
+import { DispositionPanel } from "./DispositionPanel";
 import { formatSeconds } from "./format";
 import { RecordingAudio } from "./RecordingAudio";
 
@@ -125,7 +126,7 @@ const ms = (v: number | undefined) => (v === undefined ? "" : `${Math.round(v)}`
  * escalations and interventions on one timeline, scrubbed or played at 1×, 2× or 4×, with jumps
  * to marks. What shows is exactly what had happened at the playhead.
  */
-export function ReplayView({ callId }: { callId: string }) {
+export function ReplayView({ callId, canAct }: { callId: string; canAct: boolean }) {
   const log = useCallLog(callId);
   const summary = useSummary(callId);
   const replay = useMemo(() => buildReplay(log.events, summary?.startedAt, summary?.endedAt), [log.events, summary?.startedAt, summary?.endedAt]);
@@ -233,6 +234,7 @@ export function ReplayView({ callId }: { callId: string }) {
               </ol>
             )}
           </div>
+          <DispositionPanel callId={callId} events={log.events} canAct={canAct} live={false} />
           <div className="panel">
             <h2>Turn latency (ms)</h2>
             {turns.length === 0 ? (

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import type { CallState } from "../api/types";
+import { DispositionPanel } from "../archive/DispositionPanel";
 import { useCallStream } from "../live/hooks";
 import { onLinkClick } from "../shell/router";
 import { useNow } from "../shell/time";
@@ -76,6 +77,7 @@ function LiveRoom({ callId, canAct, me, state }: { callId: string; canAct: boole
               </a>
             </section>
           )}
+          <DispositionPanel callId={callId} events={stream.events} canAct={canAct} live />
           <section className="panel" aria-labelledby="people-title">
             <h2 id="people-title">Participants</h2>
             <ul className="people">

@@ -47,7 +47,7 @@ function Shell({ session, path, onSignedOut }: { session: Session; path: string;
   // Pages a role does not include say so; their links are not offered.
   let view: React.ReactNode;
   if (callMatch?.[1]) view = <CallRoom key={callMatch[1]} callId={decodeURIComponent(callMatch[1])} canAct={canIntervene(session)} me={me} />;
-  else if (replayMatch?.[1]) view = <ReplayView key={replayMatch[1]} callId={decodeURIComponent(replayMatch[1])} />;
+  else if (replayMatch?.[1]) view = <ReplayView key={replayMatch[1]} callId={decodeURIComponent(replayMatch[1])} canAct={canIntervene(session)} />;
   else if (path === "/history") view = <PastCallsView />;
   else if (path === "/analytics") view = supervisor ? (
       <Suspense fallback={<p className="loading">Loading…</p>}>

@@ -137,7 +137,7 @@ public sealed class AfterTheCallTests(ScoringDashboardServer app)
             // A hit opens the replay at its line.
             await page.Locator("tr.hits a").First.ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Replay · {late}" })).ToBeVisibleAsync();
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("0:10 / 1:30");
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("0:10 / 1:30");
         }
         finally
         {
@@ -173,13 +173,13 @@ public sealed class AfterTheCallTests(ScoringDashboardServer app)
         {
             await page.GotoAsync($"/calls/{callId}/replay");
             await Expect(page.Locator("section.replay")).ToHaveAttributeAsync("data-complete", "true");
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("0:00 / 2:00");
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("0:00 / 2:00");
             var lines = page.Locator(".replay .transcript li[data-kind=line] .text");
             await Expect(lines).ToHaveCountAsync(0);
 
             // Scrubbed to 0:45: the lines said by then, not one more.
             await ScrubAsync(page, 45_000);
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("0:45 / 2:00");
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("0:45 / 2:00");
             await Expect(lines).ToHaveTextAsync(["Hello, thanks for calling", "The charge appeared twice on my card"]);
             await Expect(page.GetByText("Agent listening")).ToBeVisibleAsync();
             await Expect(page.Locator("table.turns tbody tr")).ToHaveCountAsync(1);
@@ -188,24 +188,39 @@ public sealed class AfterTheCallTests(ScoringDashboardServer app)
 
             // The next mark is the failed tool at 1:10; the previous one the escalation at 0:40.
             await page.GetByRole(AriaRole.Button, new() { Name = "Next mark ▶" }).ClickAsync();
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("1:10 / 2:00");
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("1:10 / 2:00");
             await Expect(lines).ToHaveTextAsync(["Hello, thanks for calling", "The charge appeared twice on my card", "Please hold while I check"]);
             await page.GetByRole(AriaRole.Button, new() { Name = "◀ Previous mark" }).ClickAsync();
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("0:40 / 2:00");
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("0:40 / 2:00");
             await Expect(lines).ToHaveCountAsync(2);
 
             // Played at 4× the playhead moves on and the transcript grows with it, until the end.
             await page.GetByRole(AriaRole.Group, new() { Name = "Speed" }).GetByRole(AriaRole.Button, new() { Name = "4×" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Play" }).ClickAsync();
             await Expect(lines).ToHaveCountAsync(3, new() { Timeout = 30_000 });
-            await Expect(page.GetByLabel("Position")).ToHaveTextAsync("2:00 / 2:00", new() { Timeout = 60_000 });
+            await Expect(page.GetByLabel("Position", new() { Exact = true })).ToHaveTextAsync("2:00 / 2:00", new() { Timeout = 60_000 });
             await Expect(lines).ToHaveCountAsync(4);
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Play" })).ToBeVisibleAsync();
+
+            // After the call a supervisor sets its disposition, a tag and a note: shown, and in the summary.
+            var form = page.GetByRole(AriaRole.Form, new() { Name = "Set the disposition" });
+            await form.GetByLabel("Disposition", new() { Exact = true }).FillAsync("refunded");
+            await form.GetByLabel("Add tags").FillAsync("Double-charge");
+            await form.GetByLabel("Note").FillAsync("Refund of the second charge promised by e-mail");
+            await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(form.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+            var panel = page.Locator("section.disposition");
+            await Expect(panel.Locator("[data-field=disposition]")).ToHaveTextAsync("refunded");
+            await Expect(panel.Locator(".notes li")).ToContainTextAsync("Refund of the second charge promised by e-mail");
         }
         finally
         {
             await page.Context.CloseAsync();
         }
+
+        var disposed = await WaitForAsync(callId, s => s.TryGetProperty("disposition", out var d) && d.GetString() == "refunded", cts.Token);
+        Assert.Equal(["double-charge"], disposed.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("ana", Assert.Single(disposed.GetProperty("notes").EnumerateArray()).GetProperty("by").GetString());
     }
 
     [Fact(Timeout = 180_000)]
