@@ -1,0 +1,487 @@
+"""attach(): reports a livekit-agents 1.x AgentSession to Switchboard and carries out its commands."""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import json
+import logging
+import time
+from typing import Any, Callable
+
+from . import wire
+from .client import Options, SwitchboardClient
+
+log = logging.getLogger("switchboard_livekit")
+
+# CloseEvent.reason (livekit-agents voice/events.py CloseReason) → call.ended reason
+_CLOSE_REASONS = {
+    "participant_disconnected": "caller_hangup",
+    "error": "agent_error",
+    "job_shutdown": "completed",
+    "user_initiated": "completed",
+    "task_completed": "completed",
+}
+_PARTICIPANT_KINDS = {0: "standard", 1: "ingress", 2: "egress", 3: "sip", 4: "agent"}
+
+NOBODY_AVAILABLE = "No supervisor is available right now. Offer the caller a call-back instead."
+TIMED_OUT = "The supervisor did not answer in time. Tell the caller you could not confirm it now."
+
+
+def _value(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _text(value: Any) -> str:
+    return value.value if hasattr(value, "value") else str(value)
+
+
+def _ms(seconds: Any) -> int | None:
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= 0:
+        return int(round(seconds * 1000))
+    return None
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+class SessionReporter:
+    """One call: the mapping of session events to Switchboard events, and the commands."""
+
+    def __init__(self, client: SwitchboardClient, session: Any, ctx: Any, call_id: str, options: Options, owns_client: bool) -> None:
+        self.client = client
+        self.session = session
+        self.ctx = ctx
+        self.call_id = call_id
+        self.options = options
+        self._owns_client = owns_client
+        self.paused = False
+        self.ended = False
+        self._segment: str | None = None
+        self._segment_started: float | None = None
+        self._segments = itertools.count(1)
+        self._tools_called: dict[str, float] = {}
+        self._turn: dict[str, Any] = {}
+        self._prompt_tokens = 0
+        self._completion_tokens = 0
+        self._persona: str | None = None
+        self._spoken_by_supervisor: list[str] = []
+        self._own_speech = False  # speech_created fires inside say(): our own speech is let through
+        self._guidance_while_paused: list[str] = []
+        self._seen_commands: set[str] = set()
+        self._escalations: dict[str, asyncio.Future[tuple[str, str | None]]] = {}
+        self._listeners: list[tuple[Any, str, Callable[..., None]]] = []
+        self._loop = asyncio.get_running_loop()
+
+    # ---- wiring ----
+
+    def _listen(self, emitter: Any, event: str, callback: Callable[..., None]) -> None:
+        def guarded(*args: Any) -> None:
+            try:
+                callback(*args)
+            except Exception:  # the session's own handlers must never see our failure
+                log.exception("Switchboard: handling %s failed", event)
+        emitter.on(event, guarded)
+        self._listeners.append((emitter, event, guarded))
+
+    def start(self, room: Any) -> None:
+        s = self.session
+        names = ["agent_state_changed", "user_input_transcribed", "conversation_item_added",
+                 "function_tools_executed", "tool_execution_updated", "session_usage_updated",
+                 "speech_created", "error", "close"]
+        if self.options.legacy_metrics:
+            # Deprecated since per-turn figures moved to ChatMessage.metrics; subscribing logs a warning.
+            names.append("metrics_collected")
+        for name in names:
+            self._listen(s, name, getattr(self, "_on_" + name))
+        data: dict[str, Any] = {}
+        if room is not None:
+            if (name := _value(room, "name")):
+                data["roomName"] = name
+            data["roomSid"] = self.call_id
+        if self.options.agent_name:
+            data["agentName"] = self.options.agent_name
+        if self.options.direction:
+            data["direction"] = self.options.direction
+        self.client.report(self.call_id, "call.started", data)
+        agent = _value(s, "current_agent")
+        self._persona = _value(agent, "id") if agent is not None else None
+        if room is not None and hasattr(room, "on"):
+            local = _value(room, "local_participant")
+            if local is not None and _value(local, "identity"):
+                self._participant("participant.joined", local, "agent")
+            for participant in list((_value(room, "remote_participants") or {}).values()):
+                self._participant("participant.joined", participant)
+            self._listen(room, "participant_connected", lambda p: self._participant("participant.joined", p))
+            self._listen(room, "participant_disconnected", lambda p: self._participant("participant.left", p))
+
+    def _participant(self, event_type: str, participant: Any, role: str | None = None) -> None:
+        kind = _value(participant, "kind")
+        kind_name = _PARTICIPANT_KINDS.get(kind, None) if isinstance(kind, int) else (str(kind).lower() if kind else None)
+        if role is None:
+            role = "agent" if kind_name == "agent" else "customer"
+        data = {"identity": _value(participant, "identity"), "role": role}
+        if kind_name:
+            data["kind"] = kind_name
+        if _value(participant, "name"):
+            data["name"] = _value(participant, "name")
+        self.client.report(self.call_id, event_type, data)
+
+    # ---- session events (shapes of livekit-agents 1.x voice/events.py) ----
+
+    def _on_agent_state_changed(self, ev: Any) -> None:
+        self.client.report(self.call_id, "agent.state", {"state": _value(ev, "new_state")}, at=_value(ev, "created_at"))
+
+    def _on_user_input_transcribed(self, ev: Any) -> None:
+        text = _value(ev, "transcript") or ""
+        at = _value(ev, "created_at") or time.time()
+        if self._segment is None:
+            self._segment = _value(ev, "item_id") or f"{self.call_id}-u{next(self._segments)}"
+            self._segment_started = at
+        data: dict[str, Any] = {"speaker": "customer", "segmentId": self._segment, "text": text}
+        if _value(ev, "language"):
+            data["language"] = str(_value(ev, "language"))
+        if _value(ev, "is_final"):
+            if not text.strip():
+                self._segment = None
+                return
+            data["startedAt"] = wire.timestamp(self._segment_started or at)
+            data["endedAt"] = wire.timestamp(at)
+            self.client.report(self.call_id, "transcript.final", data, at=at)
+            self._segment = None
+        elif text.strip():
+            self.client.report(self.call_id, "transcript.interim", data, at=at)
+
+    def _on_conversation_item_added(self, ev: Any) -> None:
+        item = _value(ev, "item")
+        kind = _value(item, "type")
+        if kind == "agent_handoff":
+            new_agent = _value(item, "new_agent_id")
+            data = {"to": new_agent}
+            if _value(item, "old_agent_id"):
+                data["from"] = _value(item, "old_agent_id")
+            self._persona = new_agent
+            self.client.report(self.call_id, "agent.handoff", data, at=_value(item, "created_at"))
+            return
+        if kind != "message":
+            return
+        role = _value(item, "role")
+        metrics = _value(item, "metrics") or {}
+        if role == "user":
+            for ours, theirs in (("endOfUtteranceMs", "end_of_turn_delay"), ("sttMs", "transcription_delay")):
+                if (ms := _ms(_value(metrics, theirs))) is not None:
+                    self._turn[ours] = ms
+            return
+        if role != "assistant":
+            return
+        text = _text_content(item)
+        if text:
+            if text in self._spoken_by_supervisor:
+                self._spoken_by_supervisor.remove(text)  # a supervisor's words are not the agent's
+            else:
+                data = {"speaker": "agent", "segmentId": _value(item, "id") or self.client.next_id(), "text": text[: wire.MAX_TEXT_CHARS]}
+                started, stopped = _value(metrics, "started_speaking_at"), _value(metrics, "stopped_speaking_at")
+                if isinstance(started, (int, float)):
+                    data["startedAt"] = wire.timestamp(started)
+                if isinstance(stopped, (int, float)):
+                    data["endedAt"] = wire.timestamp(stopped)
+                self.client.report(self.call_id, "transcript.final", data, at=_value(item, "created_at"))
+        for ours, theirs in (("llmTtftMs", "llm_node_ttft"), ("ttsTtfbMs", "tts_node_ttfb"), ("e2eMs", "e2e_latency")):
+            if (ms := _ms(_value(metrics, theirs))) is not None:
+                self._turn[ours] = ms
+        model = _value(_value(metrics, "llm_metadata") or {}, "model_name")
+        if model:
+            self._turn["model"] = model
+        if any(k in self._turn for k in ("llmTtftMs", "ttsTtfbMs", "e2eMs", "llmTotalMs")):
+            turn = dict(self._turn, turnId=_value(item, "id") or self.client.next_id())
+            self._turn = {}
+            self.client.report(self.call_id, "metrics.turn", turn, at=_value(item, "created_at"))
+
+    def _on_tool_execution_updated(self, ev: Any) -> None:
+        update = _value(ev, "update")
+        if _value(update, "type") == "tool_call_started":
+            self._tool_called(_value(update, "function_call"))
+
+    def _tool_called(self, call: Any) -> None:
+        call_id = _value(call, "call_id")
+        if not call_id or call_id in self._tools_called:
+            return
+        self._tools_called[call_id] = _value(call, "created_at") or time.time()
+        data: dict[str, Any] = {"toolCallId": call_id, "name": _value(call, "name")}
+        arguments = _value(call, "arguments")
+        if arguments:
+            try:
+                data["arguments"] = json.loads(arguments)
+            except (TypeError, ValueError):
+                data["arguments"] = {"raw": str(arguments)}
+        self.client.report(self.call_id, "tool.called", data, at=self._tools_called[call_id])
+
+    def _on_function_tools_executed(self, ev: Any) -> None:
+        pairs = list(zip(_value(ev, "function_calls") or [], _value(ev, "function_call_outputs") or []))
+        for call, _ in pairs:
+            self._tool_called(call)  # where tool_execution_updated (newer 1.x) did not report it already
+        for call, output in pairs:
+            call_id = _value(call, "call_id")
+            started = self._tools_called.pop(call_id, None)
+            finished = _value(output, "created_at") or time.time()
+            ok = not _value(output, "is_error", False)
+            data: dict[str, Any] = {"toolCallId": call_id, "name": _value(call, "name") or _value(output, "name"), "ok": ok}
+            text = _value(output, "output")
+            if text is not None:
+                data["result" if ok else "error"] = str(text)[:2000]
+            if started is not None and (ms := _ms(finished - started)) is not None:
+                data["durationMs"] = ms
+            self.client.report(self.call_id, "tool.result", data, at=finished)
+
+    def _on_metrics_collected(self, ev: Any) -> None:
+        # Older 1.x report per-turn figures only here; the LLM's total time comes only from here.
+        m = _value(ev, "metrics")
+        kind = _value(m, "type")
+        if kind == "llm_metrics":
+            for ours, theirs in (("promptTokens", "prompt_tokens"), ("completionTokens", "completion_tokens")):
+                value = _value(m, theirs)
+                if isinstance(value, int) and value >= 0:
+                    self._turn[ours] = self._turn.get(ours, 0) + value
+            if (ms := _ms(_value(m, "duration"))) is not None:
+                self._turn["llmTotalMs"] = self._turn.get("llmTotalMs", 0) + ms
+            self._turn.setdefault("llmTtftMs", _ms(_value(m, "ttft")))
+            model = _value(_value(m, "metadata"), "model_name")
+            if model:
+                self._turn.setdefault("model", model)
+        elif kind == "eou_metrics":
+            self._turn.setdefault("endOfUtteranceMs", _ms(_value(m, "end_of_utterance_delay")))
+            self._turn.setdefault("sttMs", _ms(_value(m, "transcription_delay")))
+        elif kind == "tts_metrics":
+            self._turn.setdefault("ttsTtfbMs", _ms(_value(m, "ttfb")))
+        self._turn = {k: v for k, v in self._turn.items() if v is not None}
+
+    def _on_session_usage_updated(self, ev: Any) -> None:
+        # The usage is cumulative per model; the growth since the last update belongs to the turn.
+        prompt = completion = 0
+        for usage in _value(_value(ev, "usage"), "model_usage") or []:
+            if _value(usage, "type") == "llm_usage":
+                prompt += _value(usage, "input_tokens", 0) or 0
+                completion += _value(usage, "output_tokens", 0) or 0
+                if _value(usage, "model"):
+                    self._turn.setdefault("model", _value(usage, "model"))
+        if prompt > self._prompt_tokens:
+            self._turn["promptTokens"] = self._turn.get("promptTokens", 0) + prompt - self._prompt_tokens
+        if completion > self._completion_tokens:
+            self._turn["completionTokens"] = self._turn.get("completionTokens", 0) + completion - self._completion_tokens
+        self._prompt_tokens, self._completion_tokens = max(prompt, self._prompt_tokens), max(completion, self._completion_tokens)
+
+    def _on_speech_created(self, ev: Any) -> None:
+        handle = _value(ev, "speech_handle")
+        if self.paused and handle is not None and not self._own_speech:
+            # Paused: the supervisor has the floor. Transcription goes on; the agent's replies do not.
+            handle.interrupt(force=True) if "force" in _params(handle.interrupt) else handle.interrupt()
+
+    def _on_error(self, ev: Any) -> None:
+        error = _value(ev, "error")
+        data = {"message": str(_value(error, "error", None) or error)[:2000],
+                "source": type(_value(ev, "source")).__name__,
+                "recoverable": bool(_value(error, "recoverable", False))}
+        self.client.report(self.call_id, "x-livekit.error", data, at=_value(ev, "created_at"))
+
+    def _on_close(self, ev: Any) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        reason = _CLOSE_REASONS.get(_text(_value(ev, "reason", "job_shutdown")), "completed")
+        data: dict[str, Any] = {"reason": reason}
+        if _value(ev, "error") is not None:
+            data["detail"] = str(_value(ev, "error"))[:2000]
+        self._finish(data, at=_value(ev, "created_at"))
+
+    def _finish(self, data: dict[str, Any], at: float | None = None) -> None:
+        self.client.report(self.call_id, "call.ended", data, at=at)
+        self.client.stop_heartbeats(self.call_id)
+        for request_id, waiter in self._escalations.items():
+            if not waiter.done():
+                waiter.set_result(("cancelled", None))
+        for emitter, event, callback in self._listeners:
+            off = getattr(emitter, "off", None)
+            if off is not None:
+                off(event, callback)
+        self._listeners.clear()
+        if self._owns_client:
+            self._loop.create_task(self.client.aclose())
+
+    # ---- commands ----
+
+    def on_command(self, command: wire.Command) -> None:
+        if command.command_id in self._seen_commands:
+            return  # redelivered after a reconnect: applied once, acknowledged again
+        self._seen_commands.add(command.command_id)
+        handler = getattr(self, "_do_" + command.type.replace(".", "_"), None)
+        if handler is None:
+            self._ack(command, f"this agent does not handle {command.type}")
+            return
+        try:
+            result = handler(command.data)
+        except Exception as error:
+            self._ack(command, f"{type(error).__name__}: {error}")
+            return
+        if inspect.isawaitable(result):
+            async def finish() -> None:
+                try:
+                    await result
+                    self._ack(command)
+                except Exception as error:
+                    self._ack(command, f"{type(error).__name__}: {error}")
+            self._loop.create_task(finish())
+        else:
+            self._ack(command)
+
+    def _ack(self, command: wire.Command, error: str | None = None) -> None:
+        data: dict[str, Any] = {"commandId": command.command_id, "ok": error is None}
+        if error is not None:
+            data["error"] = error[:2000]
+        self.client.report(self.call_id, "command.acked", data, event_id="ack-" + command.command_id[:100])
+
+    def _do_guide(self, data: dict[str, Any]) -> None:
+        text = str(data.get("text", ""))
+        if self.paused:
+            self._guidance_while_paused.append(text)
+            return
+        self.session.generate_reply(instructions=_supervisor_instruction(text))
+
+    def _do_pause(self, data: dict[str, Any]) -> None:
+        self.paused = True
+        self.session.output.set_audio_enabled(False)
+        self.session.interrupt()
+        self.session.input.set_audio_enabled(True)  # keep hearing the caller: transcripts go on
+
+    def _do_resume(self, data: dict[str, Any]) -> None:
+        self.paused = False
+        self.session.output.set_audio_enabled(True)
+        parts = ["A human supervisor spoke with the caller and now hands the call back to you."]
+        if data.get("summary"):
+            parts.append("Summary of what happened meanwhile: " + str(data["summary"]))
+        parts.extend("Supervisor instruction: " + text for text in self._guidance_while_paused)
+        self._guidance_while_paused.clear()
+        parts.append("Continue the conversation from here.")
+        self.session.generate_reply(instructions=" ".join(parts))
+
+    def _do_say(self, data: dict[str, Any]) -> None:
+        text = str(data.get("text", ""))
+        self._spoken_by_supervisor.append(text)
+        if self.paused:
+            self.session.output.set_audio_enabled(True)
+        self._own_speech = True
+        try:
+            handle = self.session.say(text, allow_interruptions=False)
+        finally:
+            self._own_speech = False
+        if handle is not None:
+            if self.paused and hasattr(handle, "add_done_callback"):
+                handle.add_done_callback(lambda _: self.paused and self.session.output.set_audio_enabled(False))
+
+    async def _do_end(self, data: dict[str, Any]) -> None:
+        if not self.ended:
+            self.ended = True
+            self._finish({"reason": "supervisor_ended", "detail": str(data.get("reason") or "ended by a supervisor")[:2000]})
+        shutdown = getattr(self.session, "shutdown", None)
+        if shutdown is not None:
+            shutdown()
+        else:
+            await self.session.aclose()
+
+    def _do_escalation_answer(self, data: dict[str, Any]) -> None:
+        waiter = self._escalations.get(str(data.get("requestId")))
+        if waiter is not None and not waiter.done():
+            waiter.set_result((str(data.get("outcome", "")), data.get("answer")))
+
+    # ---- escalations ----
+
+    async def ask_supervisor(self, question: str, topic: str | None = None, context: str | None = None, timeout: float | None = None) -> str:
+        """Asks the help queue while the caller holds; the answer, or what to tell the caller instead."""
+        timeout = self.options.escalation_timeout if timeout is None else timeout
+        request_id = "esc-" + self.client.next_id()
+        waiter: asyncio.Future[tuple[str, str | None]] = self._loop.create_future()
+        self._escalations[request_id] = waiter  # registered before the request: an instant answer finds it
+        data: dict[str, Any] = {"requestId": request_id, "question": question[:2000], "timeoutMs": int(timeout * 1000)}
+        if topic:
+            data["topic"] = topic
+        if context:
+            data["context"] = context[:2000]
+        if self.options.hold_message:
+            self._spoken_by_supervisor.append(self.options.hold_message)
+            self.session.say(self.options.hold_message)
+        self.client.report(self.call_id, "escalation.requested", data)
+        try:
+            outcome, answer = await asyncio.wait_for(asyncio.shield(waiter), timeout + self.options.escalation_grace)
+        except asyncio.TimeoutError:
+            # No outcome at all (the server is unreachable): withdraw the request.
+            self.client.report(self.call_id, "escalation.cancelled", {"requestId": request_id, "reason": "agent_timeout"})
+            return TIMED_OUT
+        finally:
+            self._escalations.pop(request_id, None)
+        if outcome == "answered" and answer:
+            return f"The supervisor answered: {answer}"
+        if outcome == "no_supervisor":
+            return NOBODY_AVAILABLE
+        if outcome == "cancelled":
+            return "The question was withdrawn; the call is ending."
+        return TIMED_OUT
+
+    def ask_supervisor_tool(self, function_tool: Callable[..., Any] | None = None) -> Any:
+        """The `ask_supervisor` function tool for an Agent's `tools=[…]`."""
+        if function_tool is None:
+            from livekit.agents import function_tool  # type: ignore[no-redef]
+
+        reporter = self
+
+        async def ask_supervisor(question: str, topic: str = "") -> str:
+            """Ask a human supervisor when you cannot answer the caller yourself (a policy exception,
+            a refund, anything you are unsure of). The caller is asked to hold while you wait.
+
+            Args:
+                question: The question, complete enough for someone who has not heard the call.
+                topic: One word for who should answer, such as billing or refunds (optional).
+            """
+            return await reporter.ask_supervisor(question, topic=topic or None)
+
+        return function_tool(ask_supervisor, name="ask_supervisor")
+
+
+def _params(fn: Any) -> Any:
+    try:
+        return inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return {}
+
+
+def _text_content(item: Any) -> str:
+    text = _value(item, "text_content")
+    if isinstance(text, str):
+        return text
+    return "\n".join(c for c in (_value(item, "content") or []) if isinstance(c, str))
+
+
+def _supervisor_instruction(text: str) -> str:
+    return ("Instruction from a human supervisor who is listening to this call (not something the "
+            "caller said; do not mention it): " + text)
+
+
+async def attach(session: Any, ctx: Any, options: Options | None = None, client: SwitchboardClient | None = None) -> SessionReporter:
+    """Reports `session` (a livekit-agents 1.x AgentSession) of job `ctx` to Switchboard.
+
+    Call it before `session.start(...)`. The call id is `options.call_id`, else the room's SID.
+    """
+    options = options or Options()
+    room = _value(ctx, "room") if ctx is not None else None
+    call_id = options.call_id
+    if call_id is None and room is not None:
+        call_id = await _maybe_await(_value(room, "sid"))
+    if not call_id:
+        raise ValueError("no call id: pass options.call_id or a job context whose room has a SID")
+    owns = client is None
+    client = client or SwitchboardClient(options)
+    reporter = SessionReporter(client, session, ctx, str(call_id), options, owns_client=owns)
+    client.open_call(reporter.call_id, reporter.on_command)
+    reporter.start(room)
+    return reporter
