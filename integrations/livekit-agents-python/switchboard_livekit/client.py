@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import wire
 from .buffer import EventBuffer
-from .transport import HttpTransport, SendFailed, Transport, UpgradeRefused, WebSocketTransport, websocket_available
+from .transport import HttpTransport, SendFailed, Transport, UpgradeRefused, WebSocketTransport
 
 log = logging.getLogger("switchboard_livekit")
 
@@ -172,7 +172,7 @@ class SwitchboardClient:
         if self._fixed_transport is not None:
             return self._fixed_transport
         mode = self.options.transport
-        if mode == "websocket" or (mode == "auto" and websocket_available() and time.monotonic() >= self._http_until):
+        if mode == "websocket" or (mode == "auto" and time.monotonic() >= self._http_until):
             return WebSocketTransport(self.options.server_url, self.options.api_key, self.options.ack_timeout)
         return HttpTransport(self.options.server_url, self.options.api_key, self.options.ack_timeout)
 
@@ -210,7 +210,7 @@ class SwitchboardClient:
         attempt = 0
         while True:
             if (transport is not None and not batch and isinstance(transport, HttpTransport) and self._fixed_transport is None
-                    and self.options.transport == "auto" and websocket_available() and time.monotonic() >= self._http_until):
+                    and self.options.transport == "auto" and time.monotonic() >= self._http_until):
                 await transport.close()  # the HTTP fallback has run its time: try the WebSocket again
                 transport = None
             if transport is None:

@@ -128,7 +128,7 @@ def http_batch(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {"events": events}
 
 
-def socket_batch(ref: int, events: list[dict[str, Any]]) -> dict[str, Any]:
+def socket_batch(ref: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """An `events` message on `/api/v1/agent/ws`."""
     return {"op": "events", "ref": ref, "events": events}
 
@@ -137,7 +137,7 @@ def socket_subscribe(call_ids: list[str]) -> dict[str, Any]:
     return {"op": "subscribe", "callIds": call_ids}
 
 
-def socket_ping(ref: int) -> dict[str, Any]:
+def socket_ping(ref: str) -> dict[str, Any]:
     return {"op": "ping", "ref": ref}
 
 
@@ -152,7 +152,7 @@ class AckResult:
 @dataclass(frozen=True)
 class Ack:
     """A committed batch: `ack` on the socket (with `ref`) or the 200 answer of HTTP (ref None)."""
-    ref: int | None
+    ref: str | None
     results: list[AckResult]
 
 
@@ -176,7 +176,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Rejected:
-    ref: int | None
+    ref: str | None
     problem: Problem
 
 
@@ -190,7 +190,7 @@ class Command:
 
 @dataclass(frozen=True)
 class Pong:
-    ref: int | None
+    ref: str | None
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
@@ -208,12 +208,13 @@ def _string(obj: dict[str, Any], name: str, where: str, required: bool = True) -
     return value
 
 
-def _ref(obj: dict[str, Any], required: bool) -> int | None:
+def _ref(obj: dict[str, Any], required: bool) -> str | None:
+    # The server reads and echoes `ref` as a string (Contracts/Agent/AgentMessage.Ref).
     value = obj.get("ref")
     if value is None and not required:
         return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ProtocolError("ref must be a whole number")
+    if not isinstance(value, str) or not value:
+        raise ProtocolError("ref must be a non-empty string")
     return value
 
 

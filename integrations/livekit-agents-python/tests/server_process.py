@@ -3,6 +3,7 @@ tests/Switchboard.Testing/ServerProcess.cs starts it, and stopped by its PID."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+import unittest
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 90.0
@@ -90,3 +92,79 @@ class ServerProcess:
                 self.process.wait(timeout=10)
         self._log.close()
         shutil.rmtree(self.data_directory, ignore_errors=True)
+
+
+class Supervisor:
+    """The first admin, signed in with a session cookie and the anti-forgery token (docs/SUPERVISION.md)."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self._server = server
+        self._cookies: dict[str, str] = {}  # the session's and the anti-forgery cookie
+        self._token = ""
+
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if self._cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
+        if self._token:
+            headers["X-CSRF-TOKEN"] = self._token
+        request = urllib.request.Request(self._server.base_url + path, data=json.dumps(body).encode("utf-8"), method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                for header in answer.headers.get_all("Set-Cookie") or []:
+                    name, _, value = header.split(";", 1)[0].partition("=")
+                    self._cookies[name.strip()] = value
+                return json.loads(answer.read().decode("utf-8") or "null")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"POST {path} answered {error.code}: {error.read().decode(errors='replace')}") from None
+
+    def sign_in(self, timeout: float = 30.0) -> None:
+        log = Path(self._server.data_directory) / "server.log"
+        deadline = time.monotonic() + timeout
+        password = None
+        while password is None:
+            match = re.search(r"password '([^']+)'", log.read_text(encoding="utf-8", errors="replace"))
+            if match:
+                password = match.group(1)
+            elif time.monotonic() > deadline:
+                raise AssertionError("the server printed no admin password")
+            else:
+                time.sleep(0.05)
+        session = self._post("/api/v1/auth/login", {"username": "admin", "password": password})
+        self._token = session["antiforgery"]["token"]
+        changed = self._post("/api/v1/auth/password", {"currentPassword": password, "newPassword": "python-tests-supervisor-1"})
+        self._token = changed["antiforgery"]["token"]
+
+    def act(self, call_id: str, action: str, **body: Any) -> Any:
+        return self._post(f"/api/v1/calls/{call_id}/{action}", body)
+
+
+class ServerTestCase(unittest.IsolatedAsyncioTestCase):
+    """One server process per test class, with an agent key and a viewer key; stopped by PID after it."""
+
+    server: ServerProcess
+    agent_key: str
+    viewer_key: str
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        dll = server_dll()
+        if dll is None:
+            raise unittest.SkipTest("the server is not built: run `dotnet build src/Switchboard.Server -p:SkipDashboard=true` first")
+        cls.server = ServerProcess(dll)
+        try:
+            cls.agent_key = cls.server.create_key("agent", "python-agent")
+            cls.viewer_key = cls.server.create_key("viewer", "python-viewer")
+            cls.server.start()
+            cls.started()
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def started(cls) -> None:
+        """Runs once the server is ready."""
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.server.stop()

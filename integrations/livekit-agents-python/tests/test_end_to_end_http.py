@@ -6,30 +6,11 @@ import unittest
 
 from switchboard_livekit import Options, attach, wire
 from tests import livekit_agents_double as lk
-from tests.server_process import ServerProcess, server_dll
-
-DLL = server_dll()
+from tests.server_process import ServerTestCase
 
 
-@unittest.skipIf(DLL is None, "the server is not built: run `dotnet build src/Switchboard.Server -p:SkipDashboard=true` first")
-class EndToEndHttpTests(unittest.IsolatedAsyncioTestCase):
-    server: ServerProcess
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        assert DLL is not None
-        cls.server = ServerProcess(DLL)
-        try:
-            cls.agent_key = cls.server.create_key("agent", "python-agent")
-            cls.viewer_key = cls.server.create_key("viewer", "python-viewer")
-            cls.server.start()
-        except BaseException:
-            cls.server.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+class EndToEndHttpTests(ServerTestCase):
 
     async def test_a_scripted_sessions_events_are_in_the_calls_log_in_order(self) -> None:
         options = Options(server_url=self.server.base_url, api_key=self.agent_key, transport="http", agent_name="support",

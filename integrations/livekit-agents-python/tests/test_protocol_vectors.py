@@ -90,8 +90,8 @@ def _client_refusals(kind: str, raw: Any) -> tuple[list[str], set[int]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("events"), list):
         return ["the frame has no events array"], set()
     whole = []
-    if kind == "socket-batch" and (raw.get("op") != "events" or not isinstance(raw.get("ref"), int)):
-        whole.append("a socket batch needs op 'events' and a whole-number ref")
+    if kind == "socket-batch" and (raw.get("op") != "events" or not isinstance(raw.get("ref"), str) or not raw.get("ref")):
+        whole.append("a socket batch needs op 'events' and a string ref")
     events = raw["events"]
     if not events:
         whole.append("the batch is empty")
