@@ -22,6 +22,7 @@ _CLOSE_REASONS = {
     "user_initiated": "completed",
     "task_completed": "completed",
 }
+_ROLES = frozenset({"customer", "agent", "supervisor", "human_agent"})
 _PARTICIPANT_KINDS = {0: "standard", 1: "ingress", 2: "egress", 3: "sip", 4: "agent"}
 
 NOBODY_AVAILABLE = "No supervisor is available right now. Offer the caller a call-back instead."
@@ -119,10 +120,16 @@ class SessionReporter:
             self._listen(room, "participant_disconnected", lambda p: self._participant("participant.left", p))
 
     def _participant(self, event_type: str, participant: Any, role: str | None = None) -> None:
+        # The same rule as the server's LiveKit bridge (docs/LIVEKIT-BRIDGE.md): kind AGENT is the
+        # agent, else the attribute switchboard.role when it is a known role, else the customer;
+        # recorders (EGRESS) are not parties to the call.
         kind = _value(participant, "kind")
         kind_name = _PARTICIPANT_KINDS.get(kind, None) if isinstance(kind, int) else (str(kind).lower() if kind else None)
+        if kind_name == "egress":
+            return
         if role is None:
-            role = "agent" if kind_name == "agent" else "customer"
+            attributed = (_value(participant, "attributes") or {}).get("switchboard.role")
+            role = "agent" if kind_name == "agent" else attributed if attributed in _ROLES else "customer"
         data = {"identity": _value(participant, "identity"), "role": role}
         if kind_name:
             data["kind"] = kind_name
@@ -470,11 +477,16 @@ def _supervisor_instruction(text: str) -> str:
 async def attach(session: Any, ctx: Any, options: Options | None = None, client: SwitchboardClient | None = None) -> SessionReporter:
     """Reports `session` (a livekit-agents 1.x AgentSession) of job `ctx` to Switchboard.
 
-    Call it before `session.start(...)`. The call id is `options.call_id`, else the room's SID.
+    Call it after `ctx.connect()` and before `session.start(...)`. The call id is `options.call_id`,
+    else the room's SID (`ctx.job.room.sid`, or `await ctx.room.sid`).
     """
     options = options or Options()
     room = _value(ctx, "room") if ctx is not None else None
     call_id = options.call_id
+    if call_id is None:
+        # The job's room (a protobuf) carries the SID as a string at once; rtc.Room's `sid` is awaited.
+        job_sid = _value(_value(_value(ctx, "job"), "room"), "sid")
+        call_id = job_sid if isinstance(job_sid, str) and job_sid else None
     if call_id is None and room is not None:
         call_id = await _maybe_await(_value(room, "sid"))
     if not call_id:

@@ -30,12 +30,33 @@ class EventMappingTests(unittest.IsolatedAsyncioTestCase):
         self.assertEqual([("agent-1", "agent", "agent"), ("caller-1", "customer", "sip")], joined)
         self.assertEqual(["RM_map1"], self.transport.subscribed)
 
+    async def test_the_jobs_room_sid_is_used_where_the_job_carries_it(self) -> None:
+        from switchboard_livekit import SwitchboardClient, attach
+        from tests.support import RecordingTransport, fast_options
+        transport = RecordingTransport()
+        client = SwitchboardClient(fast_options(), transport=transport)
+        try:
+            ctx = lk.JobContext(lk.Room("RM_fromRoom", "r"), job=lk.Job(lk.JobRoom("RM_fromJob")))
+            reporter = await attach(lk.AgentSession(), ctx, fast_options(), client=client)
+            self.assertEqual("RM_fromJob", reporter.call_id)
+        finally:
+            await client.aclose()
+
     async def test_participants_joining_and_leaving_later_are_reported(self) -> None:
         self.room.join(lk.Participant("sup-7", name="Sam"))
         self.room.leave("sup-7")
         await self.flushed()
         self.assertEqual("sup-7", of_type(self.transport, "participant.joined")[-1]["data"]["identity"])
         self.assertEqual({"identity": "sup-7", "role": "customer", "kind": "standard", "name": "Sam"}, of_type(self.transport, "participant.left")[0]["data"])
+
+    async def test_roles_follow_the_switchboard_role_attribute_and_recorders_are_left_out(self) -> None:
+        self.room.join(lk.Participant("supervisor-sam", attributes={"switchboard.role": "supervisor"}))
+        self.room.join(lk.Participant("dial-out-1", kind=lk.ParticipantKind.SIP, attributes={"switchboard.role": "human_agent"}))
+        self.room.join(lk.Participant("someone", attributes={"switchboard.role": "king"}))
+        self.room.join(lk.Participant("EG_recorder", kind=lk.ParticipantKind.EGRESS))
+        await self.flushed()
+        roles = {e["data"]["identity"]: e["data"]["role"] for e in of_type(self.transport, "participant.joined")}
+        self.assertEqual({"agent-1": "agent", "caller-1": "customer", "supervisor-sam": "supervisor", "dial-out-1": "human_agent", "someone": "customer"}, roles)
 
     async def test_agent_state_changes_carry_the_new_state(self) -> None:
         for old, new in (("initializing", "listening"), ("listening", "thinking"), ("thinking", "speaking")):

@@ -16,7 +16,8 @@ Shapes taken from livekit/agents at commit da6af86ac640a3bc54585764e64321d7048c1
 - voice/agent_session.py: on/off/emit (rtc.EventEmitter), say(text, allow_interruptions=…,
   add_to_chat_ctx=…) -> SpeechHandle, generate_reply(instructions=…), interrupt(force=…),
   shutdown(drain=…), input / output with set_audio_enabled, current_agent (Agent.id);
-- voice/speech_handle.py: SpeechHandle.interrupt(force=…), add_done_callback.
+- voice/speech_handle.py: SpeechHandle.interrupt(force=…), add_done_callback;
+- inference/avatar.py reads the room SID as `job_ctx.job.room.sid or await room.sid`.
 The events are plain dataclasses here (the real ones are pydantic models); the integration reads
 them by attribute only, as it does the real ones.
 """
@@ -356,6 +357,7 @@ class AgentSession(EventEmitter):
 class ParticipantKind:
     """rtc.ParticipantKind values (livekit rtc protocol: STANDARD 0, INGRESS 1, EGRESS 2, SIP 3, AGENT 4)."""
     STANDARD = 0
+    EGRESS = 2
     SIP = 3
     AGENT = 4
 
@@ -366,6 +368,7 @@ class Participant:
     kind: int = ParticipantKind.STANDARD
     name: str = ""
     sid: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 class Room(EventEmitter):
@@ -390,6 +393,21 @@ class Room(EventEmitter):
         self.emit("participant_disconnected", self.remote_participants.pop(identity))
 
 
+@dataclass
+class JobRoom:
+    """The job's room (livekit.protocol.models.Room): its SID is a plain string."""
+    sid: str
+    name: str = ""
+
+
+@dataclass
+class Job:
+    room: JobRoom
+
+
 class JobContext:
-    def __init__(self, room: Room) -> None:
+    """JobContext: `room` (rtc.Room, SID awaited) and `job` (the job's protobuf, `job.room.sid`)."""
+
+    def __init__(self, room: Room, job: Job | None = None) -> None:
         self.room = room
+        self.job = job
