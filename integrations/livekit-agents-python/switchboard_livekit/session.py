@@ -67,6 +67,7 @@ class SessionReporter:
         self._tools_called: dict[str, float] = {}
         self._turn: dict[str, Any] = {}
         self._prompt_tokens = 0
+        self._usage_seen = False
         self._completion_tokens = 0
         self._persona: str | None = None
         self._spoken_by_supervisor: list[str] = []
@@ -248,7 +249,7 @@ class SessionReporter:
         m = _value(ev, "metrics")
         kind = _value(m, "type")
         if kind == "llm_metrics":
-            for ours, theirs in (("promptTokens", "prompt_tokens"), ("completionTokens", "completion_tokens")):
+            for ours, theirs in (() if self._usage_seen else (("promptTokens", "prompt_tokens"), ("completionTokens", "completion_tokens"))):
                 value = _value(m, theirs)
                 if isinstance(value, int) and value >= 0:
                     self._turn[ours] = self._turn.get(ours, 0) + value
@@ -267,6 +268,7 @@ class SessionReporter:
 
     def _on_session_usage_updated(self, ev: Any) -> None:
         # The usage is cumulative per model; the growth since the last update belongs to the turn.
+        self._usage_seen = True  # tokens come from the usage from now on, not from metrics_collected
         prompt = completion = 0
         for usage in _value(_value(ev, "usage"), "model_usage") or []:
             if _value(usage, "type") == "llm_usage":

@@ -81,6 +81,24 @@ class EndToEndWebSocketTests(ServerTestCase):
         finally:
             await reporter.client.aclose()
 
+    async def test_ask_supervisor_with_nobody_online_hears_so_at_once(self) -> None:
+        from switchboard_livekit import NOBODY_AVAILABLE
+        session = lk.AgentSession()
+        reporter = await attach(session, lk.JobContext(lk.Room("RM_pyWS4", "r")), Options(
+            server_url=self.server.base_url, api_key=self.agent_key, transport="websocket", reconnect_delay_min=0.05, reconnect_delay_max=0.5))
+        try:
+            # No supervisor has a stream open, so the help queue answers no_supervisor by push.
+            result = await asyncio.wait_for(reporter.ask_supervisor("Can we waive the late fee?", topic="billing", timeout=60), WAIT)
+            self.assertEqual(NOBODY_AVAILABLE, result)
+            self.assertEqual(["One moment please, I'm checking with a colleague."], [h.text for h in session.said])
+            self.assertTrue(await reporter.client.flush(WAIT))
+            log = await asyncio.to_thread(self.server.get_json, "/api/v1/calls/RM_pyWS4/events?after=0", self.viewer_key)
+            types = [e["type"] for e in log["events"]]
+            self.assertIn("escalation.requested", types)
+            self.assertIn("command.acked", types)
+        finally:
+            await reporter.client.aclose()
+
     async def test_a_refused_upgrade_falls_back_to_http_batches(self) -> None:
         from switchboard_livekit import SwitchboardClient
         # The server answers an upgrade on a path that is not the socket's with 404, like a proxy

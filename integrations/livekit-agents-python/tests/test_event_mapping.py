@@ -110,6 +110,14 @@ class EventMappingTests(unittest.IsolatedAsyncioTestCase):
             label="tts", request_id="r2", timestamp=1.0, ttfb=0.25, duration=1.0, audio_duration=2.0, cancelled=False, characters_count=20, streamed=True)))
         self.session.emit("conversation_item_added", lk.ConversationItemAddedEvent(item=lk.ChatMessage(role="assistant", content=["Done."])))
         await self.flushed()
+        self.session.emit("session_usage_updated", lk.SessionUsageUpdatedEvent(usage=lk.AgentSessionUsage([lk.LLMModelUsage("openai", "gpt-4o", input_tokens=700, output_tokens=30)])))
+        self.session.emit("metrics_collected", lk.MetricsCollectedEvent(metrics=lk.LLMMetrics(
+            label="openai.LLM", request_id="r3", timestamp=2.0, duration=0.5, ttft=0.2, cancelled=False, completion_tokens=18,
+            prompt_tokens=400, prompt_cached_tokens=0, total_tokens=418, tokens_per_second=13.0)))
+        self.session.emit("conversation_item_added", lk.ConversationItemAddedEvent(item=lk.ChatMessage(role="assistant", content=["Next."])))
+        await self.flushed()
+        second = of_type(self.transport, "metrics.turn")[1]["data"]
+        self.assertEqual((700, 30), (second["promptTokens"], second["completionTokens"]))  # counted once, from the usage
         turn = of_type(self.transport, "metrics.turn")[0]["data"]
         self.assertEqual({"endOfUtteranceMs": 500, "sttMs": 200, "llmTtftMs": 400, "llmTotalMs": 900, "ttsTtfbMs": 250,
                           "promptTokens": 300, "completionTokens": 12, "model": "gpt-4o"}, {k: v for k, v in turn.items() if k != "turnId"})
