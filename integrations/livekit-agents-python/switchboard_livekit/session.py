@@ -1,4 +1,4 @@
-"""attach(): reports a livekit-agents 1.x AgentSession to Switchboard and carries out its commands."""
+"""attach(): reports a livekit-agents 1.x AgentSession to Switchboard (commands: control.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from . import wire
 from .client import Options, SwitchboardClient
+from .control import SupervisorControl
 
 log = logging.getLogger("switchboard_livekit")
 
@@ -25,8 +26,6 @@ _CLOSE_REASONS = {
 _ROLES = frozenset({"customer", "agent", "supervisor", "human_agent"})
 _PARTICIPANT_KINDS = {0: "standard", 1: "ingress", 2: "egress", 3: "sip", 4: "agent"}
 
-NOBODY_AVAILABLE = "No supervisor is available right now. Offer the caller a call-back instead."
-TIMED_OUT = "The supervisor did not answer in time. Tell the caller you could not confirm it now."
 
 
 def _value(obj: Any, name: str, default: Any = None) -> Any:
@@ -50,7 +49,7 @@ async def _maybe_await(value: Any) -> Any:
 
 
 class SessionReporter:
-    """One call: the mapping of session events to Switchboard events, and the commands."""
+    """One call: the session's events reported as Switchboard events; its commands go to `control`."""
 
     def __init__(self, client: SwitchboardClient, session: Any, ctx: Any, call_id: str, options: Options, owns_client: bool) -> None:
         self.client = client
@@ -59,8 +58,8 @@ class SessionReporter:
         self.call_id = call_id
         self.options = options
         self._owns_client = owns_client
-        self.paused = False
         self.ended = False
+        self.control = SupervisorControl(client, session, call_id, options, end_call=self._end_by_supervisor)
         self._segment: str | None = None
         self._segment_started: float | None = None
         self._segments = itertools.count(1)
@@ -70,11 +69,6 @@ class SessionReporter:
         self._usage_seen = False
         self._completion_tokens = 0
         self._persona: str | None = None
-        self._spoken_by_supervisor: list[str] = []
-        self._own_speech = False  # speech_created fires inside say(): our own speech is let through
-        self._guidance_while_paused: list[str] = []
-        self._seen_commands: set[str] = set()
-        self._escalations: dict[str, asyncio.Future[tuple[str, str | None]]] = {}
         self._listeners: list[tuple[Any, str, Callable[..., None]]] = []
         self._loop = asyncio.get_running_loop()
 
@@ -187,9 +181,7 @@ class SessionReporter:
             return
         text = _text_content(item)
         if text:
-            if text in self._spoken_by_supervisor:
-                self._spoken_by_supervisor.remove(text)  # a supervisor's words are not the agent's
-            else:
+            if not self.control.take_supervisor_words(text):  # a supervisor's words are not the agent's
                 data = {"speaker": "agent", "segmentId": _value(item, "id") or self.client.next_id(), "text": text[: wire.MAX_TEXT_CHARS]}
                 started, stopped = _value(metrics, "started_speaking_at"), _value(metrics, "stopped_speaking_at")
                 if isinstance(started, (int, float)):
@@ -283,10 +275,7 @@ class SessionReporter:
         self._prompt_tokens, self._completion_tokens = max(prompt, self._prompt_tokens), max(completion, self._completion_tokens)
 
     def _on_speech_created(self, ev: Any) -> None:
-        handle = _value(ev, "speech_handle")
-        if self.paused and handle is not None and not self._own_speech:
-            # Paused: the supervisor has the floor. Transcription goes on; the agent's replies do not.
-            handle.interrupt(force=True) if "force" in _params(handle.interrupt) else handle.interrupt()
+        self.control.on_speech_created(_value(ev, "speech_handle"))
 
     def _on_error(self, ev: Any) -> None:
         error = _value(ev, "error")
@@ -308,9 +297,7 @@ class SessionReporter:
     def _finish(self, data: dict[str, Any], at: float | None = None) -> None:
         self.client.report(self.call_id, "call.ended", data, at=at)
         self.client.stop_heartbeats(self.call_id)
-        for request_id, waiter in self._escalations.items():
-            if not waiter.done():
-                waiter.set_result(("cancelled", None))
+        self.control.cancel_escalations()
         for emitter, event, callback in self._listeners:
             off = getattr(emitter, "off", None)
             if off is not None:
@@ -319,149 +306,27 @@ class SessionReporter:
         if self._owns_client:
             self._loop.create_task(self.client.aclose())
 
-    # ---- commands ----
+    # ---- what supervisors do (control.py) ----
+
+    @property
+    def paused(self) -> bool:
+        return self.control.paused
 
     def on_command(self, command: wire.Command) -> None:
-        if command.command_id in self._seen_commands:
-            return  # redelivered after a reconnect: applied once, acknowledged again
-        self._seen_commands.add(command.command_id)
-        handler = getattr(self, "_do_" + command.type.replace(".", "_"), None)
-        if handler is None:
-            self._ack(command, f"this agent does not handle {command.type}")
-            return
-        try:
-            result = handler(command.data)
-        except Exception as error:
-            self._ack(command, f"{type(error).__name__}: {error}")
-            return
-        if inspect.isawaitable(result):
-            async def finish() -> None:
-                try:
-                    await result
-                    self._ack(command)
-                except Exception as error:
-                    self._ack(command, f"{type(error).__name__}: {error}")
-            self._loop.create_task(finish())
-        else:
-            self._ack(command)
-
-    def _ack(self, command: wire.Command, error: str | None = None) -> None:
-        data: dict[str, Any] = {"commandId": command.command_id, "ok": error is None}
-        if error is not None:
-            data["error"] = error[:2000]
-        self.client.report(self.call_id, "command.acked", data, event_id="ack-" + command.command_id[:100])
-
-    def _do_guide(self, data: dict[str, Any]) -> None:
-        text = str(data.get("text", ""))
-        if self.paused:
-            self._guidance_while_paused.append(text)
-            return
-        self.session.generate_reply(instructions=_supervisor_instruction(text))
-
-    def _do_pause(self, data: dict[str, Any]) -> None:
-        self.paused = True
-        self.session.output.set_audio_enabled(False)
-        self.session.interrupt()
-        self.session.input.set_audio_enabled(True)  # keep hearing the caller: transcripts go on
-
-    def _do_resume(self, data: dict[str, Any]) -> None:
-        self.paused = False
-        self.session.output.set_audio_enabled(True)
-        parts = ["A human supervisor spoke with the caller and now hands the call back to you."]
-        if data.get("summary"):
-            parts.append("Summary of what happened meanwhile: " + str(data["summary"]))
-        parts.extend("Supervisor instruction: " + text for text in self._guidance_while_paused)
-        self._guidance_while_paused.clear()
-        parts.append("Continue the conversation from here.")
-        self.session.generate_reply(instructions=" ".join(parts))
-
-    def _do_say(self, data: dict[str, Any]) -> None:
-        text = str(data.get("text", ""))
-        self._spoken_by_supervisor.append(text)
-        if self.paused:
-            self.session.output.set_audio_enabled(True)
-        self._own_speech = True
-        try:
-            handle = self.session.say(text, allow_interruptions=False)
-        finally:
-            self._own_speech = False
-        if handle is not None:
-            if self.paused and hasattr(handle, "add_done_callback"):
-                handle.add_done_callback(lambda _: self.paused and self.session.output.set_audio_enabled(False))
-
-    async def _do_end(self, data: dict[str, Any]) -> None:
-        if not self.ended:
-            self.ended = True
-            self._finish({"reason": "supervisor_ended", "detail": str(data.get("reason") or "ended by a supervisor")[:2000]})
-        shutdown = getattr(self.session, "shutdown", None)
-        if shutdown is not None:
-            shutdown()
-        else:
-            await self.session.aclose()
-
-    def _do_escalation_answer(self, data: dict[str, Any]) -> None:
-        waiter = self._escalations.get(str(data.get("requestId")))
-        if waiter is not None and not waiter.done():
-            waiter.set_result((str(data.get("outcome", "")), data.get("answer")))
-
-    # ---- escalations ----
+        self.control.on_command(command)
 
     async def ask_supervisor(self, question: str, topic: str | None = None, context: str | None = None, timeout: float | None = None) -> str:
         """Asks the help queue while the caller holds; the answer, or what to tell the caller instead."""
-        timeout = self.options.escalation_timeout if timeout is None else timeout
-        request_id = "esc-" + self.client.next_id()
-        waiter: asyncio.Future[tuple[str, str | None]] = self._loop.create_future()
-        self._escalations[request_id] = waiter  # registered before the request: an instant answer finds it
-        data: dict[str, Any] = {"requestId": request_id, "question": question[:2000], "timeoutMs": int(timeout * 1000)}
-        if topic:
-            data["topic"] = topic
-        if context:
-            data["context"] = context[:2000]
-        if self.options.hold_message:
-            self._spoken_by_supervisor.append(self.options.hold_message)
-            self.session.say(self.options.hold_message)
-        self.client.report(self.call_id, "escalation.requested", data)
-        try:
-            outcome, answer = await asyncio.wait_for(asyncio.shield(waiter), timeout + self.options.escalation_grace)
-        except asyncio.TimeoutError:
-            # No outcome at all (the server is unreachable): withdraw the request.
-            self.client.report(self.call_id, "escalation.cancelled", {"requestId": request_id, "reason": "agent_timeout"})
-            return TIMED_OUT
-        finally:
-            self._escalations.pop(request_id, None)
-        if outcome == "answered" and answer:
-            return f"The supervisor answered: {answer}"
-        if outcome == "no_supervisor":
-            return NOBODY_AVAILABLE
-        if outcome == "cancelled":
-            return "The question was withdrawn; the call is ending."
-        return TIMED_OUT
+        return await self.control.ask_supervisor(question, topic, context, timeout)
 
     def ask_supervisor_tool(self, function_tool: Callable[..., Any] | None = None) -> Any:
         """The `ask_supervisor` function tool for an Agent's `tools=[…]`."""
-        if function_tool is None:
-            from livekit.agents import function_tool  # type: ignore[no-redef]
+        return self.control.ask_supervisor_tool(function_tool)
 
-        reporter = self
-
-        async def ask_supervisor(question: str, topic: str = "") -> str:
-            """Ask a human supervisor when you cannot answer the caller yourself (a policy exception,
-            a refund, anything you are unsure of). The caller is asked to hold while you wait.
-
-            Args:
-                question: The question, complete enough for someone who has not heard the call.
-                topic: One word for who should answer, such as billing or refunds (optional).
-            """
-            return await reporter.ask_supervisor(question, topic=topic or None)
-
-        return function_tool(ask_supervisor, name="ask_supervisor")
-
-
-def _params(fn: Any) -> Any:
-    try:
-        return inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return {}
+    def _end_by_supervisor(self, data: dict[str, Any]) -> None:
+        if not self.ended:
+            self.ended = True
+            self._finish(data)
 
 
 def _text_content(item: Any) -> str:
@@ -469,11 +334,6 @@ def _text_content(item: Any) -> str:
     if isinstance(text, str):
         return text
     return "\n".join(c for c in (_value(item, "content") or []) if isinstance(c, str))
-
-
-def _supervisor_instruction(text: str) -> str:
-    return ("Instruction from a human supervisor who is listening to this call (not something the "
-            "caller said; do not mention it): " + text)
 
 
 async def attach(session: Any, ctx: Any, options: Options | None = None, client: SwitchboardClient | None = None) -> SessionReporter:
