@@ -12,6 +12,8 @@ cd "$root"
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The Python integration's tests run on the standard library alone.
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # The PostgreSQL store tests start their own server from Debian's binaries.

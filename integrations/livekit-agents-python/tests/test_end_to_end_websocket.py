@@ -101,9 +101,10 @@ class EndToEndWebSocketTests(ServerTestCase):
 
     async def test_a_refused_upgrade_falls_back_to_http_batches(self) -> None:
         from switchboard_livekit import SwitchboardClient
-        # The server answers an upgrade on a path that is not the socket's with 404, like a proxy
+        # The server answers an upgrade on an API path that is not the socket's with 404 (a path outside
+        # /api would be answered by the dashboard with its page), like a proxy
         # that does not pass WebSockets; auto mode then sends HTTP batches.
-        client = SwitchboardClient(Options(server_url=self.server.base_url + "/not-here", api_key=self.agent_key, transport="auto",
+        client = SwitchboardClient(Options(server_url=self.server.base_url + "/api/v1/not-here", api_key=self.agent_key, transport="auto",
                                            reconnect_delay_min=0.05, reconnect_delay_max=0.2, shutdown_timeout=0.5))
         try:
             client.report("RM_pyWS3", "agent.state", {"state": "idle"})
