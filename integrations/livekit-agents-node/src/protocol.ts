@@ -33,13 +33,16 @@ export interface ProblemVerdict {
   retry: boolean;
 }
 
-/** Reads an RFC 9457 problem of a refused batch. 503 (store unavailable), 408 and 5xx are worth resending unchanged; anything else is not. */
+/**
+ * Reads an RFC 9457 problem of a refused batch. 401, 403, 429 and 5xx (the store unavailable, say)
+ * keep the batch for a resend after a backoff; anything else can never succeed unchanged.
+ */
 export function readProblem(status: number, problem: unknown): ProblemVerdict {
   const invalid = (problem as { invalidEvents?: Array<{ index?: unknown }> } | null)?.invalidEvents;
   const invalidIndexes = Array.isArray(invalid)
-    ? invalid.map((e) => e?.index).filter((i): i is number => typeof i === 'number').sort((a, b) => a - b)
+    ? invalid.map((e) => e?.index).filter((i): i is number => typeof i === 'number')
     : [];
-  return { status, invalidIndexes, retry: status === 408 || status >= 500 };
+  return { status, invalidIndexes: [...new Set(invalidIndexes)], retry: [401, 403, 429].includes(status) || status >= 500 };
 }
 
 /** Reads one text message of the agent socket; undefined when it is not a frame this client knows. */

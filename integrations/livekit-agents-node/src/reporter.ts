@@ -229,7 +229,7 @@ export class Reporter implements EventSink {
     const verdict = readProblem(status, problem);
     if (verdict.retry) return 'retry';
     const refused = new Set(verdict.invalidIndexes.length > 0 ? verdict.invalidIndexes : this.inFlight.map((_, i) => i));
-    this.o.log(`Switchboard refused ${refused.size} event(s): ${JSON.stringify(problem)}`);
+    this.o.log(`Switchboard refused ${refused.size} event(s) (${status}): ${JSON.stringify(problem)}`);
     this.statistics.refused += refused.size;
     this.inFlight = this.inFlight.filter((_, i) => !refused.has(i));
     return 'resend';
@@ -247,7 +247,6 @@ export class Reporter implements EventSink {
       this.statistics.connected = true;
       if (response.ok) { await response.arrayBuffer(); return 'acked'; }
       const problem = await response.json().catch(() => undefined);
-      if (response.status === 401 || response.status === 403) { this.o.log(`Switchboard refused the key (${response.status})`); return 'retry'; }
       return this.applyRefusal(response.status, problem);
     } catch (error) {
       this.statistics.connected = false;
@@ -268,7 +267,8 @@ export class Reporter implements EventSink {
     this.pendingAck = undefined;
     if (result.ok) return 'acked';
     if (result.problem === undefined) return 'retry';
-    return this.applyRefusal(400, result.problem);
+    const status = (result.problem as { status?: unknown }).status;
+    return this.applyRefusal(typeof status === 'number' ? status : 400, result.problem);
   }
 
   private connect(): Promise<WebSocket | undefined> {
