@@ -78,3 +78,21 @@ test('a scripted session\'s events reach a real server in order, and a superviso
   assert.ok(log.some((e) => e.type === 'metrics.turn' && typeof e.data.llmTtftMs === 'number'));
   assert.equal(log.find((e) => e.type === 'call.ended')!.data.reason, 'supervisor_ended');
 });
+
+test('over HTTP batches, a real server stores every valid event once and in order; an event it refuses is dropped and counted', async () => {
+  const { Reporter } = await import('../src/index.js');
+  const callId = 'RM_node_http';
+  const reporter = new Reporter({ serverUrl: server.url, apiKey: server.agentKey, transport: 'http' });
+  reporter.report(callId, 'call.started', { agentName: 'support' });
+  reporter.report(callId, 'agent.state', { state: 'listening' });
+  reporter.report(callId, 'agent.state', { state: 'dreaming' }); // not a state Switchboard knows
+  reporter.report(callId, 'transcript.final', { speaker: 'customer', segmentId: 's1', text: 'Hello?' });
+  reporter.report(callId, 'call.ended', { reason: 'completed' });
+  assert.equal(await reporter.flush(15_000), true);
+  await reporter.close();
+  const log = await server.events(callId);
+  assert.deepEqual(log.map((e) => e.type), ['call.started', 'agent.state', 'transcript.final', 'call.ended']);
+  assert.deepEqual(log.map((e) => e.seq), [1, 2, 3, 4]);
+  assert.equal(reporter.statistics.refused, 1);
+  assert.equal(reporter.statistics.transport, 'http');
+});
