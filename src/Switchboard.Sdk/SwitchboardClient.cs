@@ -155,6 +155,12 @@ public sealed class SwitchboardClient : IAsyncDisposable
 
     internal void DeliverCommand(AgentCommand command)
     {
+        // A frame without ids cannot be acknowledged; the server never sends one, but it must not stop the receive loop.
+        if (string.IsNullOrEmpty(command.CommandId) || string.IsNullOrEmpty(command.CallId))
+        {
+            return;
+        }
+
         if (_calls.TryGetValue(command.CallId, out var call))
         {
             call.Deliver(command);

@@ -2,19 +2,13 @@ using System.Buffers;
 using System.Text.Json;
 using Switchboard.Contracts.Events;
 using Switchboard.Sdk.Internal;
+using Switchboard.Sdk.Tests.Infrastructure;
 
 namespace Switchboard.Sdk.Tests.Unit;
 
 public sealed class EventShapeTests : IAsyncLifetime
 {
-    private readonly SwitchboardClient _client = new(new SwitchboardClientOptions
-    {
-        ServerUrl = new Uri("http://127.0.0.1:9/"),
-        ApiKey = "sbk_unused",
-        ReconnectDelayMin = TimeSpan.FromSeconds(30),
-        ReconnectDelayMax = TimeSpan.FromSeconds(30),
-        ShutdownTimeout = TimeSpan.Zero,
-    });
+    private readonly SwitchboardClient _client = OfflineClient.Create();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

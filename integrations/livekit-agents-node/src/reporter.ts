@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { EPHEMERAL_TYPES, httpBatchBody, readProblem, readSocketFrame, socketBatchFrame, type SwitchboardCommand, type WireEvent } from './protocol.js';
+
+/** Where {@link attach} puts its events; a {@link Reporter}, or a recorder in tests. */
+export interface EventSink {
+  openCall(callId: string, onCommand: (command: SwitchboardCommand) => void): void;
+  closeCall(callId: string): void;
+  report(callId: string, type: string, data: Record<string, unknown>, at?: Date, id?: string): void;
+  flush(timeoutMs?: number): Promise<boolean>;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** How the reporter reaches the server. */
+export interface ReporterOptions {
+  /** The server, for example `http://localhost:5000`. */
+  serverUrl: string;
+  /** An API key of scope `agent`. */
+  apiKey: string;
+  /** `auto` (WebSocket, HTTP batches while a proxy refuses the upgrade), `websocket` or `http`. */
+  transport?: 'auto' | 'websocket' | 'http';
+  /** Events held in memory at most, queued and in flight together (10,000). */
+  maxQueuedEvents?: number;
+  /** Events per batch at most (500, at most 1,000). */
+  maxBatchEvents?: number;
+  /** A quiet call sends `agent.heartbeat` this often (15,000 ms). */
+  heartbeatMs?: number;
+  /** A batch not acknowledged within this is sent again on a new connection (30,000 ms). */
+  ackTimeoutMs?: number;
+  /** Reconnect backoff bounds (250 ms and 30,000 ms). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Ephemeral events older than this when they could be sent are dropped (10,000 ms). */
+  ephemeralMaxAgeMs?: number;
+  /** Told about delivery problems; never required. */
+  log?: (message: string) => void;
+}
+
+/** Counters of what the reporter did. */
+export interface ReporterStatistics {
+  reported: number;
+  acknowledged: number;
+  droppedEphemeral: number;
+  droppedDurable: number;
+  refused: number;
+  reconnects: number;
+  connected: boolean;
+  transport: 'websocket' | 'http' | 'none';
+}
+
+interface Queued {
+  event: WireEvent;
+  durable: boolean;
+  queuedAt: number;
+}
+
+const FALLBACK_MS = 5 * 60_000;
+const MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Holds reported events in a bounded buffer and delivers them in order, one batch in flight, over the
+ * agent WebSocket or HTTP batches. `report` never blocks and never throws; all network work runs on a
+ * background loop.
+ */
+export class Reporter implements EventSink {
+  readonly statistics: ReporterStatistics = {
+    reported: 0, acknowledged: 0, droppedEphemeral: 0, droppedDurable: 0, refused: 0, reconnects: 0, connected: false, transport: 'none',
+  };
+  private readonly queue: Queued[] = [];
+  private inFlight: Queued[] = [];
+  private readonly calls = new Map<string, { lastReportAt: number; open: boolean }>();
+  private readonly drops = new Map<string, { ephemeral: number; durable: number }>();
+  private readonly commandHandlers = new Map<string, (command: SwitchboardCommand) => void>();
+  private readonly o: Required<Omit<ReporterOptions, 'log'>> & { log: (m: string) => void };
+  private socket: WebSocket | undefined;
+  private pendingAck: { ref: string; resolve: (v: { ok: true } | { ok: false; problem: unknown }) => void } | undefined;
+  private wake: (() => void) | undefined;
+  private flushWaiters: Array<() => void> = [];
+  private httpUntil = 0;
+  private attempt = 0;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(options: ReporterOptions) {
+    const problems: string[] = [];
+    if (!/^https?:\/\//.test(options.serverUrl ?? '')) problems.push('serverUrl must be an http:// or https:// address');
+    if (!options.apiKey) problems.push('apiKey is required (keys create --scope agent)');
+    const maxBatch = options.maxBatchEvents ?? 500;
+    const maxQueued = options.maxQueuedEvents ?? 10_000;
+    if (maxBatch < 1 || maxBatch > 1000) problems.push('maxBatchEvents must be 1 to 1,000');
+    if (maxQueued < 2 * maxBatch) problems.push('maxQueuedEvents must be at least twice maxBatchEvents');
+    if (problems.length > 0) throw new Error(`Invalid Switchboard options: ${problems.join('; ')}`);
+    this.o = {
+      serverUrl: options.serverUrl.replace(/\/+$/, ''), apiKey: options.apiKey, transport: options.transport ?? 'auto',
+      maxQueuedEvents: maxQueued, maxBatchEvents: maxBatch, heartbeatMs: options.heartbeatMs ?? 15_000,
+      ackTimeoutMs: options.ackTimeoutMs ?? 30_000, reconnectMinMs: options.reconnectMinMs ?? 250,
+      reconnectMaxMs: options.reconnectMaxMs ?? 30_000, ephemeralMaxAgeMs: options.ephemeralMaxAgeMs ?? 10_000,
+      log: options.log ?? (() => {}),
+    };
+    if (this.o.transport === 'http') this.httpUntil = Number.POSITIVE_INFINITY;
+    this.heartbeat = setInterval(() => this.beat(), Math.max(50, this.o.heartbeatMs / 2));
+    this.heartbeat.unref();
+    this.loop = this.run();
+  }
+
+  /** Starts serving a call: its commands go to `onCommand`, and it gets heartbeats while quiet. */
+  openCall(callId: string, onCommand: (command: SwitchboardCommand) => void): void {
+    this.calls.set(callId, { lastReportAt: Date.now(), open: true });
+    this.commandHandlers.set(callId, onCommand);
+    this.sendFrame({ op: 'subscribe', callIds: [callId] });
+  }
+
+  /** Stops heartbeats for a call (its commands still arrive until the reporter closes). */
+  closeCall(callId: string): void {
+    const call = this.calls.get(callId);
+    if (call) call.open = false;
+  }
+
+  /** Queues one event. Never blocks, never throws; when the buffer is full the oldest ephemeral (else durable) event is dropped and counted. */
+  report(callId: string, type: string, data: Record<string, unknown>, at: Date = new Date(), id?: string): void {
+    const event: WireEvent = { id: id ?? `${type.startsWith('x-') ? 'x' : type.split('.')[0]}-${randomUUID()}`, callId, type, at: at.toISOString(), data };
+    this.enqueue({ event, durable: !EPHEMERAL_TYPES.has(type), queuedAt: Date.now() });
+  }
+
+  /** Resolves once everything reported before it was acknowledged or dropped, or after `timeoutMs`. */
+  flush(timeoutMs = 5_000): Promise<boolean> {
+    if (this.queue.length === 0 && this.inFlight.length === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.flushWaiters.push(() => { clearTimeout(timer); resolve(true); });
+    });
+  }
+
+  /** Flushes for up to `timeoutMs`, then stops the loop and closes the socket. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    await this.flush(timeoutMs);
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    this.socket?.close();
+    this.pendingAck?.resolve({ ok: false, problem: undefined });
+    this.wake?.();
+    await this.loop;
+  }
+
+  private enqueue(item: Queued): void {
+    this.statistics.reported++;
+    const call = this.calls.get(item.event.callId);
+    if (call) call.lastReportAt = Date.now();
+    if (this.queue.length + this.inFlight.length >= this.o.maxQueuedEvents && this.queue.length > 0) {
+      let victim = this.queue.findIndex((q) => !q.durable);
+      if (victim < 0) victim = 0;
+      const [dropped] = this.queue.splice(victim, 1);
+      this.countDrop(dropped);
+    }
+    this.queue.push(item);
+    this.wake?.();
+  }
+
+  private countDrop(item: Queued): void {
+    const d = this.drops.get(item.event.callId) ?? { ephemeral: 0, durable: 0 };
+    if (item.durable) { d.durable++; this.statistics.droppedDurable++; } else { d.ephemeral++; this.statistics.droppedEphemeral++; }
+    this.drops.set(item.event.callId, d);
+  }
+
+  private beat(): void {
+    const now = Date.now();
+    for (const [callId, call] of this.calls) {
+      if (call.open && now - call.lastReportAt >= this.o.heartbeatMs * 0.9) this.report(callId, 'agent.heartbeat', {});
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.queue.length === 0 && this.inFlight.length === 0) {
+        for (const w of this.flushWaiters.splice(0)) w();
+        // A quiet call still needs a connection, or its commands would wait for its next event.
+        const serving = [...this.calls.values()].some((c) => c.open);
+        if (serving && Date.now() >= this.httpUntil && this.socket?.readyState !== WebSocket.OPEN) {
+          if (await this.connect()) this.attempt = 0;
+          else await this.backoff();
+          continue;
+        }
+        await new Promise<void>((resolve) => { this.wake = resolve; });
+        this.wake = undefined;
+        continue;
+      }
+      if (this.inFlight.length === 0) this.takeBatch();
+      if (this.inFlight.length === 0) continue;
+      const useHttp = Date.now() < this.httpUntil;
+      const outcome = useHttp ? await this.sendHttp() : await this.sendSocket();
+      if (outcome === 'acked') {
+        this.attempt = 0;
+        this.statistics.acknowledged += this.inFlight.length;
+        this.inFlight = [];
+        this.reportDrops();
+      } else if (outcome === 'retry' && !this.stopped) {
+        await this.backoff();
+      }
+    }
+  }
+
+  private takeBatch(): void {
+    const now = Date.now();
+    let bytes = 0;
+    while (this.queue.length > 0 && this.inFlight.length < this.o.maxBatchEvents) {
+      const next = this.queue[0];
+      if (!next.durable && now - next.queuedAt > this.o.ephemeralMaxAgeMs) {
+        this.queue.shift();
+        this.countDrop(next);
+        continue;
+      }
+      const size = Buffer.byteLength(JSON.stringify(next.event));
+      if (this.inFlight.length > 0 && bytes + size > MAX_BATCH_BYTES - 1024) break;
+      bytes += size;
+      this.inFlight.push(this.queue.shift()!);
+    }
+  }
+
+  private reportDrops(): void {
+    for (const [callId, d] of this.drops) {
+      this.drops.delete(callId);
+      this.report(callId, 'x-sdk.dropped', { ephemeral: d.ephemeral, durable: d.durable });
+    }
+  }
+
+  /** Drops the refused events of the batch in flight; the rest is sent again at once. */
+  private applyRefusal(status: number, problem: unknown): 'retry' | 'resend' {
+    const verdict = readProblem(status, problem);
+    if (verdict.retry) return 'retry';
+    const refused = new Set(verdict.invalidIndexes.length > 0 ? verdict.invalidIndexes : this.inFlight.map((_, i) => i));
+    this.o.log(`Switchboard refused ${refused.size} event(s) (${status}): ${JSON.stringify(problem)}`);
+    this.statistics.refused += refused.size;
+    this.inFlight = this.inFlight.filter((_, i) => !refused.has(i));
+    return 'resend';
+  }
+
+  private async sendHttp(): Promise<'acked' | 'retry' | 'resend'> {
+    this.statistics.transport = 'http';
+    try {
+      const response = await fetch(`${this.o.serverUrl}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.o.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(httpBatchBody(this.inFlight.map((q) => q.event))),
+        signal: AbortSignal.timeout(this.o.ackTimeoutMs),
+      });
+      this.statistics.connected = true;
+      if (response.ok) { await response.arrayBuffer(); return 'acked'; }
+      const problem = await response.json().catch(() => undefined);
+      return this.applyRefusal(response.status, problem);
+    } catch (error) {
+      this.statistics.connected = false;
+      this.o.log(`Switchboard unreachable: ${(error as Error).message}`);
+      return 'retry';
+    }
+  }
+
+  private async sendSocket(): Promise<'acked' | 'retry' | 'resend'> {
+    const socket = await this.connect();
+    if (!socket) return Date.now() < this.httpUntil ? 'resend' : 'retry';
+    const ref = randomUUID();
+    const answer = new Promise<{ ok: true } | { ok: false; problem: unknown }>((resolve) => { this.pendingAck = { ref, resolve }; });
+    const timer = setTimeout(() => { this.o.log('Switchboard did not acknowledge in time; reconnecting'); socket.terminate(); }, this.o.ackTimeoutMs);
+    socket.send(JSON.stringify(socketBatchFrame(ref, this.inFlight.map((q) => q.event))));
+    const result = await answer;
+    clearTimeout(timer);
+    this.pendingAck = undefined;
+    if (result.ok) return 'acked';
+    if (result.problem === undefined) return 'retry';
+    const status = (result.problem as { status?: unknown }).status;
+    return this.applyRefusal(typeof status === 'number' ? status : 400, result.problem);
+  }
+
+  private connect(): Promise<WebSocket | undefined> {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
+    const url = this.o.serverUrl.replace(/^http/, 'ws') + '/api/v1/agent/ws';
+    return new Promise((resolve) => {
+      const socket = new WebSocket(url, { headers: { authorization: `Bearer ${this.o.apiKey}` }, handshakeTimeout: this.o.ackTimeoutMs });
+      let settled = false;
+      socket.on('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0;
+        if (this.o.transport === 'auto' && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)) {
+          this.o.log(`Switchboard's WebSocket was refused (${status}); sending HTTP batches for five minutes`);
+          this.httpUntil = Date.now() + FALLBACK_MS;
+        }
+        res.resume();
+        socket.terminate();
+      });
+      socket.on('open', () => {
+        settled = true;
+        this.socket = socket;
+        this.statistics.connected = true;
+        this.statistics.transport = 'websocket';
+        const callIds = [...this.calls.keys()];
+        if (callIds.length > 0) socket.send(JSON.stringify({ op: 'subscribe', callIds }));
+        resolve(socket);
+      });
+      socket.on('message', (raw) => this.onFrame(raw.toString()));
+      socket.on('error', (error) => this.o.log(`Switchboard socket: ${error.message}`));
+      socket.on('close', () => {
+        if (this.socket === socket) { this.socket = undefined; this.statistics.connected = false; this.statistics.reconnects++; }
+        this.pendingAck?.resolve({ ok: false, problem: undefined });
+        this.wake?.();
+        if (!settled) { settled = true; resolve(undefined); }
+      });
+    });
+  }
+
+  private onFrame(text: string): void {
+    const frame = readSocketFrame(text);
+    if (!frame) return;
+    if (frame.op === 'ack' && this.pendingAck?.ref === frame.ref) this.pendingAck.resolve({ ok: true });
+    else if (frame.op === 'rejected' && this.pendingAck?.ref === frame.ref) this.pendingAck.resolve({ ok: false, problem: frame.problem ?? {} });
+    else if (frame.op === 'command') this.commandHandlers.get(frame.command.callId)?.(frame.command);
+  }
+
+  private sendFrame(frame: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private async backoff(): Promise<void> {
+    const ceiling = Math.min(this.o.reconnectMaxMs, this.o.reconnectMinMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wake = () => { if (this.stopped) { clearTimeout(timer); resolve(); } };
+    });
+    this.wake = undefined;
+  }
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { voice } from '@livekit/agents';
+import { attach } from '../src/index.js';
+import { SwitchboardServer } from './server.js';
+import { scriptedSession, turn, withTimeout } from './helpers.js';
+
+let server: SwitchboardServer;
+before(async () => { server = await SwitchboardServer.start(); });
+after(async () => { await server?.stop(); });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen in time`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a scripted session\'s events reach a real server in order, and a supervisor\'s guide, take-over, say, hand-back and end reach the session', async () => {
+  const callId = 'RM_node_e2e';
+  const supervisor = await server.supervisor();
+  const { session, agent } = scriptedSession();
+  const instructions: string[] = [];
+  const generateReply = session.generateReply.bind(session);
+  session.generateReply = (options) => { instructions.push(String(options?.instructions ?? '')); return generateReply(options); };
+  const supervision = await attach(session, undefined, { serverUrl: server.url, apiKey: server.agentKey, callId, agentName: 'support', transport: 'websocket' });
+  await session.start({ agent });
+  await turn(session, 'hello');
+  await turn(session, 'What is my balance?');
+
+  const events = () => server.events(callId);
+  const has = (type: string, match: (d: any) => boolean = () => true) => async () => (await events()).find((e) => e.type === type && match(e.data));
+  await until('tool.result', has('tool.result'));
+
+  const act = async (action: string, body: object = {}) => {
+    const r = await supervisor(`/api/v1/calls/${callId}/${action}`, body);
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+    return r.body.commandId as string;
+  };
+  const appliedOk = async (commandId: string) => (await until(`ack of ${commandId}`, has('command.acked', (d) => d.commandId === commandId))).data.ok;
+
+  assert.equal(await appliedOk(await act('guide', { text: 'Offer the loyalty discount.' })), true);
+  assert.ok(instructions.some((i) => i.includes('Offer the loyalty discount.')), 'the guidance reached the LLM as instructions');
+
+  assert.equal(await appliedOk(await act('takeover')), true);
+  assert.equal(supervision.paused, true);
+  assert.equal(session.output.audioEnabled, false);
+  assert.equal(await appliedOk(await act('say', { text: 'Hello, this is Dana from billing.' })), true);
+  assert.equal(await appliedOk(await act('handback', { note: 'discount applied' })), true);
+  assert.equal(supervision.paused, false);
+  assert.ok(instructions.some((i) => i.includes('discount applied')), 'the hand-back summary reached the LLM');
+
+  const closed = new Promise<void>((resolve) => session.on(voice.AgentSessionEventTypes.Close, () => resolve()));
+  const end = await act('end');
+  await withTimeout(closed, 15_000, 'session close');
+  assert.equal(await appliedOk(end), true);
+  await supervision.close();
+  const log = await events();
+
+  const seqs = log.map((e) => e.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'the log is in seq order');
+  const types = log.map((e) => e.type);
+  assert.equal(types[0], 'call.started');
+  const order = ['call.started', 'agent.handoff', 'agent.state', 'transcript.final', 'tool.called', 'tool.result', 'supervisor.guidance', 'control.takeover', 'control.handback', 'call.ended'];
+  let last = -1;
+  for (const type of order) {
+    const at = types.indexOf(type, last + 1);
+    assert.ok(at > last, `${type} after the events before it (log: ${types.join(', ')})`);
+    last = at;
+  }
+  const agentLines = log.filter((e) => e.type === 'transcript.final' && e.data.speaker === 'agent').map((e) => e.data.text);
+  assert.ok(agentLines.includes('Hi there, how can I help?'));
+  assert.ok(!agentLines.includes('Hello, this is Dana from billing.'), 'the supervisor\'s line is not the agent\'s');
+  assert.ok(log.some((e) => e.type === 'transcript.final' && e.data.speaker === 'supervisor' && e.data.text === 'Hello, this is Dana from billing.'));
+  assert.ok(log.some((e) => e.type === 'metrics.turn' && typeof e.data.llmTtftMs === 'number'));
+  assert.equal(log.find((e) => e.type === 'call.ended')!.data.reason, 'supervisor_ended');
+});
+
+test('over HTTP batches, a real server stores every valid event once and in order; an event it refuses is dropped and counted', async () => {
+  const { Reporter } = await import('../src/index.js');
+  const callId = 'RM_node_http';
+  const reporter = new Reporter({ serverUrl: server.url, apiKey: server.agentKey, transport: 'http' });
+  reporter.report(callId, 'call.started', { agentName: 'support' });
+  reporter.report(callId, 'agent.state', { state: 'listening' });
+  reporter.report(callId, 'agent.state', { state: 'dreaming' }); // not a state Switchboard knows
+  reporter.report(callId, 'transcript.final', { speaker: 'customer', segmentId: 's1', text: 'Hello?' });
+  reporter.report(callId, 'call.ended', { reason: 'completed' });
+  assert.equal(await reporter.flush(15_000), true);
+  await reporter.close();
+  const log = await server.events(callId);
+  assert.deepEqual(log.map((e) => e.type), ['call.started', 'agent.state', 'transcript.final', 'call.ended']);
+  assert.deepEqual(log.map((e) => e.seq), [1, 2, 3, 4]);
+  assert.equal(reporter.statistics.refused, 1);
+  assert.equal(reporter.statistics.transport, 'http');
+});
