@@ -236,6 +236,9 @@ class SwitchboardClient:
                 outcome = await transport.send(batch)
             except Exception as error:  # a transport's defect must not stop delivery
                 outcome = SendFailed(f"{type(error).__name__}: {error}")
+            if isinstance(outcome, wire.Rejected) and wire.should_retry(outcome.problem.status):
+                # Not the events' fault (an expired key, throttling, the store down): resent as it is.
+                outcome = SendFailed(f"refused with {outcome.problem.status}: {outcome.problem.detail}")
             if isinstance(outcome, wire.Ack):
                 self.statistics.acknowledged += len(batch)
                 self._buffer.settle(len(batch))

@@ -52,6 +52,11 @@ class ProtocolError(ValueError):
     """A frame or event that does not follow docs/PROTOCOL.md."""
 
 
+def should_retry(status: int | None) -> bool:
+    """Whether a refused batch is kept and resent unchanged after a backoff (401, 403, 429, 5xx) or dropped."""
+    return status is not None and (status in (401, 403, 429) or status >= 500)
+
+
 def timestamp(epoch_seconds: float) -> str:
     """ISO 8601 in UTC with milliseconds, as the server expects for `at`."""
     moment = datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
