@@ -966,8 +966,18 @@ export interface paths {
                     Format?: string;
                     /** @description Flagged for review by the scorecard, or not. */
                     Flagged?: boolean;
-                    /** @description `pending`: flagged and not yet reviewed (the review queue); `done`: reviewed. */
+                    /** @description `pending`: flagged and not yet reviewed (the review queue); `done`: flagged and reviewed. */
                     Review?: string;
+                    /** @description The agent asked for help at least once, or not. */
+                    Escalated?: boolean;
+                    /** @description Transferred (or ended as transferred), or not. */
+                    Transferred?: boolean;
+                    /** @description A supervisor guided or took over, or not. */
+                    Intervened?: boolean;
+                    /** @description A tool call failed, or not. */
+                    ToolErrors?: boolean;
+                    /** @description Ended completed or by the caller hanging up (analytics' completion), or not. */
+                    Completed?: boolean;
                     status?: string;
                     limit?: number | string;
                     offset?: number | string;

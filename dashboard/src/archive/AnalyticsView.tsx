@@ -108,23 +108,23 @@ function Totals({ total, range }: { total: AnalyticsFigures; range: Range }) {
       <Tile label="Average handle" value={formatSeconds(total.averageHandleSeconds)} href={all} />
       <Tile label="Average talk" value={formatSeconds(total.averageTalkSeconds)} href={all} />
       <Tile label="Average hold" value={formatSeconds(total.averageHoldSeconds)} href={all} />
-      <Tile label="Completion" value={formatRate(total.completionRate)} href={drillDown(range, null, { endReason: "completed" })} />
+      <Tile label="Completion" value={formatRate(total.completionRate)} href={drillDown(range, null, { completed: "true" })} />
       <Tile label="Containment" value={formatRate(total.containmentRate)} href={drillDown(range, null, { contained: "true" })} />
-      <Tile label="Transfers" value={formatRate(total.transferRate)} href={drillDown(range, null, { endReason: "transferred" })} />
+      <Tile label="Transfers" value={formatRate(total.transferRate)} href={drillDown(range, null, { transferred: "true" })} />
       <Tile
         label="Escalations"
         value={formatRate(total.escalationRate)}
-        href={all}
+        href={drillDown(range, null, { escalated: "true" })}
         detail={answer.p50 === null || answer.p50 === undefined ? "none answered" : `answered p50 ${formatSeconds(answer.p50)}, p90 ${formatSeconds(answer.p90)}`}
       />
-      <Tile label="Interventions" value={formatRate(total.interventionRate)} href={drillDown(range, null, { contained: "false" })} />
+      <Tile label="Interventions" value={formatRate(total.interventionRate)} href={drillDown(range, null, { intervened: "true" })} />
       <Tile
         label="Negative sentiment"
         value={String(num(s.negative))}
         href={drillDown(range, null, { sentimentBelow: "-0.05" })}
         detail={`${num(s.neutral)} neutral, ${num(s.positive)} positive, ${num(s.unscored)} unscored`}
       />
-      <Tile label="Tool errors" value={formatRate(total.errorRate["tool"])} href={all} detail={`agent errors ${formatRate(total.errorRate["agent"])}`} />
+      <Tile label="Tool errors" value={formatRate(total.errorRate["tool"])} href={drillDown(range, null, { toolErrors: "true" })} detail={`agent errors ${formatRate(total.errorRate["agent"])}`} />
       <Tile label="Cost per call" value={formatMoney(total.costPerCall)} href={all} detail={`total ${formatMoney(total.cost)}`} />
     </div>
   );

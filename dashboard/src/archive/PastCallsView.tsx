@@ -191,6 +191,11 @@ export function PastCallsView() {
           <input type="number" min={0} max={100} step={1} {...field("scoreBelow")} />
         </label>
         <YesNo label="Flagged" {...field("flagged")} />
+        <YesNo label="Completed" {...field("completed")} />
+        <YesNo label="Escalated" {...field("escalated")} />
+        <YesNo label="Transferred" {...field("transferred")} />
+        <YesNo label="Intervened" {...field("intervened")} />
+        <YesNo label="Tool failed" {...field("toolErrors")} />
         <label>
           Tag
           <input {...field("tag")} />

@@ -3,7 +3,25 @@
 import { dayStart, localDay } from "./format";
 
 /** The filters the API takes, as the URL carries them. */
-export const filterNames = ["from", "to", "agent", "persona", "endReason", "contained", "sentimentBelow", "scoreBelow", "flagged", "review", "tag", "q"] as const;
+export const filterNames = [
+  "from",
+  "to",
+  "agent",
+  "persona",
+  "endReason",
+  "contained",
+  "sentimentBelow",
+  "scoreBelow",
+  "flagged",
+  "review",
+  "tag",
+  "q",
+  "escalated",
+  "transferred",
+  "intervened",
+  "toolErrors",
+  "completed",
+] as const;
 export type FilterName = (typeof filterNames)[number];
 export type Filters = Record<FilterName, string>;
 

@@ -46,11 +46,31 @@ internal static class ArchiveRows
     [
         s.CallId, s.LastSeq, s.StartedAt.UtcTicks, (object?)s.EndedAt?.UtcTicks ?? DBNull.Value, (object?)s.AgentName ?? DBNull.Value,
         Joined(s.Personas), (object?)s.EndReason ?? DBNull.Value, s.Contained ? 1 : 0, (object?)s.Sentiment?.Mean ?? DBNull.Value,
-        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options), Review(s),
+        (object?)s.Score ?? DBNull.Value, Joined(s.Tags), JsonSerializer.Serialize(s, ContractJson.Options), Flags(s),
     ];
 
-    /// <summary>The <c>flagged</c> column: 1 when flagged, plus 2 once reviewed — so "awaiting review" is exactly 1.</summary>
-    internal static int Review(CallSummary s) => (s.Flagged ? 1 : 0) | (s.Review is null ? 0 : 2);
+    /// <summary>The bits of the <c>flagged</c> column: what analytics counts a call for, so its figures open the calls behind them.</summary>
+    [Flags]
+    internal enum CallFlags
+    {
+        Flagged = 1,
+        Reviewed = 2,
+        Escalated = 4,
+        Transferred = 8,
+        Intervened = 16,
+        ToolErrors = 32,
+        Completed = 64,
+    }
+
+    /// <summary>The <c>flagged</c> column's bits, counted as the rollups count them (CallRollup.Add).</summary>
+    internal static int Flags(CallSummary s) =>
+        (int)((s.Flagged ? CallFlags.Flagged : 0)
+            | (s.Review is null ? 0 : CallFlags.Reviewed)
+            | (s.Escalations.Count > 0 ? CallFlags.Escalated : 0)
+            | (s.Transfers > 0 || s.EndReason == "transferred" ? CallFlags.Transferred : 0)
+            | (s.Guidance + s.Takeovers > 0 ? CallFlags.Intervened : 0)
+            | (s.ToolErrors > 0 ? CallFlags.ToolErrors : 0)
+            | (s.EndReason is { } reason && CallRollup.CompletedReasons.Contains(reason) ? CallFlags.Completed : 0));
 
     /// <summary>A list as one text a LIKE can match an item in exactly: <c>|a|b|</c>.</summary>
     internal static string Joined(IReadOnlyList<string> items) => "|" + string.Join("|", items.Select(i => i.Replace("|", "/", StringComparison.Ordinal))) + "|";
@@ -78,8 +98,15 @@ internal static class ArchiveRows
         Add("contained = @contained", "contained", q.Contained is null ? null : q.Contained.Value ? 1 : 0);
         Add("sentiment_mean < @sentiment", "sentiment", q.SentimentBelow);
         Add("score < @score", "score", q.ScoreBelow);
-        Add("(flagged & 1) = @flagged", "flagged", q.Flagged is null ? null : q.Flagged.Value ? 1 : 0);
-        Add(q.Review == "pending" ? "flagged = @review" : "(flagged & 2) = @review", "review", q.Review switch { "pending" => 1, "done" => 2, _ => null });
+        void Flag(CallFlags flag, bool? wanted) => Add($"(flagged & {(int)flag}) = @f{(int)flag}", "f" + (int)flag, wanted is null ? null : wanted.Value ? (int)flag : 0);
+        Flag(CallFlags.Flagged, q.Flagged);
+        Flag(CallFlags.Escalated, q.Escalated);
+        Flag(CallFlags.Transferred, q.Transferred);
+        Flag(CallFlags.Intervened, q.Intervened);
+        Flag(CallFlags.ToolErrors, q.ToolErrors);
+        Flag(CallFlags.Completed, q.Completed);
+        // Awaiting review: flagged and not reviewed.
+        Add("(flagged & 3) = @review", "review", q.Review switch { "pending" => 1, "done" => 3, _ => null });
         Add("tags LIKE @tag ESCAPE '\\'", "tag", q.Tag is null ? null : "%|" + Escape(q.Tag) + "|%");
         if (query.Before is { } before)
         {

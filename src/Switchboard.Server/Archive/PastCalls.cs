@@ -21,7 +21,12 @@ namespace Switchboard.Server.Archive;
 /// <param name="Q">Words of the transcript (any of them, stemmed).</param>
 /// <param name="Format"><c>csv</c> for a CSV file of the same query.</param>
 /// <param name="Flagged">Flagged for review by the scorecard, or not.</param>
-/// <param name="Review"><c>pending</c>: flagged and not yet reviewed (the review queue); <c>done</c>: reviewed.</param>
+/// <param name="Review"><c>pending</c>: flagged and not yet reviewed (the review queue); <c>done</c>: flagged and reviewed.</param>
+/// <param name="Escalated">The agent asked for help at least once, or not.</param>
+/// <param name="Transferred">Transferred (or ended as transferred), or not.</param>
+/// <param name="Intervened">A supervisor guided or took over, or not.</param>
+/// <param name="ToolErrors">A tool call failed, or not.</param>
+/// <param name="Completed">Ended completed or by the caller hanging up (analytics' completion), or not.</param>
 public sealed record PastCallFilters(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
@@ -35,11 +40,17 @@ public sealed record PastCallFilters(
     string? Q = null,
     string? Format = null,
     bool? Flagged = null,
-    string? Review = null)
+    string? Review = null,
+    bool? Escalated = null,
+    bool? Transferred = null,
+    bool? Intervened = null,
+    bool? ToolErrors = null,
+    bool? Completed = null)
 {
     /// <summary>True when any filter is set.</summary>
     public bool Any => From is not null || To is not null || Agent is not null || Persona is not null || EndReason is not null || Contained is not null
-        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null || Flagged is not null || Review is not null;
+        || SentimentBelow is not null || ScoreBelow is not null || Tag is not null || Q is not null || Format is not null || Flagged is not null || Review is not null
+        || Escalated is not null || Transferred is not null || Intervened is not null || ToolErrors is not null || Completed is not null;
 }
 
 /// <summary>Past calls from the archive: a page of summaries, or the whole query as CSV.</summary>

@@ -86,6 +86,16 @@ public sealed class AfterTheCallTests(ScoringDashboardServer app)
             Assert.Equal(
                 [calls[5], calls[4], calls[3], calls[1], calls[0]],
                 await past.EvaluateAllAsync<string[]>("trs => trs.map(tr => tr.dataset.call)"));
+
+            // A rate opens exactly the calls it counts: the transferred one, the escalated one.
+            foreach (var (figure, expected) in new[] { ("Transfers", calls[1]), ("Escalations", calls[2]) })
+            {
+                await page.GotoAsync($"/analytics?from={Day(day1)}&to={Day(day3)}&groupBy=day");
+                await page.Locator($".tile[data-figure='{figure}']").ClickAsync();
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Past calls" })).ToBeVisibleAsync();
+                await Expect(past).ToHaveCountAsync(1);
+                Assert.Equal(expected, await past.First.GetAttributeAsync("data-call"));
+            }
         }
         finally
         {
@@ -111,8 +121,8 @@ public sealed class AfterTheCallTests(ScoringDashboardServer app)
         {
             await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Past calls" }).ClickAsync();
             var filters = page.GetByRole(AriaRole.Search, new() { Name = "Filter past calls" });
-            await filters.GetByLabel("From").FillAsync(Day(day));
-            await filters.GetByLabel("To").FillAsync(Day(day));
+            await filters.GetByLabel("From", new() { Exact = true }).FillAsync(Day(day));
+            await filters.GetByLabel("To", new() { Exact = true }).FillAsync(Day(day));
             await filters.GetByLabel("Transcript words").FillAsync("refund");
             await filters.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
 

@@ -133,6 +133,11 @@ public abstract class ArchiveTests : IDisposable
         Assert.Equal(["archived"], await FoundAsync("persona=billing&contained=false"));
         Assert.Equal(["plain"], await FoundAsync("endReason=completed"));
         Assert.Empty(await FoundAsync("q=refunds&agent=sales"));
+        // Every rate of analytics opens the calls it counts.
+        Assert.Equal(["archived"], await FoundAsync("transferred=true&toolErrors=true&completed=false"));
+        Assert.Equal(["plain"], await FoundAsync("completed=true&transferred=false&toolErrors=false"));
+        Assert.Empty(await FoundAsync("escalated=true"));
+        Assert.Equal(["plain", "archived"], await FoundAsync("intervened=false&escalated=false"));
 
         // Paged newest first; the next link carries the filters.
         var first = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&limit=1&from=" + Uri.EscapeDataString(Events.T0.ToString("O")), cts.Token);
