@@ -1,15 +1,62 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Agents;
+using Switchboard.Agents.Console;
+using Switchboard.Agents.Runtime;
 using Switchboard.Sdk;
 using Switchboard.Simulation;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
+    Console.WriteLine("switchboard-agent console …    talk to a reference agent (an LLM) as its caller, live in Switchboard");
+    Console.WriteLine("switchboard-agent personas     list the built-in persona sets");
     Console.WriteLine("switchboard-agent simulate …   run synthetic calls against Switchboard through the SDK");
     Console.WriteLine("switchboard-agent scenarios    list the built-in scenarios");
     Console.WriteLine();
+    Console.WriteLine(ConsoleArguments.Usage);
+    Console.WriteLine();
     Console.WriteLine(SimulateArguments.Usage);
     return 0;
+}
+
+if (args[0] == "personas")
+{
+    foreach (var set in PersonaSet.BuiltIn())
+    {
+        Console.WriteLine($"{set.Id,-16} {set.Title} — {string.Join(", ", set.Personas.Values.Select(p => p.Name))}");
+    }
+
+    return 0;
+}
+
+if (args[0] == "console")
+{
+    ConsoleArguments console;
+    try
+    {
+        console = ConsoleArguments.Parse(args, Environment.GetEnvironmentVariable);
+        _ = PersonaSet.Load(console.Persona);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        Console.Error.WriteLine(ConsoleArguments.Usage);
+        return 2;
+    }
+
+    using var hangUp = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        hangUp.Cancel();
+    };
+    try
+    {
+        return await ConsoleMode.RunAsync(console, Console.In, Console.Out, hangUp.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        return 0;
+    }
 }
 
 if (args[0] == "scenarios")

@@ -11,7 +11,7 @@ namespace Switchboard.Testing;
 /// The server as a separate OS process on a loopback port: started the way an operator starts it,
 /// ready once <c>/readyz</c> answers, and stoppable with SIGTERM or SIGKILL for real.
 /// </summary>
-public sealed class ServerProcess : IDisposable
+public sealed partial class ServerProcess : IDisposable
 {
     private const int MaxKeptLines = 10_000;
     private readonly Process _process;
@@ -147,6 +147,12 @@ public sealed class ServerProcess : IDisposable
             await Task.Delay(100, cancellationToken);
         }
     }
+
+    /// <summary>The first admin's one-time password, as a fresh data directory's first start prints it.</summary>
+    public Task<string> BootstrapPasswordAsync(CancellationToken cancellationToken) => WaitForOutputAsync(BootstrapLine(), cancellationToken);
+
+    [GeneratedRegex("password '([^']+)'")]
+    private static partial Regex BootstrapLine();
 
     /// <summary>Waits for a line of standard output matching <paramref name="pattern"/> and returns its first group.</summary>
     public async Task<string> WaitForOutputAsync(Regex pattern, CancellationToken cancellationToken)

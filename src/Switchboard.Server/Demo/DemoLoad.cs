@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Switchboard.Agents.Runtime;
 using Switchboard.Sdk;
 using Switchboard.Server.Identity;
 using Switchboard.Simulation;
@@ -48,9 +49,10 @@ public sealed partial class DemoLoad(
         var agentKey = (await keys.CreateAsync(AgentKeyName, ApiKeyScopes.Agent, stoppingToken)).Secret;
         var viewerKey = (await keys.CreateAsync(ViewerKeyName, ApiKeyScopes.Viewer, stoppingToken)).Secret;
         var demo = options.Value;
+        var agentCalls = demo.Llm.IsConfigured ? Math.Min(demo.Llm.Calls, demo.Concurrency) : 0;
         var simulation = new SimulationOptions
         {
-            Concurrency = demo.Concurrency,
+            Concurrency = Math.Max(demo.Concurrency - agentCalls, 1),
             CallsPerSecond = demo.CallsPerSecond,
             TimeScale = demo.TimeScale,
             Seed = demo.Seed,
@@ -58,7 +60,26 @@ public sealed partial class DemoLoad(
         await using var client = new SwitchboardClient(new SwitchboardClientOptions { ServerUrl = baseUrl, ApiKey = agentKey }, loggers);
         var simulator = new CallSimulator(simulation, ScenarioLibrary.BuiltIn(), [client]);
         Console.WriteLine(Banner(baseUrl, agentKey, viewerKey, simulator.CallId(0), demo, storage.Value.DatabasePath));
-        await simulator.RunAsync(stoppingToken);
+        var agents = agentCalls > 0 ? RunAgentsAsync(client, baseUrl, agentKey, demo, agentCalls, stoppingToken) : Task.CompletedTask;
+        await Task.WhenAll(simulator.RunAsync(stoppingToken), agents);
+    }
+
+    private async Task RunAgentsAsync(SwitchboardClient client, Uri baseUrl, string agentKey, DemoOptions demo, int calls, CancellationToken stoppingToken)
+    {
+        LlmRouter llm;
+        try
+        {
+            llm = LlmRouter.ForOpenAiCompatible(new LlmOptions { BaseUrl = demo.Llm.BaseUrl, ApiKey = demo.Llm.ApiKey, Model = demo.Llm.Model!, FallbackModel = demo.Llm.FallbackModel });
+        }
+        catch (ArgumentException ex)
+        {
+            LogNoAgents(ex.Message);
+            return;
+        }
+
+        LogAgents(calls, demo.Llm.Model!);
+        var demoAgents = new AgentDemo(client, baseUrl, agentKey, llm, new AgentOptions(), loggers.CreateLogger<AgentDemo>());
+        await demoAgents.RunAsync(calls, TimeSpan.FromSeconds(demo.Llm.PauseSeconds * demo.TimeScale), stoppingToken);
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
@@ -113,6 +134,12 @@ public sealed partial class DemoLoad(
         text.AppendLine("  Set Demo:Enabled=false (or run outside the Development environment) to start without the load.");
         return text.ToString();
     }
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "The demo's agent calls did not start: {Problem}")]
+    private partial void LogNoAgents(string problem);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "The demo runs {Calls} calls at a time with the reference agents on {Model}")]
+    private partial void LogAgents(int calls, string model);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "The demo load did not start: the server has no address to connect to")]
     private partial void LogNoAddress();

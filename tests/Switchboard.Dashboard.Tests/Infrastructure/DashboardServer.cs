@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +8,7 @@ namespace Switchboard.Dashboard.Tests.Infrastructure;
 /// front of it, accounts (the bootstrapped admin, a supervisor), an agent key, and headless Debian
 /// Chromium; shared by the browser tests.
 /// </summary>
-public partial class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Supervisor = "ana";
@@ -131,30 +130,11 @@ public partial class DashboardServer : IAsyncLifetime
     /// <summary>Signs in as the bootstrapped admin (password from the server's output), sets its password and creates the supervisor.</summary>
     private async Task CreateAccountsAsync(CancellationToken cancellationToken)
     {
-        var bootstrap = await BootstrapPasswordAsync(cancellationToken);
+        var bootstrap = await _server!.BootstrapPasswordAsync(cancellationToken);
         using var admin = await ApiSession.SignInAsync(_server!.BaseAddress, "admin", bootstrap, cancellationToken);
         await admin.PostAsync("/api/v1/auth/password", new { currentPassword = bootstrap, newPassword = AdminPassword }, cancellationToken);
         await admin.PostAsync("/api/v1/admin/users", new { username = Supervisor, password = SupervisorPassword, role = "supervisor", skills = new[] { "*" }, mustChangePassword = false }, cancellationToken);
     }
-
-    private async Task<string> BootstrapPasswordAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            foreach (var line in _server!.Output)
-            {
-                if (BootstrapLine().Match(line) is { Success: true } m)
-                {
-                    return m.Groups[1].Value;
-                }
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    [GeneratedRegex("password '([^']+)'")]
-    private static partial Regex BootstrapLine();
 }
 
 [CollectionDefinition(Name)]

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace Switchboard.Dashboard.Tests.Infrastructure;
+namespace Switchboard.Testing;
 
 /// <summary>
 /// A person signed in to the API outside the browser, as the dashboard signs in: the session
@@ -20,11 +21,11 @@ public sealed class ApiSession : IDisposable
         _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() })
         {
             BaseAddress = server,
-            Timeout = TimeSpan.FromSeconds(15),
+            Timeout = TimeSpan.FromSeconds(15), // up to the headers: a stream (StreamLinesAsync) stays open
         };
     }
 
-    /// <summary>Signs in; fails the test when the login is refused.</summary>
+    /// <summary>Signs in; throws when the login is refused.</summary>
     public static async Task<ApiSession> SignInAsync(Uri server, string username, string password, CancellationToken cancellationToken)
     {
         var session = new ApiSession(server);
@@ -32,15 +33,29 @@ public sealed class ApiSession : IDisposable
         return session;
     }
 
-    /// <summary>POSTs and fails the test unless the answer is a success; returns the answer's JSON (or an empty object).</summary>
+    /// <summary>POSTs and throws unless the answer is a success; returns the answer's JSON (or an empty object).</summary>
     public Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, body, cancellationToken);
 
-    /// <summary>Sends a request and fails the test unless the answer is a success.</summary>
+    /// <summary>Sends a request and throws unless the answer is a success.</summary>
+    /// <exception cref="HttpRequestException">The answer is not a success; the message has the status and the body.</exception>
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         var (status, answer) = await TrySendAsync(method, path, body, cancellationToken);
-        Assert.True((int)status is >= 200 and < 300, $"{method} {path} answered {(int)status}: {answer.GetRawText()}");
-        return answer;
+        return (int)status is >= 200 and < 300
+            ? answer
+            : throw new HttpRequestException($"{method} {path} answered {(int)status}: {answer.GetRawText()}", null, status);
+    }
+
+    /// <summary>Reads a server-sent event stream's lines until the server closes it or <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async IAsyncEnumerable<string> StreamLinesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            yield return line;
+        }
     }
 
     /// <summary>Sends a request and returns the status and the answer's JSON, whatever the status.</summary>
@@ -64,7 +79,7 @@ public sealed class ApiSession : IDisposable
         return (response.StatusCode, answer);
     }
 
-    /// <summary>GETs JSON and fails the test unless the answer is a success.</summary>
+    /// <summary>GETs JSON and throws unless the answer is a success.</summary>
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     public void Dispose() => _http.Dispose();
