@@ -41,7 +41,8 @@ internal static class ConsoleMode
             await session.StartAsync(new CallDetails { RoomName = callId, Direction = CallDirection.Web, CallerNumber = arguments.Caller, CallerIdentity = "console-caller" }, "console-caller", cancellationToken);
             while (!session.Ended.IsCompleted)
             {
-                var read = input.ReadLineAsync(cancellationToken).AsTask();
+                // Console.In reads synchronously: on its own thread, so an ending call is noticed while the caller is silent.
+                var read = Task.Run(() => input.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
                 if (await Task.WhenAny(read, session.Ended) != read)
                 {
                     break;

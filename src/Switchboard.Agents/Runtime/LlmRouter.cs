@@ -163,10 +163,12 @@ public sealed class LlmRouter
             Name = name;
             _client = client;
             _options = options;
-            _pipeline = new ResiliencePipelineBuilder()
-                .AddRetry(new RetryStrategyOptions
+            var builder = new ResiliencePipelineBuilder();
+            if (options.Retries > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
                 {
-                    MaxRetryAttempts = Math.Max(options.Retries, 0),
+                    MaxRetryAttempts = options.Retries,
                     Delay = options.RetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
@@ -180,7 +182,10 @@ public sealed class LlmRouter
 
                         return ValueTask.CompletedTask;
                     },
-                })
+                });
+            }
+
+            _pipeline = builder
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     FailureRatio = 0.5,

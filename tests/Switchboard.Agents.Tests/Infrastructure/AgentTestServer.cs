@@ -73,9 +73,12 @@ public sealed class AgentTestServer : IAsyncLifetime
         }
     }
 
-    /// <summary>The supervisor acts on a call: <c>POST /api/v1/calls/{id}/{action}</c>.</summary>
-    public Task<JsonElement> ActAsync(string callId, string action, object? body = null) =>
-        Supervisor.PostAsync($"/api/v1/calls/{Uri.EscapeDataString(callId)}/{action}", body ?? new { }, CancellationToken.None);
+    /// <summary>The supervisor acts on a call (<c>POST /api/v1/calls/{id}/{action}</c>) once the server has its start.</summary>
+    public async Task<JsonElement> ActAsync(string callId, string action, object? body = null)
+    {
+        await WaitForEventAsync(callId, "call.started", TimeSpan.FromSeconds(30));
+        return await Supervisor.PostAsync($"/api/v1/calls/{Uri.EscapeDataString(callId)}/{action}", body ?? new { }, CancellationToken.None);
+    }
 
     /// <summary>Every stored event of a call, read with the viewer key.</summary>
     public async Task<List<JsonElement>> EventsAsync(string callId)

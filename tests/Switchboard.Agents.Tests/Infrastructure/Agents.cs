@@ -18,7 +18,7 @@ public static class Agents
         RetryDelay = TimeSpan.FromMilliseconds(20),
     };
 
-    public static AgentRuntime Runtime(string personas, LlmOptions llm, IKnowledgeBase? knowledge = null, AgentOptions? options = null) =>
+    public static AgentRuntime NewRuntime(string personas, LlmOptions llm, IKnowledgeBase? knowledge = null, AgentOptions? options = null) =>
         new(PersonaSet.Load(personas), LlmRouter.ForOpenAiCompatible(llm), knowledge, options ?? new AgentOptions { OneMomentAfter = TimeSpan.FromSeconds(20) });
 
     public static CallDetails Details(string callId) => new() { RoomName = callId, Direction = CallDirection.Web, CallerNumber = "+15550100" };
