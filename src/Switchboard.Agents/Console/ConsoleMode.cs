@@ -102,55 +102,30 @@ internal static class ConsoleMode
     }
 
     /// <summary>Shows the debug stream on the terminal too (<c>--debug</c>) while reporting it to Switchboard.</summary>
-    private sealed class DebugEcho(ICallLink inner, ConsoleOutput? screen) : ICallLink
+    private sealed class DebugEcho(ICallLink inner, ConsoleOutput? screen) : DelegatingCallLink(inner)
     {
-        public string CallId => inner.CallId;
-
-        public bool IsSupervised => inner.IsSupervised;
-
-        public void CallStarted(CallDetails details) => inner.CallStarted(details);
-
-        public void CallEnded(CallEndReason reason, string? detail = null) => inner.CallEnded(reason, detail);
-
-        public void ParticipantJoined(string identity, Speaker role, string? kind = null, string? name = null) => inner.ParticipantJoined(identity, role, kind, name);
-
-        public void State(AgentState state) => inner.State(state);
-
-        public void Transcript(Speaker speaker, string segmentId, string text, DateTimeOffset startedAt, DateTimeOffset endedAt) => inner.Transcript(speaker, segmentId, text, startedAt, endedAt);
-
-        public void ToolCalled(string toolCallId, string name, string argumentsJson)
+        public override void ToolCalled(string toolCallId, string name, string argumentsJson)
         {
             screen?.Debug($"tool {name}({argumentsJson})");
-            inner.ToolCalled(toolCallId, name, argumentsJson);
+            base.ToolCalled(toolCallId, name, argumentsJson);
         }
 
-        public void ToolResult(string toolCallId, string name, bool ok, string? resultJson, string? error, double durationMs)
+        public override void ToolResult(string toolCallId, string name, bool ok, string? resultJson, string? error, double durationMs)
         {
             screen?.Debug($"tool {name} → {(ok ? resultJson : "error: " + error)} ({durationMs:0} ms)");
-            inner.ToolResult(toolCallId, name, ok, resultJson, error, durationMs);
+            base.ToolResult(toolCallId, name, ok, resultJson, error, durationMs);
         }
 
-        public void Turn(in TurnMetrics metrics)
+        public override void Turn(in TurnMetrics metrics)
         {
             screen?.Debug($"turn: first token {metrics.LlmTtftMs:0} ms, model {metrics.LlmTotalMs:0} ms, end to end {metrics.E2eMs:0} ms, {metrics.Model}");
-            inner.Turn(metrics);
+            base.Turn(metrics);
         }
 
-        public void Handoff(string? from, string to, string? reason) => inner.Handoff(from, to, reason);
-
-        public void Debug(string message, string category)
+        public override void Debug(string message, string category)
         {
             screen?.Debug($"{category}: {message}");
-            inner.Debug(message, category);
+            base.Debug(message, category);
         }
-
-        public void Custom(string type, object data) => inner.Custom(type, data);
-
-        public Task<EscalationResult> EscalateAsync(string question, string? topic, string? context, TimeSpan timeout, CancellationToken cancellationToken) =>
-            inner.EscalateAsync(question, topic, context, timeout, cancellationToken);
-
-        public void Obey(ISupervisorCommands commands) => inner.Obey(commands);
-
-        public void Dispose() => inner.Dispose();
     }
 }
