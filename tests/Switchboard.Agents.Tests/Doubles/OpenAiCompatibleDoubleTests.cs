@@ -181,4 +181,28 @@ public sealed class OpenAiCompatibleDoubleTests
         Assert.Equal("second reply", string.Concat(updates.Select(u => u.Text)));
         Assert.Equal(["one", "two"], fake.Requests.Select(r => r.LastUserText));
     }
+
+    [Fact]
+    public async Task A_client_that_hangs_up_mid_stream_leaves_the_double_serving()
+    {
+        await using var fake = await OpenAiCompatibleDouble.StartAsync(_ => ChatReply.Say("one two three four five") with { ChunkDelay = TimeSpan.FromSeconds(5) });
+        var client = Client(fake);
+        using var hangUp = new CancellationTokenSource(Timeout);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: hangUp.Token))
+            {
+                if (update.Text.Length > 0)
+                {
+                    await hangUp.CancelAsync();
+                }
+            }
+        });
+        fake.Respond = _ => ChatReply.Say("still here");
+        var updates = await StreamAsync(client, [new ChatMessage(ChatRole.User, "again")]);
+
+        Assert.Equal("still here", string.Concat(updates.Select(u => u.Text)));
+        Assert.Empty(fake.Exceptions);
+    }
 }

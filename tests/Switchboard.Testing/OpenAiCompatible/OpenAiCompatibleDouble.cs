@@ -61,6 +61,9 @@ public sealed class OpenAiCompatibleDouble : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(respond);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // A test's output folder may hold another app's appsettings.json (the server's, with Kestrel
+        // endpoints of its own): the double reads no configuration at all.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
