@@ -131,6 +131,9 @@ public sealed partial class DemoLoad(
         text.AppendLine($"  its history   curl {auth} \"{u}/api/v1/calls/{firstCall}/events?after=0\"");
         text.AppendLine($"  all calls     curl {auth} \"{u}/api/v1/calls?status=all\"");
         text.AppendLine($"  API document  {u}/openapi/v1.json      health {u}/readyz");
+        text.AppendLine(demo.Llm.IsConfigured
+            ? $"  agents        {Math.Min(demo.Llm.Calls, demo.Concurrency)} calls at a time answered by the reference agents on {demo.Llm.Model} (call ids AGENT_…)"
+            : "  agents        set Demo:Llm:BaseUrl and Demo:Llm:Model to have some calls answered by the reference agents (docs/AGENTS.md)");
         text.AppendLine("  Set Demo:Enabled=false (or run outside the Development environment) to start without the load.");
         return text.ToString();
     }

@@ -26,7 +26,7 @@ public sealed class RecordingLink(string callId) : ICallLink
 
     public void CallStarted(CallDetails details) => _reports.Enqueue("call.started");
 
-    public void CallEnded(CallEndReason reason, string? detail = null) => _reports.Enqueue($"call.ended {reason}");
+    public void CallEnded(CallEndReason reason, string? detail = null) => _reports.Enqueue(detail is null ? $"call.ended {reason}" : $"call.ended {reason}: {detail}");
 
     public void ParticipantJoined(string identity, Speaker role, string? kind = null, string? name = null) => _reports.Enqueue($"participant.joined {role}");
 

@@ -1,5 +1,6 @@
 using Switchboard.Agents.Runtime;
 using Switchboard.Agents.Tests.Infrastructure;
+using Switchboard.Sdk;
 using Switchboard.Testing.OpenAiCompatible;
 using static Switchboard.Agents.Tests.Infrastructure.Agents;
 
@@ -87,6 +88,19 @@ public sealed class ReliabilityTests
             ["transcript Customer: I'm Dana.", "agent.state Thinking", "tool.called record_detail {\"name\":\"name\",\"value\":\"Dana\"}", "tool.result record_detail ok",
              "agent.state Speaking", "transcript Agent: Thanks Dana.", "metrics.turn model-a", "agent.state Listening"],
             reports);
+    }
+
+    [Fact]
+    public async Task A_call_that_reaches_its_time_limit_is_ended_by_the_agent_and_says_why()
+    {
+        await using var model = await OpenAiCompatibleDouble.StartAsync(_ => ChatReply.Say("unused"));
+        var link = new RecordingLink("limit");
+        await using var session = NewRuntime("salon", Llm(model), options: new AgentOptions { CallTimeout = TimeSpan.FromMilliseconds(300) }).OpenSession(link, new RecordingOutput());
+        await session.StartAsync(Details("limit"), "caller", CancellationToken.None);
+
+        Assert.Equal(CallEndReason.Completed, await session.Ended.WaitAsync(Wait));
+        Assert.Contains("call.ended Completed: the call reached its time limit", link.Reports);
+        Assert.Empty(model.Requests);
     }
 
     [Fact]

@@ -156,6 +156,32 @@ public sealed class SupervisedAgentTests(AgentTestServer server) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Asking_for_a_human_puts_a_transfer_request_in_the_help_queue_while_the_caller_holds()
+    {
+        var script = new ScriptedModel(
+            ChatReply.Call(AgentTools.Handoff, new { persona_id = "sales", reason = "new plan" }),
+            ChatReply.Call(AgentTools.TransferToHuman, new { reason = "wants to negotiate a business contract" }),
+            ChatReply.Say("A colleague will join you now."));
+        await using var model = await OpenAiCompatibleDouble.StartAsync(script.Respond);
+        var output = new RecordingOutput();
+        var callId = NewCallId("AG_human");
+        await using var session = NewRuntime("contact-centre", Llm(model)).OpenSession(new SwitchboardCallLink(_client.OpenCall(callId)), output);
+        await session.StartAsync(Details(callId), "caller", CancellationToken.None);
+        await session.CallerSaysAsync("I want a new plan for my business.", CancellationToken.None);
+
+        var turn = session.CallerSaysAsync("Actually, put me through to a person, please.", CancellationToken.None);
+        var request = (await server.NextOpenRequestAsync(Wait)).GetProperty("request");
+        Assert.Equal(("The caller asks for a human: wants to negotiate a business contract. Please take over or transfer the call.", "sales"),
+            (request.GetProperty("question").GetString(), request.GetProperty("topic").GetString()));
+        await server.WaitForEventAsync(callId, "x-agent.transfer_requested", Wait, d => d.GetProperty("persona").GetString() == "Sales");
+
+        await server.ActAsync(callId, "takeover");
+        await turn.WaitAsync(Wait);
+        Assert.True(session.IsPaused);
+        await server.WaitForEventAsync(callId, "escalation.cancelled", Wait);
+    }
+
+    [Fact]
     public async Task A_supervisor_s_guidance_reaches_the_next_model_request_as_an_instruction_not_as_the_caller_s_words()
     {
         var script = new ScriptedModel(ChatReply.Say("Happy to help with that."), ChatReply.Say("A cut is 55 dollars, and as a regular you get 10% off."));
