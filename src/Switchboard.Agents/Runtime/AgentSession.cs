@@ -458,9 +458,16 @@ public sealed partial class AgentSession : ISupervisorCommands, IAsyncDisposable
             _link.ToolResult(call.CallId, call.Name, true, JsonSerializer.Serialize(result, AgentJson.Options), null, _runtime.Time.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }
-        catch (Exception ex) when (ex is ToolRefusedException or ArgumentException or JsonException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = ex is TaskCanceledException ? "timed out" : ex.Message;
+            // Whatever a tool throws is the model's to handle, never the call's end.
+            var error = ex switch
+            {
+                TaskCanceledException => "timed out",
+                ToolRefusedException or ArgumentException or JsonException => ex.Message,
+                HttpRequestException h => $"the service did not answer ({h.StatusCode?.ToString() ?? h.HttpRequestError.ToString()})",
+                _ => $"the tool failed ({ex.GetType().Name})",
+            };
             _link.ToolResult(call.CallId, call.Name, false, null, error, _runtime.Time.GetElapsedTime(started).TotalMilliseconds);
             return "Error: " + error;
         }

@@ -261,7 +261,12 @@ public sealed class LlmRouter
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException("the reply took longer than allowed");
+                throw new LlmUnavailableException("The reply took longer than allowed and was cut off.");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not retried: the caller may have heard part of it already.
+                throw new LlmUnavailableException($"The reply broke off ({Describe(ex)}).", ex);
             }
         }
 

@@ -91,6 +91,25 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public async Task A_tool_that_refuses_its_arguments_tells_the_model_why_and_the_model_can_correct_itself()
+    {
+        var script = new ScriptedModel(
+            ChatReply.Call(AgentTools.Handoff, new { persona_id = "legal", reason = "contract" }),
+            ChatReply.Call(AgentTools.Handoff, new { persona_id = "sales", reason = "contract" }));
+        await using var model = await OpenAiCompatibleDouble.StartAsync(script.Respond);
+        var link = new RecordingLink("refused");
+        var output = new RecordingOutput();
+        await using var session = NewRuntime("contact-centre", Llm(model)).OpenSession(link, output);
+        await session.StartAsync(Details("refused"), "caller", CancellationToken.None);
+        await session.CallerSaysAsync("I need legal advice about my contract.", CancellationToken.None);
+
+        Assert.Contains("tool.result handoff error 'legal' is not someone you can hand the caller to; use one of: sales, support, billing.", link.Reports);
+        Assert.StartsWith("Error: 'legal' is not someone", model.Requests[1].ToolResults[0].Content, StringComparison.Ordinal);
+        Assert.Equal("sales", session.Persona.Id);
+        await output.WaitForAsync("Sales> Hi, this is Sam from sales.", Wait);
+    }
+
+    [Fact]
     public async Task A_call_that_reaches_its_time_limit_is_ended_by_the_agent_and_says_why()
     {
         await using var model = await OpenAiCompatibleDouble.StartAsync(_ => ChatReply.Say("unused"));
