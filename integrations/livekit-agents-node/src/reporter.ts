@@ -225,14 +225,16 @@ export class Reporter implements EventSink {
         ring.shift();
         continue;
       }
-      // Fixed once, so a resend or a batch cut by size carries the same id.
-      slot.id ??= `${slot.type.startsWith('x-') ? 'x' : slot.type.split('.')[0]}-${randomUUID()}`;
-      const event: WireEvent = { id: slot.id, callId: slot.callId, type: slot.type, at: isoTime(slot.at, slot.queuedAt), data: slot.data ?? {} };
+      let event: WireEvent;
       let json: string;
       try {
+        // Fixed once, so a resend or a batch cut by size carries the same id.
+        slot.id ??= `${slot.type.startsWith('x-') ? 'x' : slot.type.split('.')[0]}-${randomUUID()}`;
+        event = { id: slot.id, callId: slot.callId, type: slot.type, at: isoTime(slot.at, slot.queuedAt), data: slot.data ?? {} };
         json = JSON.stringify(event);
       } catch (error) {
-        this.o.log(`Switchboard cannot send ${event.type} ${event.id}: ${(error as Error).message}`);
+        // A cycle or a BigInt in data, or (from plain JavaScript) a type that is not text.
+        this.o.log(`Switchboard cannot send ${String(slot.type)} ${String(slot.id)}: ${(error as Error).message}`);
         this.statistics.refused++;
         ring.shift();
         continue;

@@ -114,7 +114,7 @@ test('commands pushed for an open call reach its handler; bad options are refuse
   assert.throws(() => new Reporter({ serverUrl: 'ftp://x', apiKey: '', maxBatchEvents: 2000 }), /serverUrl.*apiKey.*maxBatchEvents/);
 });
 
-test('report() defers the id, the timestamp and the JSON: durable and ephemeral events still leave in report order, an invalid time becomes the report time, and data that cannot be serialised is refused alone', async () => {
+test('report() defers the id, the timestamp and the JSON: durable and ephemeral events still leave in report order, an invalid time becomes the report time, and an event that cannot be serialised is refused alone', async () => {
   const server = await fakeServer({ upgrade: 'accept' });
   const reporter = new Reporter({ serverUrl: server.url, apiKey: 'k' });
   const circular: Record<string, unknown> = { state: 'idle' };
@@ -123,6 +123,7 @@ test('report() defers the id, the timestamp and the JSON: durable and ephemeral 
   reporter.report('RM_a', 'call.started', {}, undefined, 'o1');
   reporter.report('RM_a', 'transcript.interim', { speaker: 'customer', segmentId: 's', text: 'a' }, undefined, 'o2');
   reporter.report('RM_a', 'agent.state', circular, undefined, 'o3');
+  reporter.report('RM_a', 42 as unknown as string, {}); // from plain JavaScript
   reporter.report('RM_a', 'transcript.interim', { speaker: 'customer', segmentId: 's', text: 'ab' }, new Date(Number.NaN), 'o4');
   reporter.report('RM_a', 'transcript.final', { speaker: 'customer', segmentId: 's', text: 'abc' }, new Date('2026-12-02T10:00:00.123Z'));
   assert.equal(server.batches.length, 0, 'nothing is sent on the caller\'s stack');
@@ -135,7 +136,7 @@ test('report() defers the id, the timestamp and the JSON: durable and ephemeral 
   assert.match(sent[3].id, /^transcript-[0-9a-f-]{36}$/);
   assert.equal(sent[3].at, '2026-12-02T10:00:00.123Z');
   assert.ok(Date.parse(sent[2].at) >= before && Date.parse(sent[2].at) <= Date.now(), 'an invalid Date is replaced by the time of the report');
-  assert.equal(reporter.statistics.refused, 1);
+  assert.equal(reporter.statistics.refused, 2);
   assert.equal(reporter.statistics.acknowledged, 4);
 });
 
