@@ -22,7 +22,10 @@ export class EventRing {
   private count = 0;
 
   constructor(readonly capacity: number) {
-    this.slots = Array.from({ length: capacity }, () => ({ seq: 0, callId: '', type: '', data: undefined, at: 0, id: undefined, queuedAt: 0 }));
+    // The times start as doubles (NaN), not 0: a slot first made with a small integer would change
+    // its fields' representation on the first Date.now() written into it, and V8 would migrate every
+    // slot, and drop report()'s optimised code, as the ring reaches it the first time.
+    this.slots = Array.from({ length: capacity }, () => ({ seq: 0, callId: '', type: '', data: undefined, at: Number.NaN, id: undefined, queuedAt: Number.NaN }));
   }
 
   get length(): number { return this.count; }
