@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { EPHEMERAL_TYPES, httpBatchBody, readProblem, readSocketFrame, socketBatchFrame, type SwitchboardCommand, type WireEvent } from './protocol.js';
+import { EventRing } from './event-ring.js';
+import { EPHEMERAL_TYPES, readProblem, readSocketFrame, type SwitchboardCommand, type WireEvent } from './protocol.js';
 
 /** Where {@link attach} puts its events; a {@link Reporter}, or a recorder in tests. */
 export interface EventSink {
@@ -48,10 +49,10 @@ export interface ReporterStatistics {
   transport: 'websocket' | 'http' | 'none';
 }
 
-interface Queued {
+/** An event of the batch in flight: its id and timestamp fixed, its JSON made once. */
+interface Sending {
   event: WireEvent;
-  durable: boolean;
-  queuedAt: number;
+  json: string;
 }
 
 const FALLBACK_MS = 5 * 60_000;
@@ -61,13 +62,21 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * Holds reported events in a bounded buffer and delivers them in order, one batch in flight, over the
  * agent WebSocket or HTTP batches. `report` never blocks and never throws; all network work runs on a
  * background loop.
+ *
+ * `report` only writes into a preallocated ring (durable and ephemeral events in two rings, so the
+ * oldest ephemeral one is dropped in constant time) and wakes the loop. The event id (a UUID, whose
+ * entropy pool refills every 128 ids), the ISO timestamp (tens of microseconds when the loop comes
+ * back from idle) and the JSON are made by the loop when it takes a batch, after the caller's
+ * callback has returned.
  */
 export class Reporter implements EventSink {
   readonly statistics: ReporterStatistics = {
     reported: 0, acknowledged: 0, droppedEphemeral: 0, droppedDurable: 0, refused: 0, reconnects: 0, connected: false, transport: 'none',
   };
-  private readonly queue: Queued[] = [];
-  private inFlight: Queued[] = [];
+  private readonly durable: EventRing;
+  private readonly ephemeral: EventRing;
+  private seq = 0;
+  private inFlight: Sending[] = [];
   private readonly calls = new Map<string, { lastReportAt: number; open: boolean }>();
   private readonly drops = new Map<string, { ephemeral: number; durable: number }>();
   private readonly commandHandlers = new Map<string, (command: SwitchboardCommand) => void>();
@@ -98,6 +107,8 @@ export class Reporter implements EventSink {
       reconnectMaxMs: options.reconnectMaxMs ?? 30_000, ephemeralMaxAgeMs: options.ephemeralMaxAgeMs ?? 10_000,
       log: options.log ?? (() => {}),
     };
+    this.durable = new EventRing(maxQueued);
+    this.ephemeral = new EventRing(maxQueued);
     if (this.o.transport === 'http') this.httpUntil = Number.POSITIVE_INFINITY;
     this.heartbeat = setInterval(() => this.beat(), Math.max(50, this.o.heartbeatMs / 2));
     this.heartbeat.unref();
@@ -118,14 +129,26 @@ export class Reporter implements EventSink {
   }
 
   /** Queues one event. Never blocks, never throws; when the buffer is full the oldest ephemeral (else durable) event is dropped and counted. */
-  report(callId: string, type: string, data: Record<string, unknown>, at: Date = new Date(), id?: string): void {
-    const event: WireEvent = { id: id ?? `${type.startsWith('x-') ? 'x' : type.split('.')[0]}-${randomUUID()}`, callId, type, at: at.toISOString(), data };
-    this.enqueue({ event, durable: !EPHEMERAL_TYPES.has(type), queuedAt: Date.now() });
+  report(callId: string, type: string, data: Record<string, unknown>, at?: Date, id?: string): void {
+    this.statistics.reported++;
+    const now = Date.now();
+    const call = this.calls.get(callId);
+    if (call) call.lastReportAt = now;
+    if (this.queued + this.inFlight.length >= this.o.maxQueuedEvents && this.queued > 0) {
+      const victims = this.ephemeral.length > 0 ? this.ephemeral : this.durable;
+      this.countDrop(victims.peek()!.callId, victims === this.durable);
+      victims.shift();
+    }
+    const ring = EPHEMERAL_TYPES.has(type) ? this.ephemeral : this.durable;
+    ring.push(this.seq++, callId, type, data, at instanceof Date ? at.getTime() : now, id, now);
+    this.wake?.();
   }
+
+  private get queued(): number { return this.durable.length + this.ephemeral.length; }
 
   /** Resolves once everything reported before it was acknowledged or dropped, or after `timeoutMs`. */
   flush(timeoutMs = 5_000): Promise<boolean> {
-    if (this.queue.length === 0 && this.inFlight.length === 0) return Promise.resolve(true);
+    if (this.queued === 0 && this.inFlight.length === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.flushWaiters.push(() => { clearTimeout(timer); resolve(true); });
@@ -143,24 +166,10 @@ export class Reporter implements EventSink {
     await this.loop;
   }
 
-  private enqueue(item: Queued): void {
-    this.statistics.reported++;
-    const call = this.calls.get(item.event.callId);
-    if (call) call.lastReportAt = Date.now();
-    if (this.queue.length + this.inFlight.length >= this.o.maxQueuedEvents && this.queue.length > 0) {
-      let victim = this.queue.findIndex((q) => !q.durable);
-      if (victim < 0) victim = 0;
-      const [dropped] = this.queue.splice(victim, 1);
-      this.countDrop(dropped);
-    }
-    this.queue.push(item);
-    this.wake?.();
-  }
-
-  private countDrop(item: Queued): void {
-    const d = this.drops.get(item.event.callId) ?? { ephemeral: 0, durable: 0 };
-    if (item.durable) { d.durable++; this.statistics.droppedDurable++; } else { d.ephemeral++; this.statistics.droppedEphemeral++; }
-    this.drops.set(item.event.callId, d);
+  private countDrop(callId: string, durable: boolean): void {
+    const d = this.drops.get(callId) ?? { ephemeral: 0, durable: 0 };
+    if (durable) { d.durable++; this.statistics.droppedDurable++; } else { d.ephemeral++; this.statistics.droppedEphemeral++; }
+    this.drops.set(callId, d);
   }
 
   private beat(): void {
@@ -172,7 +181,7 @@ export class Reporter implements EventSink {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      if (this.queue.length === 0 && this.inFlight.length === 0) {
+      if (this.queued === 0 && this.inFlight.length === 0) {
         for (const w of this.flushWaiters.splice(0)) w();
         // A quiet call still needs a connection, or its commands would wait for its next event.
         const serving = [...this.calls.values()].some((c) => c.open);
@@ -200,20 +209,41 @@ export class Reporter implements EventSink {
     }
   }
 
+  /** Moves the oldest events, in report order across both rings, into the batch in flight. */
   private takeBatch(): void {
     const now = Date.now();
     let bytes = 0;
-    while (this.queue.length > 0 && this.inFlight.length < this.o.maxBatchEvents) {
-      const next = this.queue[0];
-      if (!next.durable && now - next.queuedAt > this.o.ephemeralMaxAgeMs) {
-        this.queue.shift();
-        this.countDrop(next);
+    while (this.inFlight.length < this.o.maxBatchEvents) {
+      const d = this.durable.peek();
+      const e = this.ephemeral.peek();
+      const ring = d && (!e || d.seq < e.seq) ? this.durable : e ? this.ephemeral : undefined;
+      if (!ring) break;
+      const slot = ring.peek()!;
+      const durable = ring === this.durable;
+      if (!durable && now - slot.queuedAt > this.o.ephemeralMaxAgeMs) {
+        this.countDrop(slot.callId, false);
+        ring.shift();
         continue;
       }
-      const size = Buffer.byteLength(JSON.stringify(next.event));
+      let event: WireEvent;
+      let json: string;
+      try {
+        // Fixed once, so a resend or a batch cut by size carries the same id.
+        slot.id ??= `${slot.type.startsWith('x-') ? 'x' : slot.type.split('.')[0]}-${randomUUID()}`;
+        event = { id: slot.id, callId: slot.callId, type: slot.type, at: isoTime(slot.at, slot.queuedAt), data: slot.data ?? {} };
+        json = JSON.stringify(event);
+      } catch (error) {
+        // A cycle or a BigInt in data, or (from plain JavaScript) a type that is not text.
+        this.o.log(`Switchboard cannot send ${String(slot.type)} ${String(slot.id)}: ${(error as Error).message}`);
+        this.statistics.refused++;
+        ring.shift();
+        continue;
+      }
+      const size = Buffer.byteLength(json);
       if (this.inFlight.length > 0 && bytes + size > MAX_BATCH_BYTES - 1024) break;
       bytes += size;
-      this.inFlight.push(this.queue.shift()!);
+      this.inFlight.push({ event, json });
+      ring.shift();
     }
   }
 
@@ -241,7 +271,7 @@ export class Reporter implements EventSink {
       const response = await fetch(`${this.o.serverUrl}/api/v1/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.o.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(httpBatchBody(this.inFlight.map((q) => q.event))),
+        body: `{"events":[${this.inFlight.map((q) => q.json).join(',')}]}`,
         signal: AbortSignal.timeout(this.o.ackTimeoutMs),
       });
       this.statistics.connected = true;
@@ -261,7 +291,7 @@ export class Reporter implements EventSink {
     const ref = randomUUID();
     const answer = new Promise<{ ok: true } | { ok: false; problem: unknown }>((resolve) => { this.pendingAck = { ref, resolve }; });
     const timer = setTimeout(() => { this.o.log('Switchboard did not acknowledge in time; reconnecting'); socket.terminate(); }, this.o.ackTimeoutMs);
-    socket.send(JSON.stringify(socketBatchFrame(ref, this.inFlight.map((q) => q.event))));
+    socket.send(`{"op":"events","ref":"${ref}","events":[${this.inFlight.map((q) => q.json).join(',')}]}`);
     const result = await answer;
     clearTimeout(timer);
     this.pendingAck = undefined;
@@ -328,4 +358,9 @@ export class Reporter implements EventSink {
     });
     this.wake = undefined;
   }
+}
+
+/** The ISO 8601 form of `at`, or of `fallback` when `at` was an invalid Date. */
+function isoTime(at: number, fallback: number): string {
+  return new Date(Number.isFinite(at) ? at : fallback).toISOString();
 }

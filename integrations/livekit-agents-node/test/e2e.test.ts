@@ -99,3 +99,76 @@ test('over HTTP batches, a real server stores every valid event once and in orde
   assert.equal(reporter.statistics.refused, 1);
   assert.equal(reporter.statistics.transport, 'http');
 });
+
+/** A session whose FakeLLM answers one line with a call of the integration's ask_supervisor tool. */
+async function askingSession(callId: string, escalationTimeoutMs?: number) {
+  const question = 'Can we refund a double charge?';
+  const line = `Can I get my money back? (${callId})`;
+  const session = new voice.AgentSession({ llm: new voice.testing.FakeLLM([{ input: line, toolCalls: [{ name: 'ask_supervisor', args: { question, topic: 'billing' } }] }]) });
+  const supervision = await attach(session, undefined, { serverUrl: server.url, apiKey: server.agentKey, callId, agentName: 'support', escalationTimeoutMs });
+  // As in examples/agent.ts: the named tool in a list.
+  const agent = new voice.Agent({ instructions: 'You are a helpful support agent.', tools: [supervision.askSupervisorTool] });
+  // The framework hands the tool's return value to the LLM as JSON.
+  const toolOutput = new Promise<string>((resolve) => session.on(voice.AgentSessionEventTypes.FunctionToolsExecuted, (ev) => resolve(JSON.parse(ev.functionCallOutputs[0]?.output ?? '""'))));
+  await session.start({ agent });
+  const turnDone = turn(session, line);
+  return { session, supervision, question, toolOutput, turnDone };
+}
+
+test('ask_supervisor end to end: the question waits in the help queue, a supervisor answers through the API, and the answer is the tool\'s result', async () => {
+  const callId = 'RM_node_ask';
+  const supervisor = await server.supervisor();
+  const online = await supervisor.stream('/api/v1/escalations/stream');
+  try {
+    const { session, supervision, question, toolOutput, turnDone } = await askingSession(callId);
+    try {
+    const request = await until('the request in the help queue', async () => {
+      const list = await supervisor.get('/api/v1/escalations?status=pending');
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      return (list.body as Array<{ request: any; holdSeconds: number }>).map((v) => v.request).find((r) => r.callId === callId && r.question === question);
+    });
+    assert.equal(request.topic, 'billing');
+    const answered = await supervisor(`/api/v1/escalations/${encodeURIComponent(request.id)}/answer`, { answer: 'Yes, refund it in full.' });
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.equal(await withTimeout(toolOutput, 15_000, 'tool result'), 'The supervisor answered: Yes, refund it in full.');
+    await withTimeout(turnDone, 15_000, 'turn');
+    } finally {
+      await session.close();
+      await supervision.close();
+    }
+    const log = await server.events(callId);
+    const types = log.map((e) => e.type);
+    assert.ok(types.indexOf('escalation.requested') >= 0 && types.indexOf('escalation.requested') < types.indexOf('escalation.answered'), types.join(', '));
+    assert.equal(log.find((e) => e.type === 'tool.result' && e.data.name === 'ask_supervisor')?.data.result, 'The supervisor answered: Yes, refund it in full.');
+  } finally {
+    online.close();
+  }
+});
+
+test('ask_supervisor end to end: with no supervisor online the tool says so at once; when nobody answers in time it says that', async () => {
+  const nobody = await askingSession('RM_node_ask_nobody');
+  try {
+    assert.equal(await withTimeout(nobody.toolOutput, 15_000, 'tool result'), 'No supervisor is available right now. Offer the caller a call-back.');
+    await withTimeout(nobody.turnDone, 15_000, 'turn');
+  } finally {
+    await nobody.session.close();
+    await nobody.supervision.close();
+  }
+  assert.ok((await server.events('RM_node_ask_nobody')).some((e) => e.type === 'escalation.cancelled' && e.data.reason === 'no_supervisor_available'));
+
+  const supervisor = await server.supervisor();
+  const online = await supervisor.stream('/api/v1/escalations/stream');
+  try {
+    const late = await askingSession('RM_node_ask_late', 1_500);
+    try {
+      assert.equal(await withTimeout(late.toolOutput, 15_000, 'tool result'), 'No supervisor answered in time. Apologise and offer a call-back.');
+      await withTimeout(late.turnDone, 15_000, 'turn');
+    } finally {
+      await late.session.close();
+      await late.supervision.close();
+    }
+    assert.ok((await server.events('RM_node_ask_late')).some((e) => e.type === 'escalation.timed_out'), 'the server timed the request out');
+  } finally {
+    online.close();
+  }
+});

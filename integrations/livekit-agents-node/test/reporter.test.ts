@@ -113,3 +113,45 @@ test('commands pushed for an open call reach its handler; bad options are refuse
   await server.stop();
   assert.throws(() => new Reporter({ serverUrl: 'ftp://x', apiKey: '', maxBatchEvents: 2000 }), /serverUrl.*apiKey.*maxBatchEvents/);
 });
+
+test('report() defers the id, the timestamp and the JSON: durable and ephemeral events still leave in report order, an invalid time becomes the report time, and an event that cannot be serialised is refused alone', async () => {
+  const server = await fakeServer({ upgrade: 'accept' });
+  const reporter = new Reporter({ serverUrl: server.url, apiKey: 'k' });
+  const circular: Record<string, unknown> = { state: 'idle' };
+  circular.self = circular;
+  const before = Date.now();
+  reporter.report('RM_a', 'call.started', {}, undefined, 'o1');
+  reporter.report('RM_a', 'transcript.interim', { speaker: 'customer', segmentId: 's', text: 'a' }, undefined, 'o2');
+  reporter.report('RM_a', 'agent.state', circular, undefined, 'o3');
+  reporter.report('RM_a', 42 as unknown as string, {}); // from plain JavaScript
+  reporter.report('RM_a', 'transcript.interim', { speaker: 'customer', segmentId: 's', text: 'ab' }, new Date(Number.NaN), 'o4');
+  reporter.report('RM_a', 'transcript.final', { speaker: 'customer', segmentId: 's', text: 'abc' }, new Date('2026-12-02T10:00:00.123Z'));
+  assert.equal(server.batches.length, 0, 'nothing is sent on the caller\'s stack');
+  assert.equal(await reporter.flush(10_000), true);
+  await reporter.close();
+  await server.stop();
+  const sent = server.batches.flat();
+  assert.deepEqual(sent.map((e) => e.type), ['call.started', 'transcript.interim', 'transcript.interim', 'transcript.final']);
+  assert.deepEqual(sent.slice(0, 3).map((e) => e.id), ['o1', 'o2', 'o4']);
+  assert.match(sent[3].id, /^transcript-[0-9a-f-]{36}$/);
+  assert.equal(sent[3].at, '2026-12-02T10:00:00.123Z');
+  assert.ok(Date.parse(sent[2].at) >= before && Date.parse(sent[2].at) <= Date.now(), 'an invalid Date is replaced by the time of the report');
+  assert.equal(reporter.statistics.refused, 2);
+  assert.equal(reporter.statistics.acknowledged, 4);
+});
+
+test('a full buffer keeps dropping in constant time: 50,000 reports into 1,000 slots drop every ephemeral event before any durable one', async () => {
+  const server = await fakeServer({ upgrade: 'accept' });
+  await server.stop();
+  const reporter = new Reporter({ serverUrl: server.url, apiKey: 'k', maxQueuedEvents: 1_000, maxBatchEvents: 10, reconnectMinMs: 10_000, reconnectMaxMs: 10_000 });
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 50_000; i++) {
+    if (i % 2 === 0) reporter.report('RM_a', 'transcript.interim', { speaker: 'customer', segmentId: 's', text: String(i) });
+    else reporter.report('RM_a', 'agent.state', { state: 'idle' }, undefined, `d${i}`);
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.equal(reporter.statistics.droppedEphemeral + reporter.statistics.droppedDurable, 49_000);
+  assert.equal(reporter.statistics.droppedEphemeral, 25_000, 'every ephemeral event goes before any durable one');
+  assert.ok(ms < 2_000, `50,000 reports took ${ms} ms`);
+  await reporter.close(100);
+});

@@ -43,6 +43,12 @@ function freePort(): Promise<number> {
 
 const env = { ...process.env, ASPNETCORE_ENVIRONMENT: 'Testing', DOTNET_ENVIRONMENT: 'Testing', Logging__LogLevel__Default: 'Warning', Scorecards__Enabled: 'false' };
 
+/** A signed-in supervisor (the admin) of {@link SwitchboardServer.supervisor}. */
+export type SupervisorClient = ((path: string, body?: object) => Promise<{ status: number; body: any }>) & {
+  get(path: string): Promise<{ status: number; body: any }>;
+  stream(path: string): Promise<{ close(): void }>;
+};
+
 /** A private Switchboard server process on a free loopback port in a temporary directory, stopped by PID. */
 export class SwitchboardServer {
   private constructor(
@@ -92,15 +98,26 @@ export class SwitchboardServer {
     }
   }
 
-  /** Signs the admin in, sets a new password and returns a client for the intervention API. */
-  async supervisor(): Promise<(path: string, body?: object) => Promise<{ status: number; body: any }>> {
+  /**
+   * Signs the admin in, sets a new password and returns a client for the intervention API: the
+   * function POSTs, `get` GETs, and `stream` opens a live stream (which makes the admin an online
+   * supervisor while it is open).
+   */
+  supervisor(): Promise<SupervisorClient> {
+    this.signedIn ??= this.signIn();
+    return this.signedIn;
+  }
+
+  private signedIn: Promise<SupervisorClient> | undefined;
+
+  private async signIn(): Promise<SupervisorClient> {
     let cookies = new Map<string, string>();
     let csrf = '';
     const send = async (method: string, path: string, body?: object) => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       if (csrf) headers['x-csrf-token'] = csrf;
-      const r = await fetch(`${this.url}${path}`, { method, headers, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(10_000) });
+      const r = await fetch(`${this.url}${path}`, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}), signal: AbortSignal.timeout(10_000) });
       for (const c of r.headers.getSetCookie()) {
         const [pair] = c.split(';');
         const i = pair.indexOf('=');
@@ -116,7 +133,14 @@ export class SwitchboardServer {
     const newPassword = 'a long passphrase for node tests';
     const changed = await send('POST', '/api/v1/auth/password', { currentPassword: this.adminPassword, newPassword });
     if (changed.status !== 200) throw new Error(`password: ${changed.status} ${JSON.stringify(changed.body)}`);
-    return (path, body) => send('POST', path, body);
+    const stream = async (path: string) => {
+      const abort = new AbortController();
+      const r = await fetch(`${this.url}${path}`, { headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, signal: abort.signal });
+      if (r.status !== 200) throw new Error(`stream ${path}: ${r.status}`);
+      void r.body?.pipeTo(new WritableStream()).catch(() => {});
+      return { close: () => abort.abort() };
+    };
+    return Object.assign((path: string, body?: object) => send('POST', path, body), { get: (path: string) => send('GET', path), stream });
   }
 
   /** SIGTERM by PID, SIGKILL after `timeoutMs`; removes the data directory. */
