@@ -3,6 +3,10 @@
 // through a real AgentSession whose LLM is the framework's FakeLLM, attached and detached blocks
 // alternating. A turn's latency is from session.run({ userInput }) to the assistant's reply in the
 // chat context (conversation_item_added), and to the end of the turn (run result settled).
+// A third mode, "offline", attaches a reporter whose server cannot be reached: the integration's
+// own work on the loop (its listeners and report()) without any sending, so a difference between
+// attached and detached can be told apart from the cost of sending and of the server's process
+// sharing the machine.
 //   (cd integrations/livekit-agents-node && npm ci && npm run build) && node bench/livekit-agents-node/turn-latency.mjs [turnsPerBlock] [blocks] [maxSeconds]
 const pkg = new URL('../../integrations/livekit-agents-node/dist/', import.meta.url);
 // The framework as the package resolves it, so the session and the integration share one copy.
@@ -11,7 +15,7 @@ const { attach, Reporter } = await import(new URL('src/index.js', pkg));
 const { SwitchboardServer } = await import(new URL('test/server.js', pkg));
 
 const turnsPerBlock = Number(process.argv[2] ?? 200);
-const blocks = Number(process.argv[3] ?? 10);
+const blocks = Number(process.argv[3] ?? 12);
 const maxSeconds = Number(process.argv[4] ?? 300);
 const deadline = Date.now() + maxSeconds * 1000;
 initializeLogger({ pretty: false, level: 'error' });
@@ -47,16 +51,21 @@ const server = await SwitchboardServer.start();
 try {
   // One reporter for the process, as a worker shares it between its sessions.
   const reporter = new Reporter({ serverUrl: server.url, apiKey: server.agentKey });
-  const results = { attached: { toReply: [], toEnd: [] }, detached: { toReply: [], toEnd: [] } };
+  // Port 9 (discard) is closed on loopback here: every connection attempt is refused at once.
+  const offline = new Reporter({ serverUrl: 'http://127.0.0.1:9', apiKey: server.agentKey, maxQueuedEvents: 100_000 });
+  const modes = ['attached', 'detached', 'offline'];
+  const results = Object.fromEntries(modes.map((m) => [m, { toReply: [], toEnd: [] }]));
   await block(undefined, -1); // warm-up, left out
   for (let b = 0; b < blocks && Date.now() < deadline; b++) {
-    const mode = b % 2 === 0 ? 'attached' : 'detached';
-    const r = await block(mode === 'attached' ? reporter : undefined, b);
+    const mode = modes[b % modes.length];
+    const r = await block(mode === 'attached' ? reporter : mode === 'offline' ? offline : undefined, b);
     results[mode].toReply.push(...r.toReply);
     results[mode].toEnd.push(...r.toEnd);
   }
   const flushed = await reporter.flush(30_000);
   await reporter.close();
+  const unsent = offline.statistics;
+  await offline.close();
   const at = (values, p) => {
     const s = [...values].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)].toFixed(2);
@@ -64,7 +73,8 @@ try {
   const stats = reporter.statistics;
   console.log(`node ${process.version}, ${blocks} blocks of ${turnsPerBlock} text turns (attached and detached alternating; a warm-up block left out)`);
   console.log(`attached: ${stats.reported.toLocaleString('en')} events reported to a real server over ${stats.transport}, all acknowledged: ${flushed}, dropped ${stats.droppedEphemeral + stats.droppedDurable}`);
-  for (const mode of ['detached', 'attached']) {
+  console.log(`offline: ${unsent.reported.toLocaleString('en')} events reported, none sent (the server address refuses connections), dropped ${unsent.droppedEphemeral + unsent.droppedDurable}`);
+  for (const mode of ['detached', 'offline', 'attached']) {
     const r = results[mode];
     console.log(`${mode.padEnd(8)} ${String(r.toReply.length).padStart(5)} turns: to reply p50 ${at(r.toReply, 50)} ms, p99 ${at(r.toReply, 99)} ms; to end of turn p50 ${at(r.toEnd, 50)} ms, p99 ${at(r.toEnd, 99)} ms`);
   }
