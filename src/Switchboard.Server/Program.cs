@@ -21,6 +21,7 @@ if (HelpCommand.Matches(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddLogFormat();
 builder.AddStorage();
 builder.AddIdentity();
 builder.AddRedaction();
@@ -53,6 +54,7 @@ if (ImportCommand.Matches(args))
     return await ImportCommand.RunAsync(args, app.Services, Console.Out, Console.Error, CancellationToken.None);
 }
 
+app.UseCallLogScope();
 app.UseOperations();
 app.UseSessions();
 app.MapHealth();
