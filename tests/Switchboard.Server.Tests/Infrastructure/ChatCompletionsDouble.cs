@@ -1,95 +1,55 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Switchboard.Testing.OpenAiCompatible;
 
 namespace Switchboard.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A test double of an OpenAI-compatible chat-completions server (Kestrel on 127.0.0.1): answers
-/// <c>POST /v1/chat/completions</c> with <see cref="Content"/> as the assistant's message (or what
-/// <see cref="Answer"/> makes of the request), after <see cref="Delay"/>, or with <see cref="Status"/>
-/// when it is not 200.
+/// The server's model clients (the LLM judge, the LLM sentiment classifier) face one fixed answer
+/// at a time: this sets it on the shared double of an OpenAI-compatible endpoint
+/// (<see cref="OpenAiCompatibleDouble"/>), which speaks the wire format.
 /// </summary>
 public sealed class ChatCompletionsDouble : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly OpenAiCompatibleDouble _double;
 
-    private ChatCompletionsDouble(WebApplication app) => _app = app;
+    private ChatCompletionsDouble(OpenAiCompatibleDouble inner) => _double = inner;
 
-    public string BaseUrl { get; private set; } = "";
+    /// <summary>The base address the clients are configured with, <c>http://127.0.0.1:port/v1</c>.</summary>
+    public string BaseUrl => _double.BaseUrl.ToString().TrimEnd('/');
 
+    /// <summary>The assistant's message content when <see cref="Answer"/> is not set.</summary>
     public string Content { get; set; } = """{"label":"neutral","score":0}""";
 
-    /// <summary>When set, the assistant's message for each request, from its body; otherwise <see cref="Content"/>.</summary>
+    /// <summary>The content for a request (its JSON body), instead of <see cref="Content"/>.</summary>
     public Func<JsonElement, string>? Answer { get; set; }
 
+    /// <summary>How long the double waits before it answers.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>The HTTP status to answer; other than 200 answers an OpenAI error body.</summary>
     public int Status { get; set; } = 200;
 
     /// <summary>The request bodies received, in order.</summary>
-    public ConcurrentQueue<JsonDocument> Requests { get; } = new();
+    public IReadOnlyList<JsonDocument> Requests => [.. _double.Requests.Select(r => JsonDocument.Parse(r.RawJson))];
 
     public static async Task<ChatCompletionsDouble> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var double_ = new ChatCompletionsDouble(app);
-        app.MapPost("/v1/chat/completions", double_.AnswerAsync);
-        await app.StartAsync();
-        double_.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
-        return double_;
+        ChatCompletionsDouble? outer = null;
+        var inner = await OpenAiCompatibleDouble.StartAsync(request => outer!.Reply(request));
+        outer = new ChatCompletionsDouble(inner);
+        return outer;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        foreach (var request in Requests)
-        {
-            request.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _double.DisposeAsync();
 
-    private async Task AnswerAsync(HttpContext context)
+    private ChatReply Reply(ChatRequest request)
     {
-        var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        Requests.Enqueue(request);
-        if (Delay > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(Delay, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-
         if (Status != 200)
         {
-            context.Response.StatusCode = Status;
-            await context.Response.WriteAsJsonAsync(new { error = new { message = "the double was told to fail", type = "server_error" } });
-            return;
+            return ChatReply.Fail(Status, "the double was told to fail") with { FirstTokenDelay = Delay };
         }
 
-        await context.Response.WriteAsJsonAsync(new
-        {
-            id = "chatcmpl-double",
-            @object = "chat.completion",
-            created = 1_700_000_000,
-            model = "double-model",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = Answer?.Invoke(request.RootElement) ?? Content }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
-        });
+        using var body = JsonDocument.Parse(request.RawJson);
+        return ChatReply.Say(Answer?.Invoke(body.RootElement) ?? Content) with { FirstTokenDelay = Delay };
     }
 }
