@@ -31,7 +31,21 @@ public sealed class StandardWebhooksConformanceTests
             new { name = "too old", id = "msg_b5", timestamp = now - 3600, body = Body, signature = Sign("msg_b5", now - 3600, Body) },
         };
 
-        var results = (await NodeScript.RunAsync("standard-webhooks.mjs", new { secret, cases })).AsArray();
+        // The receiver's verification code that docs/OUTBOUND.md gives, as a module of its own.
+        var doc = await File.ReadAllTextAsync(Path.Combine(NodeScript.RepositoryRoot, "docs", "OUTBOUND.md"));
+        var start = doc.IndexOf("```js\n", StringComparison.Ordinal) + "```js\n".Length;
+        var verifier = Path.Combine(Path.GetTempPath(), $"outbound-verify-{Guid.NewGuid():N}.mjs");
+        await File.WriteAllTextAsync(verifier, doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)]);
+        System.Text.Json.Nodes.JsonArray results;
+        try
+        {
+            results = (await NodeScript.RunAsync("standard-webhooks.mjs", new { secret, cases, docVerifier = verifier })).AsArray();
+        }
+        finally
+        {
+            File.Delete(verifier);
+        }
+
         var accepted = results.Where(r => (bool)r!["accepted"]!).Select(r => (string)r!["name"]!).ToList();
         Assert.Equal(["signed", "empty object", "second of two signatures (key rotation)"], accepted);
 
@@ -40,6 +54,7 @@ public sealed class StandardWebhooksConformanceTests
             var library = (string)results[i]!["librarySignature"]!;
             var c = cases[i];
             Assert.Equal(library, Sign(c.id, c.timestamp, c.body));
+            Assert.Equal((bool)results[i]!["accepted"]!, (bool)results[i]!["documentedAccepts"]!);
             // Switchboard's own verification (what docs/OUTBOUND.md gives receivers) agrees with the library's.
             Assert.Equal((bool)results[i]!["accepted"]!, WebhookSignature.Verify(key, c.id, c.timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetBytes(c.body), c.signature, DateTimeOffset.UtcNow));
         }
