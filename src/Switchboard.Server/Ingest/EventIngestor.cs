@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Switchboard.Contracts.Agent;
 using Switchboard.Contracts.Events;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Operations;
 using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
@@ -21,9 +23,20 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
     /// <param name="cancellationToken">Stops waiting (a queued batch still commits).</param>
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, CancellationToken cancellationToken)
     {
+        using var span = SwitchboardTracing.Source.StartActivity("ingest");
+        if (span is not null)
+        {
+            span.SetTag(SwitchboardTracing.EventsTag, events.Count);
+            if (SingleCall(events) is { } single)
+            {
+                span.SetTag(SwitchboardTracing.CallIdTag, single);
+            }
+        }
+
         var errors = EventValidator.Validate(events, fromAgent);
         if (errors.Count > 0)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "invalid events: nothing stored");
             return new IngestOutcome(null, errors);
         }
 
@@ -50,11 +63,18 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         // Ephemeral events are not stored, so they go out at once rather than after the commit.
         if (ephemeral is not null)
         {
+            using var fanOut = SwitchboardTracing.Source.StartActivity("fan-out");
+            fanOut?.SetTag(SwitchboardTracing.EventsTag, ephemeral.Count);
             live.OnEphemeral(ephemeral);
             ephemeralRelay.Publish(ephemeral);
         }
 
-        var results = await store.AppendAsync(durable, cancellationToken);
+        IReadOnlyList<AppendResult> results;
+        using (var commit = SwitchboardTracing.Source.StartActivity("commit"))
+        {
+            commit?.SetTag(SwitchboardTracing.EventsTag, durable.Count);
+            results = await store.AppendAsync(durable, cancellationToken);
+        }
 
         ObserveCommandOutcomes(events);
         var acks = new EventAck[events.Count];
@@ -66,6 +86,21 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         }
 
         return new IngestOutcome(acks, null);
+    }
+
+    /// <summary>The call id shared by every event of the batch, or null.</summary>
+    private static string? SingleCall(IReadOnlyList<EventEnvelope?> events)
+    {
+        var first = events.Count > 0 ? events[0]?.CallId : null;
+        for (var i = 1; i < events.Count && first is not null; i++)
+        {
+            if (!string.Equals(events[i]?.CallId, first, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return first;
     }
 
     /// <summary>Appends events emitted by the server itself (never refused for being server-only).</summary>

@@ -40,6 +40,10 @@ public sealed class CallInterventions(
             return InterventionOutcome.Problem(400, "Invalid request id", $"'requestId' may have at most {Limits.ShortText} characters.");
         }
 
+        // The intervention's span holds its LiveKit API calls (HttpClient spans) when tracing is on.
+        using var span = Operations.SwitchboardTracing.Source.StartActivity("intervention " + action);
+        span?.SetTag(Operations.SwitchboardTracing.CallIdTag, callId);
+        span?.SetTag("switchboard.actor", actor.Name);
         var gate = _locks.GetOrAdd(callId, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         InterventionOutcome outcome;
@@ -66,6 +70,7 @@ public sealed class CallInterventions(
             }
         }
 
+        span?.SetTag("switchboard.outcome", outcome.AuditOutcome);
         await audit.RecordAsync(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
         return outcome;
     }
