@@ -49,6 +49,8 @@ public sealed partial class HelpQueue(
     /// <summary>An agent asked for help (an <c>escalation.requested</c> event was committed).</summary>
     public async Task OnRequestedAsync(StoredEvent e, CancellationToken cancellationToken)
     {
+        using var span = Operations.SwitchboardTracing.Source.StartActivity("escalation requested");
+        span?.SetTag(Operations.SwitchboardTracing.CallIdTag, e.CallId);
         var d = e.Data;
         var now = clock.GetUtcNow();
         var topic = d.Str("topic")?.Trim().ToLowerInvariant() is { Length: > 0 } t ? t : null;
@@ -105,6 +107,8 @@ public sealed partial class HelpQueue(
     /// <summary>A supervisor takes a request; 409 when someone else has it or it is closed.</summary>
     public async Task<QueueOutcome> ClaimAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
+        using var span = Operations.SwitchboardTracing.Source.StartActivity("escalation claim");
+        span?.SetTag("switchboard.escalation_id", id);
         HelpRequest? claimed = null;
         lock (_gate)
         {
@@ -151,6 +155,8 @@ public sealed partial class HelpQueue(
     /// <summary>A supervisor answers (claiming it if nobody has): the agent receives the answer at once.</summary>
     public async Task<QueueOutcome> AnswerAsync(string id, Actor actor, string answer, CancellationToken cancellationToken)
     {
+        using var span = Operations.SwitchboardTracing.Source.StartActivity("escalation answer");
+        span?.SetTag("switchboard.escalation_id", id);
         HelpRequest? answered = null;
         var claimedNow = false;
         lock (_gate)

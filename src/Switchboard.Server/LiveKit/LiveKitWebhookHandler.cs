@@ -23,6 +23,8 @@ public sealed partial class LiveKitWebhookHandler(
     /// <returns>The number of events written, or null for a duplicate.</returns>
     public async Task<int?> HandleAsync(LiveKitWebhookEvent webhook, string receiptId, CancellationToken cancellationToken)
     {
+        using var span = Operations.SwitchboardTracing.Source.StartActivity("livekit webhook " + webhook.Event);
+        span?.SetTag("switchboard.webhook_id", receiptId);
         if (await receipts.SeenAsync(receiptId, cancellationToken))
         {
             LogDuplicate(webhook.Event, receiptId);

@@ -53,4 +53,36 @@ public sealed class TracingTests
         Assert.Equal((ingest.SpanId, 2), (commit.ParentSpanId, (int?)commit.GetTagItem(SwitchboardTracing.EventsTag)));
         Assert.Equal((ingest.SpanId, 1), (fanOut.ParentSpanId, (int?)fanOut.GetTagItem(SwitchboardTracing.EventsTag)));
     }
+
+    [Fact]
+    public async Task An_escalation_an_agent_raises_has_its_span_naming_the_call()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SwitchboardTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((string?)activity.GetTagItem(SwitchboardTracing.CallIdTag) == "RM_traced_help")
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var app = new SwitchboardApp();
+        using var agent = app.ClientWithKey(app.CreateKey("agent"));
+        await Events.PostAsync(agent,
+            Events.Started("RM_traced_help"),
+            Events.Make("RM_traced_help", "esc-1", "escalation.requested", new { requestId = "req-1", question = "Can we refund twice?" }));
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!spans.Any(s => s.OperationName == "escalation requested"))
+        {
+            await Task.Delay(20, wait.Token); // throws, failing the test, if the span never ends
+        }
+
+        Assert.Equal(ActivityStatusCode.Unset, spans.First(s => s.OperationName == "escalation requested").Status);
+    }
 }
