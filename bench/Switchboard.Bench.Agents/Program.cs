@@ -31,7 +31,7 @@ try
     for (var c = 0; c < calls; c++)
     {
         var callId = $"BENCH_agent_{c}_{Guid.NewGuid():N}"[..40];
-        var session = runtime.OpenSession(new Tee(new SwitchboardCallLink(client.OpenCall(callId)), link), Silent.Instance);
+        var session = runtime.OpenSession(new Tee(new SwitchboardCallLink(client.OpenCall(callId)), link), SilentOutput.Instance);
         await session.StartAsync(new CallDetails { RoomName = callId, Direction = CallDirection.Web }, "bench-caller", setup.Token);
         sessions.Add(session);
     }
@@ -121,16 +121,6 @@ internal sealed class InstantModel : IChatClient
     public void Dispose()
     {
     }
-}
-
-/// <summary>Hears nothing.</summary>
-internal sealed class Silent : IAgentOutput
-{
-    public static readonly Silent Instance = new();
-
-    public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public ValueTask NoticeAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>Keeps the model's time of the last turn, as the runtime measured it.</summary>

@@ -73,25 +73,15 @@ internal static class ConsoleMode
     }
 
     /// <summary>The terminal: the agent's and the supervisor's words, notices in brackets, one line each.</summary>
-    private sealed class ConsoleOutput(TextWriter writer) : IAgentOutput
+    private sealed class ConsoleOutput(TextWriter writer) : LineOutput
     {
         private readonly Lock _gate = new();
 
-        public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken)
-        {
-            Line(voice == Voice.Supervisor ? $"supervisor> {text}" : $"{speakerName}> {text}");
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask NoticeAsync(string text, CancellationToken cancellationToken)
-        {
-            Line($"[{text}]");
-            return ValueTask.CompletedTask;
-        }
-
         public void Debug(string text) => Line($"  · {text}");
 
-        public void Line(string text)
+        public void Line(string text) => Write(text);
+
+        protected override void Write(string text)
         {
             lock (_gate)
             {

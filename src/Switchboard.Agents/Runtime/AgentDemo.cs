@@ -49,7 +49,7 @@ public sealed partial class AgentDemo(SwitchboardClient client, Uri server, stri
     {
         var callId = "AGENT_" + set.Id.Replace('-', '_') + "_" + Guid.NewGuid().ToString("N")[..10];
         var runtime = new AgentRuntime(set, llm, knowledge, options);
-        await using var session = runtime.OpenSession(new SwitchboardCallLink(client.OpenCall(callId)), new ScriptedCaller());
+        await using var session = runtime.OpenSession(new SwitchboardCallLink(client.OpenCall(callId)), SilentOutput.Instance);
         await session.StartAsync(new CallDetails { RoomName = callId, Direction = CallDirection.Inbound, CallerNumber = "+1555" + Random.Shared.Next(1000000, 9999999) }, "demo-caller", stoppingToken).ConfigureAwait(false);
         foreach (var line in set.DemoCaller)
         {
@@ -71,12 +71,4 @@ public sealed partial class AgentDemo(SwitchboardClient client, Uri server, stri
 
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Demo agent call {Lane} ({Set}) failed: {Reason}")]
     private partial void LogCallFailed(int lane, string set, string reason);
-
-    /// <summary>A caller who reads a script and hears nothing back (the words are in the call's transcript).</summary>
-    private sealed class ScriptedCaller : IAgentOutput
-    {
-        public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask NoticeAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
 }

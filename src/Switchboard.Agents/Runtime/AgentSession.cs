@@ -30,6 +30,7 @@ public sealed partial class AgentSession : ISupervisorCommands, IAsyncDisposable
     private CancellationTokenSource? _generation;
     private Persona _persona;
     private volatile bool _paused;
+    private volatile bool _started;
     private int _segments;
     private int _turnCount;
     private TurnControl _control = new();
@@ -71,6 +72,7 @@ public sealed partial class AgentSession : ISupervisorCommands, IAsyncDisposable
     public async Task StartAsync(CallDetails details, string callerIdentity, CancellationToken cancellationToken)
     {
         State.CustomerId ??= details.CallerNumber ?? details.CallerIdentity;
+        _started = true;
         _link.Obey(this);
         _link.CallStarted(details with { AgentName = details.AgentName ?? _runtime.Personas.Id });
         _link.State(AgentState.Initializing);
@@ -528,7 +530,7 @@ public sealed partial class AgentSession : ISupervisorCommands, IAsyncDisposable
             await cut.CancelAsync().ConfigureAwait(false);
         }
 
-        if (report)
+        if (report && _started)
         {
             _link.State(AgentState.Idle);
             _link.CallEnded(reason, detail);

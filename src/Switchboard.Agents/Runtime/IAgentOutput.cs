@@ -22,3 +22,44 @@ public interface IAgentOutput
     /// <summary>Something the person at the console should know that the caller does not hear (a take-over, the end).</summary>
     ValueTask NoticeAsync(string text, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// An output of one text line per utterance, as the console shows them: <c>{persona}&gt; …</c> for
+/// the agent, <c>supervisor&gt; …</c> for a supervisor's words, <c>[…]</c> for notices.
+/// </summary>
+public abstract class LineOutput : IAgentOutput
+{
+    /// <inheritdoc />
+    public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken)
+    {
+        Write(voice == Voice.Supervisor ? $"supervisor> {text}" : $"{speakerName}> {text}");
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask NoticeAsync(string text, CancellationToken cancellationToken)
+    {
+        Write($"[{text}]");
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes one line.</summary>
+    protected abstract void Write(string line);
+}
+
+/// <summary>Hears nothing: for a caller who reads a script (the demo) or a benchmark; the words are still in the call's transcript.</summary>
+public sealed class SilentOutput : IAgentOutput
+{
+    /// <summary>The one instance.</summary>
+    public static readonly SilentOutput Instance = new();
+
+    private SilentOutput()
+    {
+    }
+
+    /// <inheritdoc />
+    public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask NoticeAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

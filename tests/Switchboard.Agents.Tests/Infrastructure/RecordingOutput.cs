@@ -4,24 +4,12 @@ using Switchboard.Agents.Runtime;
 namespace Switchboard.Agents.Tests.Infrastructure;
 
 /// <summary>What the caller hears and the console would show, line by line, with waits that time out.</summary>
-public sealed class RecordingOutput : IAgentOutput
+public sealed class RecordingOutput : LineOutput
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
 
     public IReadOnlyList<string> Lines => [.. _lines];
-
-    public ValueTask SpeakAsync(Voice voice, string speakerName, string text, CancellationToken cancellationToken)
-    {
-        Add(voice == Voice.Supervisor ? $"supervisor> {text}" : $"{speakerName}> {text}");
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask NoticeAsync(string text, CancellationToken cancellationToken)
-    {
-        Add($"[{text}]");
-        return ValueTask.CompletedTask;
-    }
 
     /// <summary>Waits for a line containing <paramref name="text"/>; fails after <paramref name="timeout"/> with every line so far.</summary>
     public async Task<string> WaitForAsync(string text, TimeSpan timeout)
@@ -46,7 +34,7 @@ public sealed class RecordingOutput : IAgentOutput
         }
     }
 
-    private void Add(string line)
+    protected override void Write(string line)
     {
         _lines.Enqueue(line);
         _changed.Release();
