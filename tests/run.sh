@@ -39,6 +39,17 @@ for suite in "$root"/tests/suites/*.sh; do
   fi
 done
 
+# The names of failed tests come last, next to the summary, so that a log's tail says what failed.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p'
+done
+for counts in "$results"/*.counts; do
+  [ -f "$counts" ] || continue
+  read -r sp sf < "$counts"
+  [ "${sf:-0}" -gt 0 ] && echo "FAILED: $sf test(s) in suite $(basename "$counts" .counts)"
+done
+
 if [ "$passed" -eq 0 ]; then
   echo "no tests ran"
   status=1
