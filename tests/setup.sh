@@ -20,6 +20,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The multi-node tests put Debian's nginx in front of the nodes (started privately by the tests).
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+# The alert rules under deploy/prometheus/ are unit-tested with promtool (Debian's prometheus).
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
     echo "tests/setup.sh: missing ${need_apt[*]}; install them (apt-get install ${need_apt[*]}) or run as root" >&2

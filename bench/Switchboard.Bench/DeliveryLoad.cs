@@ -133,7 +133,12 @@ internal static class DeliveryLoad
     private static async Task<GcFigures> ServerGcAsync(ServerUnderTest server, CancellationToken cancellationToken)
     {
         var metrics = await server.MetricsAsync(cancellationToken);
-        return new GcFigures(metrics["dotnet_gc_pause_seconds_total"] * 1000, (int)metrics["dotnet_gc_collections_gen0_total"], (int)metrics["dotnet_gc_collections_gen1_total"], (int)metrics["dotnet_gc_collections_gen2_total"], metrics["dotnet_gc_allocated_bytes_total"]);
+        // The runtime counts each collection under the oldest generation it collected; the
+        // figures here count, as GC.CollectionCount does, each generation with the older ones.
+        double Gen(string g) => metrics.GetValueOrDefault($"dotnet_gc_collections_total{{gc_heap_generation=\"{g}\"}}");
+        var gen2 = Gen("gen2");
+        var gen1 = gen2 + Gen("gen1");
+        return new GcFigures(metrics["dotnet_gc_pause_time_seconds_total"] * 1000, (int)(gen1 + Gen("gen0")), (int)gen1, (int)gen2, metrics["dotnet_gc_heap_total_allocated_bytes_total"]);
     }
 
     private static GcFigures GeneratorGc() =>

@@ -12,7 +12,7 @@ internal static class MemoryProbe
         await using var agent = await SocketAgent.ConnectAsync(server.BaseAddress, server.AgentKey, cancellationToken);
         // Warm the paths once so their one-off allocations are not counted per call.
         await agent.SendAsync(CallEvents("warm-up"), null, cancellationToken);
-        var heapBefore = await server.MetricAsync("dotnet_gc_heap_bytes", gc: true, cancellationToken);
+        var heapBefore = await server.MetricAsync("switchboard_managed_heap_bytes", gc: true, cancellationToken);
         var rssBefore = server.ResidentBytes();
         var perCall = 0;
         for (var i = 0; i < calls; i += CallsPerBatch)
@@ -22,7 +22,7 @@ internal static class MemoryProbe
             await agent.SendAsync(batch, null, cancellationToken);
         }
 
-        var heapAfter = await server.MetricAsync("dotnet_gc_heap_bytes", gc: true, cancellationToken);
+        var heapAfter = await server.MetricAsync("switchboard_managed_heap_bytes", gc: true, cancellationToken);
         var rssAfter = server.ResidentBytes();
         var active = await server.MetricAsync("switchboard_active_calls", false, cancellationToken);
         return new Result(calls, perCall, (heapAfter - heapBefore) / calls, (double)(rssAfter - rssBefore) / calls, active);

@@ -112,7 +112,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     simulated calls active (mean)      {active:0}
     server: active calls               {metricsEnd.GetValueOrDefault("switchboard_active_calls"):0}
     server: durable events committed/s {Rate("switchboard_events_committed_total"):0}   commits/s {Rate("switchboard_commits_total"):0}
-    server: managed heap               {metricsEnd.GetValueOrDefault("dotnet_gc_heap_bytes") / 1048576:0} MB
+    server: managed heap               {metricsEnd.GetValueOrDefault("switchboard_managed_heap_bytes") / 1048576:0} MB
     durable events/s (acknowledged)    {(d1 - d0) / (double)seconds:0}
     ephemeral events/s (acknowledged)  {(e1 - e0) / (double)seconds:0}
     batch ack latency p50 / p99 / max  {P(0.5):0.0} / {P(0.99):0.0} / {(latencies.Length > 0 ? latencies[^1] : double.NaN):0.0} ms  ({latencies.Length} batches)

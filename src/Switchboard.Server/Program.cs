@@ -32,6 +32,7 @@ builder.AddInsights();
 builder.AddLatency();
 builder.AddLiveKit();
 builder.AddOperations();
+builder.AddTelemetry();
 builder.AddSupervision();
 builder.AddEscalations();
 builder.AddKnowledge();

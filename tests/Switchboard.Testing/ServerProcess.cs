@@ -171,23 +171,12 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Every unlabelled figure of <c>GET /metrics</c>, read with a viewer key; <paramref name="gc"/> forces a full collection first.</summary>
+    /// <summary>Every figure of <c>GET /metrics</c> (<see cref="PrometheusText.Parse"/>), read with a viewer key; <paramref name="gc"/> forces a full collection first.</summary>
     public async Task<IReadOnlyDictionary<string, double>> MetricsAsync(string viewerKey, CancellationToken cancellationToken, bool gc = false)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
-        var text = await client.GetStringAsync(gc ? "/metrics?gc=true" : "/metrics", cancellationToken);
-        var figures = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            var parts = line.Split(' ');
-            if (parts.Length == 2 && !line.StartsWith('#') && double.TryParse(parts[1], CultureInfo.InvariantCulture, out var value))
-            {
-                figures[parts[0]] = value;
-            }
-        }
-
-        return figures;
+        return PrometheusText.Parse(await client.GetStringAsync(gc ? "/metrics?gc=true" : "/metrics", cancellationToken));
     }
 
     /// <summary>CPU time the server has used.</summary>

@@ -2690,6 +2690,11 @@ export interface components {
             at?: null | string;
             /** @description The type-specific payload (a JSON object). */
             data?: components["schemas"]["JsonElement"];
+            /**
+             * @description Optional W3C trace context (`00-{trace id}-{span id}-{flags}`) of the agent's span the
+             *     event was reported in; stored with the event so an operator can go to the agent's trace.
+             */
+            traceparent?: null | string;
         };
         /** @description A page of a call's events; long? EventPage.Next is the `after` of the next page, if there may be one. */
         EventPage: {
@@ -3103,6 +3108,8 @@ export interface components {
             receivedAt: string;
             /** @description The payload. */
             data: components["schemas"]["JsonElement"];
+            /** @description The agent's W3C trace context sent with the event, or null. */
+            traceparent?: null | string;
         };
         /** @description What a supervisor's browser needs to join a call's room. */
         SupervisorToken: {

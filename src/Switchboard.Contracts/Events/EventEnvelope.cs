@@ -22,4 +22,10 @@ public sealed class EventEnvelope
 
     /// <summary>The type-specific payload (a JSON object).</summary>
     public JsonElement Data { get; set; }
+
+    /// <summary>
+    /// Optional W3C trace context (<c>00-{trace id}-{span id}-{flags}</c>) of the agent's span the
+    /// event was reported in; stored with the event so an operator can go to the agent's trace.
+    /// </summary>
+    public string? Traceparent { get; set; }
 }

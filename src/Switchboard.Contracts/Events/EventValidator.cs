@@ -49,6 +49,11 @@ public static class EventValidator
             errors.Add("at", "is required (an ISO 8601 timestamp)");
         }
 
+        if (e.Traceparent is { } trace && TraceContext.Problem(trace) is { } traceProblem)
+        {
+            errors.Add("traceparent", traceProblem);
+        }
+
         if (string.IsNullOrWhiteSpace(e.Type))
         {
             errors.Add("type", "is required");

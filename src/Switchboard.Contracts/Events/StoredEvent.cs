@@ -14,6 +14,7 @@ namespace Switchboard.Contracts.Events;
 /// <param name="At">When it happened (agent clock).</param>
 /// <param name="ReceivedAt">When the server received it.</param>
 /// <param name="Data">The payload.</param>
+/// <param name="Traceparent">The agent's W3C trace context sent with the event, or null.</param>
 public sealed record StoredEvent(
     string CallId,
     long Seq,
@@ -21,7 +22,8 @@ public sealed record StoredEvent(
     string Type,
     DateTimeOffset At,
     DateTimeOffset ReceivedAt,
-    JsonElement Data)
+    JsonElement Data,
+    string? Traceparent = null)
 {
     /// <summary>True when the event is not stored (interim transcripts, debug, heartbeats).</summary>
     [JsonIgnore]

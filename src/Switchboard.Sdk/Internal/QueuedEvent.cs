@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Switchboard.Contracts.Events;
 
@@ -15,6 +16,12 @@ internal abstract class QueuedEvent(CallReporter call, string type, long atTicks
     public string Type { get; } = type;
 
     public long AtTicks { get; } = atTicks;
+
+    /// <summary>
+    /// The agent's span the event was reported in (<see cref="Activity.Current"/>), sent as the
+    /// event's <c>traceparent</c> so Switchboard records where in the agent's trace it happened.
+    /// </summary>
+    private readonly ActivityContext _trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Context : default;
 
     /// <summary>Position in the call's report order; with the call's nonce it forms the event id.</summary>
     public long Number { get; set; }
@@ -57,6 +64,17 @@ internal abstract class QueuedEvent(CallReporter call, string type, long atTicks
             writer.WriteString("callId", Call.CallId);
             writer.WriteString("type", Type);
             writer.WriteString("at", new DateTimeOffset(AtTicks, TimeSpan.Zero));
+            if (_trace.TraceId != default)
+            {
+                Span<char> trace = stackalloc char[55];
+                "00-".CopyTo(trace);
+                _trace.TraceId.ToHexString().CopyTo(trace[3..]);
+                trace[35] = '-';
+                _trace.SpanId.ToHexString().CopyTo(trace[36..]);
+                trace[52] = '-';
+                ((byte)_trace.TraceFlags).TryFormat(trace[53..], out _, "x2", System.Globalization.CultureInfo.InvariantCulture);
+                writer.WriteString("traceparent", trace);
+            }
             writer.WritePropertyName("data");
             writer.WriteStartObject();
             WriteData(writer);

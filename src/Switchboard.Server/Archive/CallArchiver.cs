@@ -40,7 +40,9 @@ public sealed partial class CallArchiver(
     /// <summary>
     /// Reads a call's log and stores its summary; false when the call has no events or has not ended.
     /// </summary>
-    public async Task<bool> ArchiveAsync(string callId, CancellationToken cancellationToken)
+    public Task<bool> ArchiveAsync(string callId, CancellationToken cancellationToken) => ArchiveAsync(callId, firstTime: true, cancellationToken);
+
+    private async Task<bool> ArchiveAsync(string callId, bool firstTime, CancellationToken cancellationToken)
     {
         var events = new List<StoredEvent>();
         long after = 0;
@@ -68,7 +70,24 @@ public sealed partial class CallArchiver(
 
         await archive.SaveAsync(summary, Transcript(events), cancellationToken);
         Interlocked.Increment(ref _archived);
+        if (firstTime)
+        {
+            // A rebuild summarises calls again: their cost was counted when they were first archived.
+            CountCost(summary.Cost);
+        }
         return true;
+    }
+
+    private static void CountCost(CostFigures cost)
+    {
+        SwitchboardMetrics.CallCost.Record(cost.Total);
+        Component(cost.Llm, "llm");
+        Component(cost.Stt, "stt");
+        Component(cost.Tts, "tts");
+        Component(cost.Telephony, "telephony");
+
+        static void Component(double usd, string component) =>
+            SwitchboardMetrics.Cost.Add(Math.Max(0, usd), new KeyValuePair<string, object?>("component", component));
     }
 
     /// <summary>Summarises every ended call again from its log; returns how many.</summary>
@@ -163,7 +182,7 @@ public sealed partial class CallArchiver(
             var folded = onlyMissing ? await archive.FoldedUpToAsync([.. calls.Select(c => c.CallId)], cancellationToken) : new Dictionary<string, long>();
             foreach (var call in calls.Where(c => !folded.TryGetValue(c.CallId, out var seq) || seq < c.LastSeq))
             {
-                count += await ArchiveAsync(call.CallId, cancellationToken) ? 1 : 0;
+                count += await ArchiveAsync(call.CallId, firstTime: onlyMissing, cancellationToken) ? 1 : 0;
             }
 
             if (calls.Count < 1000)

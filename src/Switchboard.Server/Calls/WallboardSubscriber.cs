@@ -51,6 +51,7 @@ public sealed class WallboardSubscriber : IDisposable
     {
         if (!_chunks.Writer.TryWrite(chunk) && !IsDisposed)
         {
+            Operations.SwitchboardMetrics.Overflows.Add(1, new KeyValuePair<string, object?>("stream", "wallboard"));
             Complete(overflowed: true);
         }
     }

@@ -269,7 +269,19 @@ public sealed partial class HelpQueue(
     public Task OnWithdrawnAsync(string callId, string requestId) =>
         CloseAsync(r => r.CallId == callId && r.RequestId == requestId, HelpRequestStatus.Cancelled, "Withdrawn by the agent.", persist: true);
 
-    /// <summary>Pending requests, oldest first.</summary>
+    /// <summary>How many requests are waiting for an answer (the help queue's depth).</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>The requests waiting for an answer, oldest first.</summary>
     public IReadOnlyList<HelpRequest> Pending()
     {
         lock (_gate)
@@ -398,12 +410,17 @@ public sealed partial class HelpQueue(
             .Select(u => u!.Username)
             .Order(StringComparer.Ordinal)];
 
-    private void Tell(HelpRequest request, string outcome, string? answer = null, string? by = null, string? reason = null) =>
+    private void Tell(HelpRequest request, string outcome, string? answer = null, string? by = null, string? reason = null)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        Operations.SwitchboardMetrics.Escalations.Add(1, tag);
+        Operations.SwitchboardMetrics.EscalationHold.Record(Math.Max(0, (clock.GetUtcNow() - request.RequestedAt).TotalSeconds), tag);
         commands.Send(new AgentCommand(
             ServerEvent.NewId("cmd"),
             request.CallId,
             CommandTypes.EscalationAnswer,
             JsonSerializer.SerializeToElement(new EscalationAnswerData(request.RequestId, outcome, answer, by, reason), ContractJson.Options)));
+    }
 
     private async Task<EventAck> AppendAsync(HelpRequest request, string type, EscalationData data, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
     /// <param name="cancellationToken">Stops waiting (a queued batch still commits).</param>
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, CancellationToken cancellationToken)
     {
-        using var span = SwitchboardTracing.Source.StartActivity("ingest");
+        using var span = StartIngest(events);
         if (span is not null)
         {
             span.SetTag(SwitchboardTracing.EventsTag, events.Count);
@@ -51,12 +51,12 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
             if (EventCatalog.IsDurable(e.Type!))
             {
                 durableIndex[i] = durable.Count;
-                durable.Add(new NewEvent(e.CallId!, e.Id!, e.Type!, e.At!.Value, now, data));
+                durable.Add(new NewEvent(e.CallId!, e.Id!, e.Type!, e.At!.Value, now, data, e.Traceparent));
             }
             else
             {
                 durableIndex[i] = -1;
-                (ephemeral ??= []).Add(new StoredEvent(e.CallId!, 0, e.Id!, e.Type!, e.At!.Value, now, data));
+                (ephemeral ??= []).Add(new StoredEvent(e.CallId!, 0, e.Id!, e.Type!, e.At!.Value, now, data, e.Traceparent));
             }
         }
 
@@ -76,6 +76,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
             results = await store.AppendAsync(durable, cancellationToken);
         }
 
+        SwitchboardMetrics.ObserveCommitted(durable, results);
         ObserveCommandOutcomes(events);
         var acks = new EventAck[events.Count];
         for (var i = 0; i < events.Count; i++)
@@ -86,6 +87,36 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         }
 
         return new IngestOutcome(acks, null);
+    }
+
+    /// <summary>
+    /// The batch's span: a child of the request's (which continues the sender's <c>traceparent</c>
+    /// header), or, when the batch's events name one agent span of another trace (an SDK reports
+    /// them from within its turn, over a socket opened long before), a child of that span.
+    /// </summary>
+    private static Activity? StartIngest(IReadOnlyList<EventEnvelope?> events)
+    {
+        if (!SwitchboardTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var trace = events.Count > 0 ? events[0]?.Traceparent : null;
+        for (var i = 1; i < events.Count && trace is not null; i++)
+        {
+            if (!string.Equals(events[i]?.Traceparent, trace, StringComparison.Ordinal))
+            {
+                trace = null;
+            }
+        }
+
+        if (trace is not null && ActivityContext.TryParse(trace, null, out var parent) && Activity.Current?.TraceId != parent.TraceId)
+        {
+            var links = Activity.Current is { } request ? new[] { new ActivityLink(request.Context) } : null;
+            return SwitchboardTracing.Source.StartActivity("ingest", ActivityKind.Internal, parent, links: links);
+        }
+
+        return SwitchboardTracing.Source.StartActivity("ingest");
     }
 
     /// <summary>The call id shared by every event of the batch, or null.</summary>

@@ -56,7 +56,16 @@ public sealed partial class LiveKitReconciler(
         await _pass.WaitAsync(cancellationToken);
         try
         {
-            return await PassAsync(cancellationToken);
+            var result = await PassAsync(cancellationToken);
+            Operations.SwitchboardMetrics.ReconcilerPasses.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+            Operations.SwitchboardMetrics.GhostCalls.Add(result.Ended);
+            Operations.SwitchboardMetrics.DiscoveredCalls.Add(result.Discovered);
+            return result;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Operations.SwitchboardMetrics.ReconcilerPasses.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            throw;
         }
         finally
         {

@@ -46,6 +46,7 @@ public static partial class LiveKitWebhookEndpoint
         var body = await ReadBodyAsync(context.Request, cancellationToken);
         if (body is null)
         {
+            Operations.SwitchboardMetrics.Webhook(null, "too_large");
             return TypedResults.Problem(title: "Webhook too large", detail: $"A webhook body may have at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -68,6 +69,7 @@ public static partial class LiveKitWebhookEndpoint
         }
         catch (JsonException)
         {
+            Operations.SwitchboardMetrics.Webhook(null, "invalid");
             return TypedResults.Problem(title: "Invalid webhook", detail: "The webhook body is not JSON.", statusCode: StatusCodes.Status400BadRequest);
         }
 
@@ -76,10 +78,12 @@ public static partial class LiveKitWebhookEndpoint
         try
         {
             var written = await handler.HandleAsync(webhook, receiptId, cancellationToken);
+            Operations.SwitchboardMetrics.Webhook(webhook.Event, written is null ? "duplicate" : "applied");
             return TypedResults.Ok(new WebhookAck(webhook.Event, receiptId, written is null, written ?? 0));
         }
         catch (EventStoreUnavailableException)
         {
+            Operations.SwitchboardMetrics.Webhook(webhook.Event, "unavailable");
             return TypedResults.Problem(title: "Event log unavailable", detail: "The webhook could not be stored; LiveKit will retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (InvalidOperationException ex)
@@ -89,6 +93,7 @@ public static partial class LiveKitWebhookEndpoint
             // The exception's text names internal event ids and fields: it goes to the log, and the
             // answer says what happened in words an operator can act on.
             LogUnmappable(logger, webhook.Event, ex.Message);
+            Operations.SwitchboardMetrics.Webhook(webhook.Event, "unmappable");
             return TypedResults.Problem(
                 title: "Webhook not applicable",
                 detail: $"The '{webhook.Event}' webhook maps to an event Switchboard refuses (for example an identity longer than 128 characters); it was not stored, and the server log says which field.",
@@ -138,6 +143,7 @@ public static partial class LiveKitWebhookEndpoint
     private static ProblemHttpResult Refuse(ILogger logger, string reason)
     {
         LogRefused(logger, reason);
+        Operations.SwitchboardMetrics.Webhook(null, "refused");
         return TypedResults.Problem(title: "Webhook refused", detail: $"The LiveKit webhook was not accepted: {reason}.", statusCode: StatusCodes.Status401Unauthorized);
     }
 

@@ -184,8 +184,14 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
             LogSinkFailed(_logger, ex);
         }
 
+        var timed = Operations.SwitchboardMetrics.CommitDuration.Enabled;
         foreach (var request in group)
         {
+            if (timed)
+            {
+                Operations.SwitchboardMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(request.QueuedAt, written).TotalSeconds);
+            }
+
             request.Completion.TrySetResult(request.Results!);
         }
 

@@ -39,7 +39,7 @@ public sealed class SqliteEventStore : IEventStore, IStoreStatistics, IAsyncDisp
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT seq, event_id, type, at, received_at, data FROM events
+            SELECT seq, event_id, type, at, received_at, data, traceparent FROM events
             WHERE call_id = $call AND seq > $after ORDER BY seq LIMIT $limit;
             """;
         using var connection = _connections.Open();
@@ -60,7 +60,8 @@ public sealed class SqliteEventStore : IEventStore, IStoreStatistics, IAsyncDisp
                 reader.GetString(2),
                 FromTicks(reader.GetInt64(3)),
                 FromTicks(reader.GetInt64(4)),
-                JsonElement.Parse(reader.GetString(5))));
+                JsonElement.Parse(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return Task.FromResult<IReadOnlyList<StoredEvent>>(result);

@@ -10,8 +10,8 @@ namespace Switchboard.Server.Storage;
 internal sealed class SqliteEventWriter : IEventWriter
 {
     private const string InsertSql = """
-        INSERT INTO events (call_id, seq, event_id, type, at, received_at, data)
-        VALUES ($call, $seq, $id, $type, $at, $received, $data)
+        INSERT INTO events (call_id, seq, event_id, type, at, received_at, data, traceparent)
+        VALUES ($call, $seq, $id, $type, $at, $received, $data, $trace)
         ON CONFLICT (call_id, event_id) DO NOTHING;
         """;
 
@@ -42,7 +42,7 @@ internal sealed class SqliteEventWriter : IEventWriter
     public SqliteEventWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _insert = Prepare(InsertSql, "$call", "$seq", "$id", "$type", "$at", "$received", "$data");
+        _insert = Prepare(InsertSql, "$call", "$seq", "$id", "$type", "$at", "$received", "$data", "$trace");
         _find = Prepare(FindSql, "$call", "$id");
         _cursor = Prepare(CursorSql, "$call");
         _findEnd = Prepare(FindEndSql, "$call");
@@ -91,7 +91,7 @@ internal sealed class SqliteEventWriter : IEventWriter
                         cursor.EndReason ??= e.Type == EventTypes.CallEnded ? ReadReason(e) : null;
                         cursor.Dirty = true;
                         results[i] = new AppendResult(seq, Duplicate: false);
-                        stored.Add(new StoredEvent(e.CallId, seq, e.Id, e.Type, e.At, e.ReceivedAt, e.Data));
+                        stored.Add(new StoredEvent(e.CallId, seq, e.Id, e.Type, e.At, e.ReceivedAt, e.Data, e.Traceparent));
                     }
                     else
                     {
@@ -184,6 +184,7 @@ internal sealed class SqliteEventWriter : IEventWriter
         p["$at"].Value = e.At.UtcTicks;
         p["$received"].Value = e.ReceivedAt.UtcTicks;
         p["$data"].Value = e.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "{}" : e.Data.GetRawText();
+        p["$trace"].Value = (object?)e.Traceparent ?? DBNull.Value;
         return _insert.ExecuteNonQuery() == 1;
     }
 

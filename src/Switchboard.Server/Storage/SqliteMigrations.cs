@@ -137,6 +137,9 @@ public static class SqliteMigrations
         DROP TABLE IF EXISTS call_rollups;
         DROP TABLE IF EXISTS call_summaries;
         """,
+        """
+        ALTER TABLE events ADD COLUMN traceparent TEXT;
+        """,
     ];
 
     /// <summary>Brings the database to the newest schema version.</summary>

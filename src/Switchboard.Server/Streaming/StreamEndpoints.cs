@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Operations;
 using Switchboard.Server.Redaction;
 using Switchboard.Server.Storage;
 
@@ -72,6 +73,7 @@ public static class StreamEndpoints
                     if (e.IsEphemeral)
                     {
                         sse.WriteEvent(mask.LiveEvent(e));
+                        Delivered(e);
                     }
                     else if (e.Seq > last)
                     {
@@ -81,6 +83,7 @@ public static class StreamEndpoints
                         }
 
                         sse.WriteEvent(mask.LiveEvent(e));
+                        Delivered(e);
                         last = e.Seq;
                     }
                 }
@@ -101,6 +104,25 @@ public static class StreamEndpoints
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away: a normal end of a stream.
+        }
+    }
+
+    /// <summary>Records how long the event took from its receipt to this stream (a live event only, not history).</summary>
+    private static void Delivered(Contracts.Events.StoredEvent e)
+    {
+        if (SwitchboardMetrics.DeliveryDuration.Enabled)
+        {
+            SwitchboardMetrics.DeliveryDuration.Record(Math.Max(0, (DateTimeOffset.UtcNow - e.ReceivedAt).TotalSeconds));
+        }
+
+        // An event sent from within an agent's span is delivered in the agent's trace.
+        if (e.Traceparent is { } trace && SwitchboardTracing.Source.HasListeners()
+            && System.Diagnostics.ActivityContext.TryParse(trace, null, out var parent))
+        {
+            using var span = SwitchboardTracing.Source.StartActivity("deliver", System.Diagnostics.ActivityKind.Producer, parent);
+            span?.SetTag(SwitchboardTracing.CallIdTag, e.CallId);
+            span?.SetTag("switchboard.seq", e.Seq);
+            span?.SetTag("switchboard.event_type", e.Type);
         }
     }
 

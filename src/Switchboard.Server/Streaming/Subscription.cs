@@ -47,6 +47,7 @@ public sealed class Subscription : IDisposable
         if (!_channel.Writer.TryWrite(e) && Interlocked.Exchange(ref _overflowed, 1) == 0)
         {
             _channel.Writer.TryComplete();
+            Operations.SwitchboardMetrics.Overflows.Add(1, new KeyValuePair<string, object?>("stream", CallId is null ? "calls" : "call"));
         }
     }
 }

@@ -71,6 +71,7 @@ public sealed class CallInterventions(
         }
 
         span?.SetTag("switchboard.outcome", outcome.AuditOutcome);
+        Operations.SwitchboardMetrics.Interventions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("outcome", outcome.AuditOutcome));
         await audit.RecordAsync(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
         return outcome;
     }

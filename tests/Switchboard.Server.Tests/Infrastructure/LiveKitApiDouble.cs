@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Server.Tests.Infrastructure;
 
@@ -43,15 +37,13 @@ public sealed class LiveKitApiDouble : IAsyncDisposable
 
     public static async Task<LiveKitApiDouble> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new LiveKitApiDouble(app);
-        app.Map("/twirp/{service}/{method}", fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address);
+        LiveKitApiDouble? fake = null;
+        var (app, url) = await LoopbackApp.StartAsync(app =>
+        {
+            fake = new LiveKitApiDouble(app);
+            app.Map("/twirp/{service}/{method}", fake.HandleAsync);
+        });
+        fake!.Url = url;
         return fake;
     }
 

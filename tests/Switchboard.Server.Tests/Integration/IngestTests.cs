@@ -220,11 +220,14 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
         await Events.PostAsync(_agent, Events.Started("M1"), Events.Line("M1", "m1", "hello"));
         var text = await _viewer.GetStringAsync("/metrics");
-        var figures = text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(' ')).ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        var figures = Switchboard.Testing.PrometheusText.Parse(text);
         Assert.True(figures["switchboard_events_committed_total"] >= 2);
-        Assert.True(figures["dotnet_gc_allocated_bytes_total"] > 0);
-        Assert.Contains("dotnet_gc_pause_seconds_total", figures.Keys);
+        Assert.True(figures.GetValueOrDefault("switchboard_calls_started_total") >= 1, text);
+        Assert.True(figures["dotnet_gc_heap_total_allocated_bytes_total"] > 0);
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", figures.Keys);
         Assert.Contains("switchboard_log_notifications_total", figures.Keys);
+        // ASP.NET Core's own instrumentation: the requests above, by route and status.
+        Assert.Contains(figures.Keys, k => k.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && k.Contains("http_route=\"/api/v1/events\"", StringComparison.Ordinal));
     }
 
     [Fact]

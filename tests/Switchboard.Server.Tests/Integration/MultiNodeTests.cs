@@ -492,7 +492,10 @@ public sealed class MultiNodeTests : IDisposable
         // Watching again through node A only, and node A dies: node B ends the watch.
         await ListenAsync();
         var again = Watch(people.Supervisor);
-        await Task.Delay(1000, cts.Token);
+        // Node A must have recorded the stream in the shared presence table before it dies (on a
+        // loaded machine its first write can take longer than a fixed pause): otherwise no node
+        // could know the watch was there.
+        await WaitForAsync(() => PresenceRowsAsync(nodes.Database, "a", "watched", cts.Token).GetAwaiter().GetResult() > 0, "node A's presence row of the stream", cts.Token);
         a.Kill();
         await WaitForAsync(() => LeftAsync().GetAwaiter().GetResult() == 2, "supervisor.left after the node holding the stream died", cts.Token);
         await again.Stop.CancelAsync();
@@ -603,6 +606,17 @@ public sealed class MultiNodeTests : IDisposable
     {
         var list = await viewer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/calls", cancellationToken);
         return list.GetProperty("calls").GetArrayLength();
+    }
+
+    /// <summary>How many presence rows a node has written for streams of a call, in this test's database.</summary>
+    private static async Task<long> PresenceRowsAsync(string database, string node, string callId, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM supervisor_presence WHERE node = @node AND call_id = @call;", connection);
+        command.Parameters.AddWithValue("node", node);
+        command.Parameters.AddWithValue("call", callId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>

@@ -12,6 +12,30 @@ public class EventValidatorTests
     private static List<EventError> Validate(bool fromAgent, params System.Text.Json.Nodes.JsonObject[] events) =>
         EventValidator.Validate(events.Select(Parse).ToList(), fromAgent);
 
+    [Theory]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null)]
+    [InlineData("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", "must be a W3C traceparent")]
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "must be a W3C traceparent")]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", "must be a W3C traceparent")]
+    [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01", "must not have an all-zero trace id or span id")]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "must not have an all-zero trace id or span id")]
+    public void A_traceparent_must_be_w3c_version_00(string traceparent, string? problem)
+    {
+        var node = Events.Line("C1", "e1", "traced");
+        node["traceparent"] = traceparent;
+        var errors = Validate(true, node);
+        if (problem is null)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            var error = Assert.Single(errors);
+            Assert.Equal("traceparent", error.Field);
+            Assert.StartsWith(problem, error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_complete_final_transcript_is_valid()
     {

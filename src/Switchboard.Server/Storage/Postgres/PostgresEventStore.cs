@@ -111,7 +111,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT call_id, seq, event_id, type, at, received_at, data FROM events WHERE call_id = @call AND seq > @after ORDER BY seq LIMIT @limit;");
+            "SELECT call_id, seq, event_id, type, at, received_at, data, traceparent FROM events WHERE call_id = @call AND seq > @after ORDER BY seq LIMIT @limit;");
         command.Parameters.AddWithValue("call", callId);
         command.Parameters.AddWithValue("after", afterSeq);
         command.Parameters.AddWithValue("limit", (long)limit);
@@ -248,7 +248,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
     {
         using var command = _dataSource.CreateCommand(
             """
-            SELECT e.call_id, e.seq, e.event_id, e.type, e.at, e.received_at, e.data
+            SELECT e.call_id, e.seq, e.event_id, e.type, e.at, e.received_at, e.data, e.traceparent
             FROM unnest(@calls, @after, @upto) AS w(call_id, after, upto)
             CROSS JOIN LATERAL (
                 SELECT * FROM events e WHERE e.call_id = w.call_id AND e.seq > w.after AND e.seq <= w.upto ORDER BY e.seq
@@ -288,7 +288,7 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         return result;
     }
 
-    /// <summary>An event from a row of (call_id, seq, event_id, type, at, received_at, data).</summary>
+    /// <summary>An event from a row of (call_id, seq, event_id, type, at, received_at, data, traceparent).</summary>
     private static StoredEvent ToEvent(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.GetInt64(1),
@@ -296,7 +296,8 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
         reader.GetString(3),
         SqliteEventStore.FromTicks(reader.GetInt64(4)),
         SqliteEventStore.FromTicks(reader.GetInt64(5)),
-        JsonElement.Parse(reader.GetString(6)));
+        JsonElement.Parse(reader.GetString(6)),
+        reader.IsDBNull(7) ? null : reader.GetString(7));
 
     private async Task ListenAsync(CancellationToken cancellationToken)
     {

@@ -153,7 +153,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
                 cursor.Dirty = true;
                 existing[(e.CallId, e.Id)] = seq;
                 results[i] = new AppendResult(seq, Duplicate: false);
-                stored.Add(new StoredEvent(e.CallId, seq, e.Id, e.Type, e.At, e.ReceivedAt, e.Data));
+                stored.Add(new StoredEvent(e.CallId, seq, e.Id, e.Type, e.At, e.ReceivedAt, e.Data, e.Traceparent));
             }
 
             request.Results = results;
@@ -261,7 +261,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
 
     private static void CopyEvents(NpgsqlConnection connection, List<StoredEvent> stored)
     {
-        using var copy = connection.BeginBinaryImport("COPY events (call_id, seq, event_id, type, at, received_at, data) FROM STDIN (FORMAT BINARY)");
+        using var copy = connection.BeginBinaryImport("COPY events (call_id, seq, event_id, type, at, received_at, data, traceparent) FROM STDIN (FORMAT BINARY)");
         foreach (var e in stored)
         {
             copy.StartRow();
@@ -272,6 +272,14 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource, string no
             copy.Write(e.At.UtcTicks, NpgsqlDbType.Bigint);
             copy.Write(e.ReceivedAt.UtcTicks, NpgsqlDbType.Bigint);
             copy.Write(e.Data.ValueKind == JsonValueKind.Undefined ? "{}" : e.Data.GetRawText(), NpgsqlDbType.Text);
+            if (e.Traceparent is { } trace)
+            {
+                copy.Write(trace, NpgsqlDbType.Text);
+            }
+            else
+            {
+                copy.WriteNull();
+            }
         }
 
         copy.Complete();

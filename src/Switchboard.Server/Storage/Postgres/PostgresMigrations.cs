@@ -44,6 +44,9 @@ internal static class PostgresMigrations
             payload text   NOT NULL
         );
         """,
+        """
+        ALTER TABLE events ADD COLUMN traceparent text;
+        """,
     ];
 
     /// <summary>Brings <paramref name="component"/> to the latest of its <paramref name="steps"/>; returns the version it found.</summary>
