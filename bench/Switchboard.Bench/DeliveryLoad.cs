@@ -132,7 +132,17 @@ internal static class DeliveryLoad
 
     private static async Task<GcFigures> ServerGcAsync(ServerUnderTest server, CancellationToken cancellationToken)
     {
-        var metrics = await server.MetricsAsync(cancellationToken);
+        IReadOnlyDictionary<string, double> metrics;
+        try
+        {
+            metrics = await server.MetricsAsync(cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Telemetry:Enabled=false: no /metrics, so no server GC figures.
+            return new GcFigures(0, 0, 0, 0, 0);
+        }
+
         // The runtime counts each collection under the oldest generation it collected; the
         // figures here count, as GC.CollectionCount does, each generation with the older ones.
         double Gen(string g) => metrics.GetValueOrDefault($"dotnet_gc_collections_total{{gc_heap_generation=\"{g}\"}}");

@@ -171,6 +171,54 @@ if (only is null or "delivery")
     }
 }
 
+if (only is "telemetry")
+{
+    // The backbone's delivery with telemetry off (no meter listened to, no span recorded) and on
+    // (metrics scraped every 5 s and pushed over OTLP, every span exported over OTLP to a local
+    // sink), alternating round by round in one run.
+    var rounds = (int)Option("--rounds", 3);
+    await using var sink = await OtlpSink.StartAsync();
+    var figures = new Dictionary<string, List<DeliveryLoad.Result>> { ["off"] = [], ["on"] = [] };
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var mode in round % 2 == 0 ? new[] { "off", "on" } : ["on", "off"])
+        {
+            string[] settings = mode == "off"
+                ? ["--Telemetry:Enabled=false"]
+                : ["--Telemetry:OtlpEndpoint=" + sink.Url, "--Telemetry:MetricExportIntervalMilliseconds=5000"];
+            using var server = await ServerUnderTest.StartAsync(serverDll, Path.Combine(scratch, $"telemetry-{mode}-{round}"), cts.Token, settings);
+            using var scraping = new CancellationTokenSource();
+            var scraper = mode == "on" ? ScrapeAsync(server, scraping.Token) : Task.CompletedTask;
+            var result = await DeliveryLoad.RunAsync(server, subscribers, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), cts.Token);
+            await scraping.CancelAsync();
+            await scraper;
+            figures[mode].Add(result);
+            Console.WriteLine($"  round {round + 1} telemetry {mode,-3}: delivery p50 {result.P50:N2} ms, p99 {result.P99:N2} ms, p99.9 {result.P999:N2} ms, server CPU {result.ServerCpuPercent:N0}% of one core");
+        }
+    }
+
+    double Median(IEnumerable<double> values) => values.Order().ElementAt(rounds / 2);
+    var offP99 = Median(figures["off"].Select(r => r.P99));
+    var onP99 = Median(figures["on"].Select(r => r.P99));
+    Console.WriteLine($"telemetry at {rate:N0} events/s, {subscribers} subscribers, {rounds} rounds: median p99 off {offP99:N2} ms, on {onP99:N2} ms ({(onP99 / offP99 - 1) * 100:+0;-0}%; target within 10%); median p50 off {Median(figures["off"].Select(r => r.P50)):N2} ms, on {Median(figures["on"].Select(r => r.P50)):N2} ms; median server CPU off {Median(figures["off"].Select(r => r.ServerCpuPercent)):N0}%, on {Median(figures["on"].Select(r => r.ServerCpuPercent)):N0}%");
+    Console.WriteLine($"  the OTLP sink received {sink.TraceRequests:N0} trace exports ({sink.TraceBytes / 1024:N0} KB) and {sink.MetricRequests:N0} metric exports");
+}
+
+static async Task ScrapeAsync(ServerUnderTest server, CancellationToken cancellationToken)
+{
+    try
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            await server.MetricsAsync(cancellationToken);
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
 if (only is null or "memory")
 {
     using var server = (await StartNodesAsync("memory", 1))[0];

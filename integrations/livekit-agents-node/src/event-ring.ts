@@ -1,3 +1,5 @@
+import type { SpanContext } from '@opentelemetry/api';
+
 /** One reported event as `report()` leaves it: no id, no timestamp text and no JSON yet. */
 export interface RingSlot {
   /** Report order across both rings of a reporter. */
@@ -9,6 +11,8 @@ export interface RingSlot {
   at: number;
   id: string | undefined;
   queuedAt: number;
+  /** The span active when the event was reported (OpenTelemetry), formatted when it is sent. */
+  trace: SpanContext | undefined;
 }
 
 /**
@@ -25,15 +29,15 @@ export class EventRing {
     // The times start as doubles (NaN), not 0: a slot first made with a small integer would change
     // its fields' representation on the first Date.now() written into it, and V8 would migrate every
     // slot, and drop report()'s optimised code, as the ring reaches it the first time.
-    this.slots = Array.from({ length: capacity }, () => ({ seq: 0, callId: '', type: '', data: undefined, at: Number.NaN, id: undefined, queuedAt: Number.NaN }));
+    this.slots = Array.from({ length: capacity }, () => ({ seq: 0, callId: '', type: '', data: undefined, at: Number.NaN, id: undefined, queuedAt: Number.NaN, trace: undefined }));
   }
 
   get length(): number { return this.count; }
 
   /** Writes one event behind the last; the caller keeps the ring below its capacity. */
-  push(seq: number, callId: string, type: string, data: Record<string, unknown>, at: number, id: string | undefined, queuedAt: number): void {
+  push(seq: number, callId: string, type: string, data: Record<string, unknown>, at: number, id: string | undefined, queuedAt: number, trace: SpanContext | undefined): void {
     const slot = this.slots[(this.head + this.count) % this.capacity];
-    slot.seq = seq; slot.callId = callId; slot.type = type; slot.data = data; slot.at = at; slot.id = id; slot.queuedAt = queuedAt;
+    slot.seq = seq; slot.callId = callId; slot.type = type; slot.data = data; slot.at = at; slot.id = id; slot.queuedAt = queuedAt; slot.trace = trace;
     this.count++;
   }
 

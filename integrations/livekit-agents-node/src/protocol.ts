@@ -5,6 +5,8 @@ export interface WireEvent {
   type: string;
   at: string;
   data: Record<string, unknown>;
+  /** The W3C trace context of the span the event was reported in, when one was active. */
+  traceparent?: string;
 }
 
 /** A supervisor command as the server pushes it. */

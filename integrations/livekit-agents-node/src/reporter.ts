@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
 import WebSocket from 'ws';
 import { EventRing } from './event-ring.js';
 import { EPHEMERAL_TYPES, readProblem, readSocketFrame, type SwitchboardCommand, type WireEvent } from './protocol.js';
@@ -140,7 +141,8 @@ export class Reporter implements EventSink {
       victims.shift();
     }
     const ring = EPHEMERAL_TYPES.has(type) ? this.ephemeral : this.durable;
-    ring.push(this.seq++, callId, type, data, at instanceof Date ? at.getTime() : now, id, now);
+    // The span active now (LiveKit Agents' own turn spans, when the agent traces with OpenTelemetry).
+    ring.push(this.seq++, callId, type, data, at instanceof Date ? at.getTime() : now, id, now, trace.getActiveSpan()?.spanContext());
     this.wake?.();
   }
 
@@ -231,6 +233,10 @@ export class Reporter implements EventSink {
         // Fixed once, so a resend or a batch cut by size carries the same id.
         slot.id ??= `${slot.type.startsWith('x-') ? 'x' : slot.type.split('.')[0]}-${randomUUID()}`;
         event = { id: slot.id, callId: slot.callId, type: slot.type, at: isoTime(slot.at, slot.queuedAt), data: slot.data ?? {} };
+        if (slot.trace) {
+          const traceparent = traceparentOf(slot.trace);
+          if (traceparent) event.traceparent = traceparent;
+        }
         json = JSON.stringify(event);
       } catch (error) {
         // A cycle or a BigInt in data, or (from plain JavaScript) a type that is not text.
@@ -363,4 +369,10 @@ export class Reporter implements EventSink {
 /** The ISO 8601 form of `at`, or of `fallback` when `at` was an invalid Date. */
 function isoTime(at: number, fallback: number): string {
   return new Date(Number.isFinite(at) ? at : fallback).toISOString();
+}
+
+/** The W3C `traceparent` of a valid span context (`00-{trace id}-{span id}-{flags}`). */
+export function traceparentOf(context: SpanContext): string | undefined {
+  if (!isSpanContextValid(context)) return undefined;
+  return `00-${context.traceId}-${context.spanId}-${(context.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }

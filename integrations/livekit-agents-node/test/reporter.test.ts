@@ -155,3 +155,27 @@ test('a full buffer keeps dropping in constant time: 50,000 reports into 1,000 s
   assert.ok(ms < 2_000, `50,000 reports took ${ms} ms`);
   await reporter.close(100);
 });
+
+test('an event reported inside an OpenTelemetry span carries its traceparent; one reported outside carries none', async () => {
+  const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  const server = await fakeServer({ upgrade: 'accept' });
+  const reporter = new Reporter({ serverUrl: server.url, apiKey: 'k' });
+  try {
+    reporter.openCall('RM_t', () => {});
+    const turn = trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+    context.with(trace.setSpan(context.active(), turn), () => reporter.report('RM_t', 'agent.state', { state: 'thinking' }, undefined, 'in-span'));
+    reporter.report('RM_t', 'agent.state', { state: 'speaking' }, undefined, 'outside');
+    assert.equal(await reporter.flush(10_000), true);
+    const sent = Object.fromEntries(server.batches.flat().map((e) => [e.id, e]));
+    assert.equal(sent['in-span'].traceparent, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    assert.equal('traceparent' in sent['outside'], false);
+  } finally {
+    await reporter.close();
+    await server.stop();
+    context.disable();
+    manager.disable();
+  }
+});
