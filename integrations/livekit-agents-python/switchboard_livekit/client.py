@@ -110,7 +110,7 @@ class SwitchboardClient:
 
     def report(self, call_id: str, event_type: str, data: dict[str, Any], at: float | None = None, event_id: str | None = None) -> None:
         try:
-            event = wire.make_event(event_id or self.next_id(), call_id, event_type, wire.timestamp(self._clock() if at is None else at), data)
+            event = wire.make_event(event_id or self.next_id(), call_id, event_type, wire.timestamp(self._clock() if at is None else at), data, wire.current_traceparent())
             if problems := wire.validate_event(event):
                 self.statistics.refused += 1
                 log.warning("Switchboard event %s of call %s dropped: %s", event_type, call_id, "; ".join(problems))

@@ -67,9 +67,34 @@ def is_durable(event_type: str) -> bool:
     return event_type not in EPHEMERAL_TYPES
 
 
-def make_event(event_id: str, call_id: str, event_type: str, at: str, data: dict[str, Any]) -> dict[str, Any]:
+def make_event(event_id: str, call_id: str, event_type: str, at: str, data: dict[str, Any], traceparent: str | None = None) -> dict[str, Any]:
     """The envelope exactly as it goes on the wire."""
-    return {"id": event_id, "callId": call_id, "type": event_type, "at": at, "data": data}
+    event = {"id": event_id, "callId": call_id, "type": event_type, "at": at, "data": data}
+    if traceparent is not None:
+        event["traceparent"] = traceparent
+    return event
+
+
+_otel_trace: Any = None
+
+
+def current_traceparent() -> str | None:
+    """The W3C traceparent of the OpenTelemetry span active now, when `opentelemetry-api` is installed
+    (livekit-agents depends on it) and a valid span is active; otherwise None."""
+    global _otel_trace
+    if _otel_trace is None:
+        try:
+            from opentelemetry import trace as otel_trace  # type: ignore[import-not-found]
+        except ImportError:
+            _otel_trace = False
+            return None
+        _otel_trace = otel_trace
+    if _otel_trace is False:
+        return None
+    context = _otel_trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags) & 0xFF:02x}"
 
 
 def _id_problem(value: Any) -> str | None:

@@ -99,6 +99,27 @@ class DeliveryTests(unittest.IsolatedAsyncioTestCase):
         finally:
             await client.aclose()
 
+    async def test_an_event_reported_inside_an_opentelemetry_span_carries_its_traceparent(self) -> None:
+        from switchboard_livekit import wire
+        from tests import opentelemetry_api_double as otel
+
+        transport = RecordingTransport()
+        client = SwitchboardClient(fast_options(), transport=transport)
+        wire._otel_trace = None  # looked up again with the double installed
+        try:
+            with otel.installed() as trace:
+                turn = trace.Span(trace.SpanContext(0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x00F067AA0BA902B7, 1))
+                with trace.use_span(turn):
+                    client.report("RM_o", "agent.state", {"state": "thinking"}, event_id="in-span")
+                client.report("RM_o", "agent.state", {"state": "speaking"}, event_id="outside")
+                self.assertTrue(await client.flush(5.0))
+            sent = {e["id"]: e for e in transport.events}
+            self.assertEqual("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", sent["in-span"]["traceparent"])
+            self.assertNotIn("traceparent", sent["outside"])
+        finally:
+            wire._otel_trace = None
+            await client.aclose()
+
     async def test_events_the_server_refuses_are_dropped_and_counted_and_the_rest_resent(self) -> None:
         transport = RecordingTransport()
         client = SwitchboardClient(fast_options(), transport=transport)
