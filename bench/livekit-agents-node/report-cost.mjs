@@ -6,7 +6,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const pkg = new URL('../../integrations/livekit-agents-node/dist/', import.meta.url);
-const { Reporter } = await import(new URL('src/index.js', pkg));
+// SWITCHBOARD_NODE_DIST names another build of the integration's reporter (a before-and-after comparison).
+const reporterDist = process.env.SWITCHBOARD_NODE_DIST ? new URL(`file://${process.env.SWITCHBOARD_NODE_DIST.replace(/\/?$/, '/')}`) : pkg;
+const { Reporter } = await import(new URL('src/index.js', reporterDist));
 const { SwitchboardServer } = await import(new URL('test/server.js', pkg));
 
 const reports = Number(process.argv[2] ?? 50_000);
