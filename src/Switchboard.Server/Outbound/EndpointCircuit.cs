@@ -10,7 +10,7 @@ public sealed class EndpointCircuit(int failuresToOpen, TimeSpan cooldown, TimeP
     private readonly Lock _gate = new();
     private int _failures;
     private DateTimeOffset? _openUntil;
-    private bool _probing;
+    private DateTimeOffset? _probing;
 
     /// <summary>Until when the circuit is open (null when closed).</summary>
     public DateTimeOffset? OpenUntil
@@ -42,13 +42,14 @@ public sealed class EndpointCircuit(int failuresToOpen, TimeSpan cooldown, TimeP
                 return false;
             }
 
-            if (_probing)
+            // A probe that never reported (its delivery was stopped) does not hold the circuit shut.
+            if (_probing is { } since && now - since < cooldown)
             {
                 wait = TimeSpan.FromMilliseconds(200);
                 return false;
             }
 
-            _probing = true;
+            _probing = now;
             return true;
         }
     }
@@ -60,7 +61,7 @@ public sealed class EndpointCircuit(int failuresToOpen, TimeSpan cooldown, TimeP
         {
             _failures = 0;
             _openUntil = null;
-            _probing = false;
+            _probing = null;
         }
     }
 
@@ -70,12 +71,12 @@ public sealed class EndpointCircuit(int failuresToOpen, TimeSpan cooldown, TimeP
         lock (_gate)
         {
             _failures++;
-            if (_probing || _failures >= failuresToOpen)
+            if (_probing is not null || _failures >= failuresToOpen)
             {
                 _openUntil = clock.GetUtcNow() + cooldown;
             }
 
-            _probing = false;
+            _probing = null;
         }
     }
 }

@@ -69,6 +69,14 @@ public static class OutboundReceiving
         }
     }
 
+    /// <summary>The expected events not acknowledged, with how many attempts of each arrived (for a failure's message).</summary>
+    public static string Missing(IReadOnlyList<ReceivedWebhook> received, IReadOnlyDictionary<string, long[]> expected)
+    {
+        var acked = received.Where(r => r.Answered is >= 200 and < 300).Select(r => (r.CallId, r.Seq)).ToHashSet();
+        return string.Join(", ", expected.SelectMany(e => e.Value.Where(s => !acked.Contains((e.Key, s))).Select(s =>
+            $"{e.Key}#{s} ({received.Count(r => r.CallId == e.Key && r.Seq == s)} attempts)")).Take(20));
+    }
+
     /// <summary>True when every expected event was acknowledged.</summary>
     public static bool AllAcknowledged(IReadOnlyList<ReceivedWebhook> received, IReadOnlyDictionary<string, long[]> expected)
     {
