@@ -18,6 +18,10 @@ internal sealed class SubscriptionDelivery(
     TimeProvider clock)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    // Under load every commit touches calls: passes (one query of the calls' progress each) are
+    // spaced by this much, so their cost does not grow with the ingest rate.
+    private static readonly TimeSpan MinPassInterval = TimeSpan.FromMilliseconds(25);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
@@ -126,6 +130,7 @@ internal sealed class SubscriptionDelivery(
 
     private async Task WaitAsync(IEnumerable<Task> running, CancellationToken cancellationToken)
     {
+        await Task.Delay(MinPassInterval, clock, cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PollInterval);
         var wake = _wake.Reader.WaitToReadAsync(timeout.Token).AsTask();
