@@ -36,6 +36,15 @@ internal sealed class ServerUnderTest : IDisposable
         return new ServerUnderTest(process, agentKey, viewerKey);
     }
 
+    /// <summary>Signs in as the first admin (its one-time password from the output) and sets a password, for the admin API.</summary>
+    public async Task<ApiSession> AdminAsync(CancellationToken cancellationToken)
+    {
+        var bootstrap = await _process.BootstrapPasswordAsync(cancellationToken);
+        var admin = await ApiSession.SignInAsync(BaseAddress, "admin", bootstrap, cancellationToken);
+        await admin.PostAsync("/api/v1/auth/password", new { currentPassword = bootstrap, newPassword = "bench admin password " + Guid.NewGuid().ToString("N") }, cancellationToken);
+        return admin;
+    }
+
     /// <summary>Reads one figure from /metrics (optionally after a forced full collection).</summary>
     public async Task<double> MetricAsync(string name, bool gc, CancellationToken cancellationToken) =>
         (await _process.MetricsAsync(ViewerKey, cancellationToken, gc))[name];

@@ -2040,6 +2040,310 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/outbound/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every subscription with how it stands (never the secrets). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionView"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a subscription; its secret is shown only in this answer. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateSubscriptionRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedSubscription"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/outbound/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription with how it stands. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a subscription with its cursors and delivery log. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change name, URL or filter, or pause and resume. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateSubscriptionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionView"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/outbound/subscriptions/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the secret; the new one is shown only in this answer and the old one signs beside it for a while. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RotatedSecret"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/outbound/subscriptions/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver again from a seq of one call or from a time, and resume dead-lettered calls. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplayRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReplayResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/outbound/subscriptions/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscription's cursor of each call against the call's last seq. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallCursorView"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/outbound/subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: attempts newest first, optionally of one call. */
+        get: {
+            parameters: {
+                query?: {
+                    callId?: string;
+                    before?: number | string;
+                    limit?: number | string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryLogEntry"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2175,6 +2479,35 @@ export interface components {
             budgetMs: number | string;
             /** Format: int32 */
             turns: number | string;
+        };
+        /** @description One call's cursor as the admin API shows it. */
+        CallCursorView: {
+            /** @description The call. */
+            callId: string;
+            /**
+             * Format: int64
+             * @description Delivered (or passed over by the filter) up to this seq.
+             */
+            deliveredSeq: number | string;
+            /**
+             * Format: int64
+             * @description The call's last stored seq.
+             */
+            lastSeq: number | string;
+            /** @description Delivery of this call stopped. */
+            deadLettered: boolean;
+            /**
+             * Format: date-time
+             * @description When the event at the cursor first failed.
+             */
+            failingSince: null | string;
+            /** @description Its last failure. */
+            lastError: null | string;
+            /**
+             * Format: date-time
+             * @description When the cursor last changed.
+             */
+            updatedAt: string;
         };
         /**
          * @description Answer of `GET /api/v1/calls`: live summaries (active) or stored outlines (ended/all), a
@@ -2569,6 +2902,17 @@ export interface components {
             name: null | string;
             scope: null | string;
         };
+        /** @description Body of `POST /api/v1/admin/outbound/subscriptions`. */
+        CreateSubscriptionRequest: {
+            /** @description A name for people. */
+            name: null | string;
+            /** @description The receiver's URL (http or https). */
+            url: null | string;
+            /** @description Types to deliver: exact, prefixes like `transcript.*`, or `*` (the default). */
+            eventTypes: null | string[];
+            /** @description Only this call (delivered from its first event), or every call (from now on) when absent. */
+            callId: null | string;
+        };
         /** @description Body of `POST /api/v1/admin/users`. */
         CreateUserRequest: {
             username: null | string;
@@ -2580,6 +2924,13 @@ export interface components {
         /** @description A created key with its secret, shown only this once. */
         CreatedKey: {
             key: components["schemas"]["ApiKey"];
+            secret: string;
+        };
+        /** @description A created subscription with its secret, shown only this once. */
+        CreatedSubscription: {
+            /** @description The subscription. */
+            subscription: components["schemas"]["SubscriptionView"];
+            /** @description The signing secret (`whsec_…`). */
             secret: string;
         };
         /** @description A created or reset account; string? CreatedUser.Password only when the server generated it. */
@@ -2595,6 +2946,47 @@ export interface components {
             /** Format: double */
             weight: number | string;
             critical: boolean;
+        };
+        /** @description One entry of the delivery log. */
+        DeliveryLogEntry: {
+            /**
+             * Format: int64
+             * @description Its row (page with `before`).
+             */
+            row: number | string;
+            /**
+             * Format: date-time
+             * @description When the attempt started.
+             */
+            at: string;
+            /** @description The `webhook-id`. */
+            deliveryId: string;
+            /** @description The call. */
+            callId: string;
+            /**
+             * Format: int64
+             * @description The event's seq.
+             */
+            seq: number | string;
+            /** @description The event's type. */
+            eventType: string;
+            /**
+             * Format: int32
+             * @description Its number among the attempts of the event.
+             */
+            attempt: number | string;
+            /**
+             * Format: int32
+             * @description The receiver's status.
+             */
+            status: null | number | string;
+            /** @description Why it failed, or null when acknowledged. */
+            error: null | string;
+            /**
+             * Format: double
+             * @description How long it took.
+             */
+            durationMs: number | string;
         };
         /** @description Body of `POST /api/v1/calls/{id}/disposition`: any of the three, and an optional request id for retries. */
         DispositionRequest: {
@@ -3001,6 +3393,29 @@ export interface components {
             /** @description True when the recording had been asked for already (nothing new was started). */
             duplicate: boolean;
         };
+        /** @description Body of `POST …/replay`: from a seq of one call, from a time (of one call or all), or neither (dead-lettered calls resume where they stopped). */
+        ReplayRequest: {
+            /** @description The call to replay (required with FromSeq). */
+            callId: null | string;
+            /**
+             * Format: int64
+             * @description The first seq to deliver again.
+             */
+            fromSeq: null | number | string;
+            /**
+             * Format: date-time
+             * @description Deliver again every event stored at or after this time.
+             */
+            from: null | string;
+        };
+        /** @description What a replay set. */
+        ReplayResult: {
+            /**
+             * Format: int32
+             * @description How many calls' cursors moved or resumed.
+             */
+            calls: number | string;
+        };
         /** @description Body of `POST /api/v1/admin/users/{id}/password`; without a password one is generated. */
         ResetPasswordRequest: {
             password: null | string;
@@ -3012,6 +3427,16 @@ export interface components {
             score: null | number | string;
             note: null | string;
             requestId: null | string;
+        };
+        /** @description A new secret, shown only this once; the previous one signs beside it until PreviousValidUntil. */
+        RotatedSecret: {
+            /** @description The new secret. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until when deliveries carry the previous secret's signature too.
+             */
+            previousValidUntil: string;
         };
         /** @description Payload of `scorecard.completed`: an ended call's score against one scorecard version. */
         ScorecardData: {
@@ -3111,6 +3536,60 @@ export interface components {
             /** @description The agent's W3C trace context sent with the event, or null. */
             traceparent?: null | string;
         };
+        /** @description A subscription as the admin API shows it (never its secret). */
+        SubscriptionView: {
+            /** @description Its id. */
+            id: string;
+            /** @description Its name. */
+            name: string;
+            /** @description Its URL. */
+            url: string;
+            /** @description Its filter. */
+            eventTypes: string[];
+            /** @description Its call, when it follows one. */
+            callId: null | string;
+            /** @description Paused by an admin. */
+            paused: boolean;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            createdAt: string;
+            /** @description `active`, `paused`, `failing` (an event is being retried), `circuit_open` or `dead_letter` (a call's delivery stopped; replay resumes it). */
+            state: string;
+            /**
+             * Format: int32
+             * @description Calls it has cursors for.
+             */
+            calls: number | string;
+            /**
+             * Format: int64
+             * @description Events stored and not yet past the cursors, dead-lettered calls included.
+             */
+            eventsBehind: number | string;
+            /**
+             * Format: int32
+             * @description Calls whose next event is being retried.
+             */
+            failingCalls: number | string;
+            /**
+             * Format: int32
+             * @description Calls whose delivery stopped after `Outbound:RetryForSeconds`.
+             */
+            deadLetteredCalls: number | string;
+            /** @description The latest failure of a failing or dead-lettered call. */
+            lastError: null | string;
+            /**
+             * Format: date-time
+             * @description Until when its endpoint's circuit is open, as the delivering node sees it (when that is this node).
+             */
+            circuitOpenUntil: null | string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs beside the new one.
+             */
+            secretRotatedUntil: null | string;
+        };
         /** @description What a supervisor's browser needs to join a call's room. */
         SupervisorToken: {
             /** @description The access token. */
@@ -3162,6 +3641,17 @@ export interface components {
             description: null | string;
             /** @description True when a warm transfer (dial a human in first) is configured too. */
             warm: boolean;
+        };
+        /** @description Body of `PATCH /api/v1/admin/outbound/subscriptions/{id}`; absent fields stay as they are. */
+        UpdateSubscriptionRequest: {
+            /** @description A new name. */
+            name: null | string;
+            /** @description A new URL. */
+            url: null | string;
+            /** @description A new filter. */
+            eventTypes: null | string[];
+            /** @description True pauses delivery, false resumes it. */
+            paused: null | boolean;
         };
         /** @description Body of `PATCH /api/v1/admin/users/{id}`; absent fields stay as they are. */
         UpdateUserRequest: {

@@ -98,6 +98,7 @@ public static class StorageExtensions
             _ = services.GetRequiredService<Escalations.IHelpRequestRecords>();
             _ = services.GetRequiredService<LiveKit.IWebhookReceipts>();
             _ = services.GetRequiredService<Archive.ICallArchive>();
+            _ = services.GetRequiredService<Outbound.IOutboundRecords>();
             return null;
         }
         catch (StorageStartException ex)

@@ -64,6 +64,15 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/admin/keys", new { }, [401, 403, 403, 400, 403, 403, 401]),
         ("DELETE", "/api/v1/admin/keys/nokey", null, [401, 403, 403, 404, 403, 403, 401]),
         ("GET", "/api/v1/admin/audit", null, [401, 403, 403, 200, 403, 403, 401]),
+        ("GET", "/api/v1/admin/outbound/subscriptions", null, [401, 403, 403, 200, 403, 403, 401]),
+        ("POST", "/api/v1/admin/outbound/subscriptions", new { }, [401, 403, 403, 400, 403, 403, 401]),
+        ("GET", "/api/v1/admin/outbound/subscriptions/sub_none", null, [401, 403, 403, 404, 403, 403, 401]),
+        ("PATCH", "/api/v1/admin/outbound/subscriptions/sub_none", new { }, [401, 403, 403, 404, 403, 403, 401]),
+        ("DELETE", "/api/v1/admin/outbound/subscriptions/sub_none", null, [401, 403, 403, 404, 403, 403, 401]),
+        ("POST", "/api/v1/admin/outbound/subscriptions/sub_none/rotate", null, [401, 403, 403, 404, 403, 403, 401]),
+        ("POST", "/api/v1/admin/outbound/subscriptions/sub_none/replay", new { }, [401, 403, 403, 404, 403, 403, 401]),
+        ("GET", "/api/v1/admin/outbound/subscriptions/sub_none/calls", null, [401, 403, 403, 404, 403, 403, 401]),
+        ("GET", "/api/v1/admin/outbound/subscriptions/sub_none/deliveries", null, [401, 403, 403, 404, 403, 403, 401]),
 
         // Last, because it ends the sessions.
         ("POST", "/api/v1/auth/logout", null, [401, 204, 204, 204, 403, 204, 401]),
