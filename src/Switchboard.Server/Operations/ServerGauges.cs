@@ -44,6 +44,16 @@ public sealed class ServerGauges : IDisposable
             _meter.CreateObservableCounter("switchboard.analyzer.catch_ups", () => analyzer.CatchUps, "{catch_up}", "Times the analyzer fell behind its buffer and read what it missed from the log.");
         }
 
+        if (services.GetService<Outbound.OutboundCounters>() is { } outbound)
+        {
+            _meter.CreateObservableCounter(
+                "switchboard.outbound.attempts",
+                () => new[] { new Measurement<long>(outbound.DeliveredCount, new KeyValuePair<string, object?>("outcome", "delivered")), new Measurement<long>(outbound.FailedCount, new KeyValuePair<string, object?>("outcome", "failed")) },
+                "{attempt}",
+                "Outbound webhook attempts by outcome: delivered (the receiver answered 2xx) or failed (status, timeout, connection).");
+            _meter.CreateObservableCounter("switchboard.outbound.dead_letters", () => outbound.DeadLetteredCount, "{call}", "Calls whose outbound delivery was dead-lettered (retries ran out); a replay resumes them.");
+        }
+
         // The runtime's own meter gives collections, pauses and allocations; the heap in use now
         // (not as of the last collection) is what memory benchmarks read after ?gc=true.
         // The provider listens from here on, so the counters' first samples reach it.
