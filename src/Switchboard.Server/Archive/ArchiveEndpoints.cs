@@ -60,7 +60,7 @@ public static class ArchiveEndpoints
         CancellationToken cancellationToken)
     {
         var actor = Actor.From(http);
-        var data = new DispositionData(body.Disposition?.Trim(), body.Tags?.Select(t => t.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(), body.Note?.Trim(), actor.Name);
+        var data = new DispositionData(body.Disposition?.Trim(), body.Tags?.Select(t => t?.Trim().ToLowerInvariant() ?? "").Distinct(StringComparer.Ordinal).ToList(), body.Note?.Trim(), actor.Name);
         if (Invalid("Invalid disposition", data, body.RequestId) is { } invalid)
         {
             return invalid;

@@ -26,8 +26,12 @@ public sealed partial class CallArchiver(
     ScorecardJudge judge,
     Ingest.EventIngestor ingestor,
     IJobLeases leases,
+    IServiceProvider services,
     ILogger<CallArchiver> logger) : BackgroundService
 {
+    /// <summary>How long scoring waits for the analyzer to score the customer's last lines.</summary>
+    private static readonly TimeSpan SentimentWait = TimeSpan.FromSeconds(3);
+
     private const int Page = 5000;
 
     // One scoring at a time on this node, so two passes over one call (the log's and a rebuild) judge it once.
@@ -61,6 +65,12 @@ public sealed partial class CallArchiver(
         }
 
         var card = scorecards.Value;
+        if (card.Enabled && !IsScored(events, card) && services.GetService<Insights.SentimentAnalyzer>() is not null && await AwaitSentimentAsync(callId, events, cancellationToken))
+        {
+            // The scorecard reads the customer's ending sentiment: scored after the analyzer has caught up.
+            summary = CallSummaryProjection.Fold(events, options.Value) ?? summary;
+        }
+
         if (card.Enabled && !IsScored(events, card) && await ScoreAsync(callId, events, summary, card, cancellationToken) is { Count: > 0 } since)
         {
             // The result (and whatever else came meanwhile) is folded in before the one save.
@@ -112,6 +122,46 @@ public sealed partial class CallArchiver(
         events.Any(e => e.Type == EventTypes.ScorecardCompleted && e.Data.Str("scorecard") == card.Name && (int?)e.Data.Num("version") == card.Version);
 
     /// <summary>Scores the call unless another pass has; returns the log's events after those read (the result among them).</summary>
+    /// <summary>
+    /// Waits (at most <see cref="SentimentWait"/>) until every final customer line of the call has
+    /// its <c>sentiment.scored</c>, reading what arrives into <paramref name="events"/>; true when
+    /// anything was added.
+    /// </summary>
+    private async Task<bool> AwaitSentimentAsync(string callId, List<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var added = false;
+        while (Unscored(events) && System.Diagnostics.Stopwatch.GetElapsedTime(started) < SentimentWait)
+        {
+            await Task.Delay(100, cancellationToken);
+            var more = await store.ReadAsync(callId, events[^1].Seq, Page, cancellationToken);
+            events.AddRange(more);
+            added |= more.Count > 0;
+        }
+
+        return added;
+    }
+
+    private static bool Unscored(List<StoredEvent> events)
+    {
+        var lines = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            // The lines the analyzer scores (Insights.SentimentAnalyzer): the customer's, with text.
+            if (e.Type == EventTypes.TranscriptFinal && (Calls.JsonData.Str(e.Data, "speaker") ?? "customer") == "customer"
+                && !string.IsNullOrWhiteSpace(Calls.JsonData.Str(e.Data, "text")))
+            {
+                lines.Add(Calls.JsonData.Str(e.Data, "segmentId") ?? e.Id);
+            }
+            else if (e.Type == EventTypes.SentimentScored && Calls.JsonData.Str(e.Data, "segmentId") is { } scored)
+            {
+                lines.Remove(scored);
+            }
+        }
+
+        return lines.Count > 0;
+    }
+
     private async Task<IReadOnlyList<StoredEvent>> ScoreAsync(string callId, List<StoredEvent> events, CallSummary summary, ScorecardOptions card, CancellationToken cancellationToken)
     {
         await _scoring.WaitAsync(cancellationToken);

@@ -154,7 +154,7 @@ public sealed class UserStore(IUserRecords records, TimeProvider clock)
     }
 
     private static string[] NormaliseSkills(IEnumerable<string>? skills) =>
-        (skills ?? []).Select(s => s.Trim().ToLowerInvariant()).Where(s => s.Length is > 0 and <= 64 && !s.Contains(','))
+        (skills ?? []).Select(s => (s ?? "").Trim().ToLowerInvariant()).Where(s => s.Length is > 0 and <= 64 && !s.Contains(','))
             .Distinct(StringComparer.Ordinal).ToArray();
 
     private static string NewId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();

@@ -24,6 +24,15 @@ public sealed class AdminProblemTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_null_among_a_users_skills_is_left_out_rather_than_failing_the_request()
+    {
+        using var created = await _admin.PostAsJsonAsync("/api/v1/admin/users", new { username = "skilled", role = "supervisor", skills = new[] { null, "Sales" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var user = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["sales"], user.GetProperty("user").GetProperty("skills").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
     public async Task Refused_account_and_key_fields_are_explained_without_parameter_names()
     {
         _app.CreateUser(Roles.Viewer, "taken");

@@ -53,7 +53,10 @@ public abstract class ArchiveTests : IDisposable
         // Scored once against the default scorecard: the result is an event in the call's log and in
         // the summary; the fixture's dead air and latency flag it for review. A rebuild scores nothing twice.
         var scored = await SummaryAsync(people.Viewer, s => s?.Scorecard is not null, cts.Token);
-        Assert.Equal((25.0, true, "default"), (scored.Score, scored.Flagged, scored.Scorecard!.Scorecard));
+        // The score waits for the customer's lines to be scored: the ending-sentiment criterion
+        // (passed) counts with the rest, every time, instead of whenever the analyzer was first.
+        Assert.Equal((40.0, true, "default"), (scored.Score, scored.Flagged, scored.Scorecard!.Scorecard));
+        Assert.Contains(scored.Scorecard.Criteria!, r => r.Id == "ending-sentiment" && r.Passed);
         Assert.Single(await Events.ReadAllAsync(people.Viewer, "archived"), e => e.Type == EventTypes.ScorecardCompleted);
         var flagged = await people.Viewer.GetFromJsonAsync<JsonElement>("/api/v1/calls?status=ended&flagged=true&scoreBelow=50", cts.Token);
         Assert.Equal("archived", Assert.Single(flagged.GetProperty("past").EnumerateArray()).GetProperty("callId").GetString());
@@ -184,6 +187,13 @@ public abstract class ArchiveTests : IDisposable
         {
             Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
             Assert.Contains("tags[0]", await empty.Content.ReadAsStringAsync(cts.Token), StringComparison.Ordinal);
+        }
+
+        // A null among the tags is a field to fix, not a server failure.
+        using (var nullTag = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/plain/disposition", new { tags = new[] { "vip", null } }, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, nullTag.StatusCode);
+            Assert.Contains("tags[1]", await nullTag.Content.ReadAsStringAsync(cts.Token), StringComparison.Ordinal);
         }
 
         using (var missing = await Fuzz.FuzzClients.SendAsync(people.Supervisor, people.SupervisorToken, HttpMethod.Post, "/api/v1/calls/no-such-call/disposition", new { disposition = "resolved" }, cts.Token))
