@@ -1,20 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { getJson, send } from "../api/client";
+import { NoticeBanner, useNotice, type Notice } from "./notice";
 import type { ApiKeyInfo, CreatedKey, CreatedUser, UserAccount } from "../api/types";
-
-/**
- * One banner at a time: the outcome of the last thing the admin did. A refusal replaces an
- * earlier success (and a one-time secret shown by it), and a success replaces an earlier refusal.
- */
-type Notice = { kind: "ok"; text: string; secret?: boolean } | { kind: "error"; text: string } | null;
 
 export function AdminView({ me }: { me: string | null }) {
   const [users, setUsers] = useState<UserAccount[]>([]);
   const [keys, setKeys] = useState<ApiKeyInfo[]>([]);
-  const [notice, setNotice] = useState<Notice>(null);
   const [newUser, setNewUser] = useState({ username: "", role: "supervisor", skills: "" });
   const [newKey, setNewKey] = useState({ name: "", scope: "agent" });
 
+  const banner = useNotice();
+  const { notice, setNotice } = banner;
   const load = useCallback(async () => {
     try {
       setUsers(await getJson<UserAccount[]>("/api/v1/admin/users"));
@@ -26,17 +22,7 @@ export function AdminView({ me }: { me: string | null }) {
   useEffect(() => {
     void load();
   }, [load]);
-
-  /** Runs a change; its sentence (or the refusal) becomes the banner, and the lists are read again. */
-  const run = async (fn: () => Promise<Notice>) => {
-    setNotice(null);
-    try {
-      setNotice(await fn());
-    } catch (e) {
-      setNotice({ kind: "error", text: e instanceof Error ? e.message : "The server did not answer." });
-    }
-    await load();
-  };
+  const run = (fn: () => Promise<Notice>) => banner.run(fn, load);
 
   const createUser = (e: FormEvent) => {
     e.preventDefault();
@@ -82,16 +68,7 @@ export function AdminView({ me }: { me: string | null }) {
       <div className="toolbar">
         <h1 id="admin-title">Admin</h1>
       </div>
-      {notice?.kind === "error" && (
-        <p role="alert" className="panel error notice">
-          {notice.text}
-        </p>
-      )}
-      {notice?.kind === "ok" && (
-        <p role="status" className={`panel notice${notice.secret ? " secret" : ""}`} data-testid={notice.secret ? "secret" : "notice"}>
-          {notice.text}
-        </p>
-      )}
+      <NoticeBanner notice={notice} />
       <div className="admin-grid">
         <section className="panel stack-table" aria-labelledby="users-title">
           <h2 id="users-title">Users</h2>

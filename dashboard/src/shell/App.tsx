@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import type { SessionInfo } from "../api/types";
 import { AdminView } from "../admin/AdminView";
 import { AuditView } from "../admin/AuditView";
+import { OutboundView } from "../admin/OutboundView";
 import { PastCallsView } from "../archive/PastCallsView";
 import { ReplayView } from "../archive/ReplayView";
 import { ReviewQueue } from "../archive/ReviewQueue";
@@ -61,11 +62,12 @@ function Shell({ session, path, onSignedOut }: { session: Session; path: string;
   else if (path === "/kb") view = supervisor ? <KnowledgeReview /> : <OnlyFor role="supervisors" />;
   else if (path === "/admin") view = admin ? <AdminView me={me} /> : <OnlyFor role="admins" />;
   else if (path === "/admin/audit") view = admin ? <AuditView /> : <OnlyFor role="admins" />;
+  else if (path === "/admin/outbound") view = admin ? <OutboundView /> : <OnlyFor role="admins" />;
   else view = <WallboardView />;
 
   const nav: [string, string][] = [["/", "Wallboard"], ["/history", "Past calls"]];
   if (supervisor) nav.push(["/queue", "Help queue"], ["/kb", "Knowledge base"], ["/analytics", "Analytics"], ["/reviews", "Reviews"]);
-  if (admin) nav.push(["/admin", "Admin"], ["/admin/audit", "Audit"]);
+  if (admin) nav.push(["/admin", "Admin"], ["/admin/audit", "Audit"], ["/admin/outbound", "Webhooks"]);
 
   return (
     <>

@@ -116,8 +116,9 @@ public sealed class SessionTests(DashboardServer app)
             await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Help queue" })).ToBeVisibleAsync();
             await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
             await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Audit" })).ToHaveCountAsync(0);
+            await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Webhooks" })).ToHaveCountAsync(0);
 
-            foreach (var path in new[] { "/admin", "/admin/audit" })
+            foreach (var path in new[] { "/admin", "/admin/audit", "/admin/outbound" })
             {
                 await page.GotoAsync(path);
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admins only" })).ToBeVisibleAsync();
