@@ -40,9 +40,14 @@ for suite in "$root"/tests/suites/*.sh; do
 done
 
 # The names of failed tests come last, next to the summary, so that a log's tail says what failed.
+# With python3 at hand each name is followed by the first lines of its message.
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 "$root/tests/failed-tests.py" "$trx"
+  else
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p'
+  fi
 done
 for counts in "$results"/*.counts; do
   [ -f "$counts" ] || continue
