@@ -19,13 +19,13 @@ public sealed partial class ChatSentimentClassifier : ISentimentClassifier, IDis
 
     private readonly ChatClient _chat;
     private readonly ChatCompletionOptions _completion;
-    private readonly VaderClassifier _fallback;
+    private readonly EmbeddedClassifier _fallback;
     private readonly SemaphoreSlim _slots;
     private readonly TimeSpan _timeout;
     private readonly string _model;
     private readonly ILogger<ChatSentimentClassifier> _logger;
 
-    public ChatSentimentClassifier(IOptions<InsightsOptions> options, VaderClassifier fallback, ILogger<ChatSentimentClassifier> logger)
+    public ChatSentimentClassifier(IOptions<InsightsOptions> options, EmbeddedClassifier fallback, ILogger<ChatSentimentClassifier> logger)
     {
         var llm = options.Value.Llm;
         _model = llm.Model!;

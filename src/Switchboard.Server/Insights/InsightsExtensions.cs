@@ -11,11 +11,17 @@ public static class InsightsExtensions
         builder.Services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<InsightsOptions>, InsightsOptionsValidator>();
         builder.Services.AddSingleton(_ => new VaderSentiment());
-        builder.Services.AddSingleton<VaderClassifier>();
+        builder.Services.AddSingleton<EmbeddedClassifier>();
         builder.Services.AddSingleton<ISentimentClassifier>(sp =>
-            sp.GetRequiredService<IOptions<InsightsOptions>>().Value.Llm.Enabled
-                ? ActivatorUtilities.CreateInstance<ChatSentimentClassifier>(sp)
-                : sp.GetRequiredService<VaderClassifier>());
+        {
+            var options = sp.GetRequiredService<IOptions<InsightsOptions>>().Value;
+            return options switch
+            {
+                { Llm.Enabled: true } => ActivatorUtilities.CreateInstance<ChatSentimentClassifier>(sp),
+                { Onnx.Enabled: true } => ActivatorUtilities.CreateInstance<OnnxSentimentClassifier>(sp),
+                _ => sp.GetRequiredService<EmbeddedClassifier>(),
+            };
+        });
         builder.Services.AddSingleton<AttentionTracker>();
         if (builder.Configuration.GetValue($"{InsightsOptions.Section}:{nameof(InsightsOptions.Enabled)}", true))
         {

@@ -18,6 +18,9 @@ public sealed class InsightsOptions
     /// <summary>Optional classifier through an OpenAI-compatible chat-completions endpoint (off by default).</summary>
     public LlmClassifierOptions Llm { get; set; } = new();
 
+    /// <summary>Optional local transformer model run by ONNX Runtime (off by default).</summary>
+    public OnnxClassifierOptions Onnx { get; set; } = new();
+
     /// <summary>An attention score at or above this raises <c>alert.raised</c> (once per crossing).</summary>
     [Range(1, 100)]
     public double AlertThreshold { get; set; } = 60;

@@ -27,6 +27,12 @@ public sealed class InsightsOptionsValidator : IValidateOptions<InsightsOptions>
             errors.Add("Insights:Llm:MaxConcurrency must be between 1 and 1024.");
         }
 
+        options.Onnx.Validate(errors);
+        if (options.Onnx.Enabled && llm.Enabled)
+        {
+            errors.Add("Insights:Onnx:ModelPath and Insights:Llm are both set; choose one sentiment model.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

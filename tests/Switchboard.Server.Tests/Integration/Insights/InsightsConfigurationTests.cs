@@ -25,21 +25,66 @@ public sealed class InsightsConfigurationTests
 
         await Events.PostAsync(agent, Events.Started("SIM_m"), Events.Line("SIM_m", "l1", "The book was good."));
 
+        var scored = await FirstScoredAsync(viewer, "SIM_m");
+        Assert.Equal("sentiment-double", scored.GetProperty("model").GetString());
+        Assert.Equal("negative", scored.GetProperty("label").GetString());
+        Assert.Equal(-0.9, scored.GetProperty("score").GetDouble());
+    }
+
+    /// <summary>The data of the call's first <c>sentiment.scored</c>, read from its live stream (at most 30 s).</summary>
+    private static async Task<JsonElement> FirstScoredAsync(HttpClient viewer, string callId)
+    {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var stream = SseReader.ReadAsync(viewer, "/api/v1/calls/SIM_m/stream", cancellationToken: cancel.Token).GetAsyncEnumerator(cancel.Token);
-        JsonElement? scored = null;
-        while (scored is null && await stream.MoveNextAsync().AsTask().WaitAsync(cancel.Token))
+        await using var stream = SseReader.ReadAsync(viewer, $"/api/v1/calls/{callId}/stream", cancellationToken: cancel.Token).GetAsyncEnumerator(cancel.Token);
+        while (await stream.MoveNextAsync().AsTask().WaitAsync(cancel.Token))
         {
             if (stream.Current.Event == EventTypes.SentimentScored)
             {
-                scored = JsonDocument.Parse(stream.Current.Data).RootElement.GetProperty("data");
+                return JsonDocument.Parse(stream.Current.Data).RootElement.GetProperty("data");
             }
         }
 
-        Assert.NotNull(scored);
-        Assert.Equal("sentiment-double", scored.Value.GetProperty("model").GetString());
-        Assert.Equal("negative", scored.Value.GetProperty("label").GetString());
-        Assert.Equal(-0.9, scored.Value.GetProperty("score").GetDouble());
+        throw new InvalidOperationException($"The stream of {callId} ended before a sentiment.scored.");
+    }
+
+    [Fact]
+    public async Task With_an_onnx_model_configured_utterances_are_scored_by_it_under_its_name()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "switchboard-onnx-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var app = new SwitchboardApp();
+            app.Settings["Insights:Enabled"] = "true";
+            app.Settings["Insights:Onnx:ModelPath"] = TinySentimentModel.WriteRoberta(folder);
+            app.Settings["Insights:Onnx:Name"] = "tiny-roberta";
+            for (var i = 0; i < TinySentimentModel.Outputs.Length; i++)
+            {
+                app.Settings[$"Insights:Onnx:Labels:{i}"] = TinySentimentModel.Outputs[i];
+            }
+
+            var agent = app.ClientWithKey(app.CreateKey("agent"));
+            var viewer = app.ClientWithKey(app.CreateKey("viewer"));
+            // Words the embedded model reads as positive; the tiny model's table says negative.
+            await Events.PostAsync(agent, Events.Started("SIM_o"), Events.Line("SIM_o", "l1", "Great, still waiting for hours."));
+
+            var scored = await FirstScoredAsync(viewer, "SIM_o");
+            Assert.Equal("tiny-roberta", scored.GetProperty("model").GetString());
+            Assert.Equal("negative", scored.GetProperty("label").GetString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_app_refuses_to_start_with_an_onnx_model_that_is_not_there_saying_what_to_set()
+    {
+        using var app = new SwitchboardApp();
+        app.Settings["Insights:Onnx:ModelPath"] = "/nonexistent/model.onnx";
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Insights:Onnx:ModelPath '/nonexistent/model.onnx' is not a file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Insights:Onnx:Labels must name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
         {
             Llm = new LlmClassifierOptions { Enabled = true, BaseUrl = _model.BaseUrl, Model = "sentiment-test", TimeoutMilliseconds = timeoutMilliseconds },
         }),
-        new VaderClassifier(new VaderSentiment()),
+        new EmbeddedClassifier(new VaderSentiment()),
         NullLogger<ChatSentimentClassifier>.Instance);
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
 
         var result = await classifier.ClassifyAsync("The book was good.", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
 
-        Assert.Equal(new SentimentResult("positive", 0.4404, VaderClassifier.ModelName), result);
+        Assert.Equal(new SentimentResult("positive", 0.4404, EmbeddedClassifier.ModelName), result);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
 
         var result = await classifier.ClassifyAsync("The book was not good.", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new SentimentResult("negative", -0.3412, VaderClassifier.ModelName), result);
+        Assert.Equal(new SentimentResult("negative", -0.3412, EmbeddedClassifier.ModelName), result);
         Assert.Single(_model.Requests); // no retries
     }
 
@@ -69,6 +69,6 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
 
         var result = await classifier.ClassifyAsync("The book was good.", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(VaderClassifier.ModelName, result.Model);
+        Assert.Equal(EmbeddedClassifier.ModelName, result.Model);
     }
 }

@@ -1,7 +1,7 @@
 namespace Switchboard.Server.Insights;
 
 /// <summary>The default classifier: VADER, in process, in microseconds.</summary>
-public sealed class VaderClassifier(VaderSentiment vader) : ISentimentClassifier
+public sealed class EmbeddedClassifier(VaderSentiment vader) : ISentimentClassifier
 {
     /// <summary>The model name recorded on <c>sentiment.scored</c> events.</summary>
     public const string ModelName = "vader-3.3.2";
