@@ -4,7 +4,11 @@ using Switchboard.Server.Insights;
 
 namespace Switchboard.Bench.Sentiment;
 
-/// <summary>VADER on one core: the process is pinned to one CPU and one thread scores in a loop.</summary>
+/// <summary>
+/// The embedded models on one core: the process is pinned to one CPU and one thread scores in a
+/// loop, first with the default (VADER with the customer-service constructions), then with VADER
+/// alone, each for <c>--score-seconds</c>.
+/// </summary>
 internal static class ScoringThroughput
 {
     public static void Run(BenchSettings settings, IReadOnlyList<string> utterances)
@@ -15,10 +19,20 @@ internal static class ScoringThroughput
         }
 
         var vader = new VaderSentiment();
+        var service = new ServiceSentiment(vader, ServiceCues.Default);
+        Measure($"{ServiceSentiment.ModelName} (the default)", settings, utterances, t => service.Score(t).Compound);
+        Measure("VADER alone (vader-3.3.2)", settings, utterances, t => vader.Score(t).Compound);
+    }
+
+    private static void Measure(string name, BenchSettings settings, IReadOnlyList<string> utterances, Func<string, double> score)
+    {
         var sink = 0.0;
-        foreach (var text in utterances)
+        for (var round = 0; round < 3; round++)
         {
-            sink += vader.Score(text).Compound; // warm-up: lexicon load and JIT
+            foreach (var text in utterances)
+            {
+                sink += score(text); // warm-up: data load and JIT to its last tier
+            }
         }
 
         var scored = 0L;
@@ -29,7 +43,7 @@ internal static class ScoringThroughput
         {
             foreach (var text in utterances)
             {
-                sink += vader.Score(text).Compound;
+                sink += score(text);
                 characters += text.Length;
             }
 
@@ -39,7 +53,7 @@ internal static class ScoringThroughput
         stopwatch.Stop();
         var perSecond = scored / stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine();
-        Console.WriteLine("VADER scoring, one thread pinned to one core");
+        Console.WriteLine($"{name} scoring, one thread pinned to one core");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  utterances scored    {scored:N0} in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  utterances/s         {perSecond:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  mean per utterance   {1e6 / perSecond:0.0} µs ({characters / (double)scored:0} characters on average)"));

@@ -5,10 +5,9 @@ internal static class Utterances
 {
     public static IReadOnlyList<string> Load(string directory) =>
         Directory.GetFiles(directory, "*_GroundTruth.txt")
+            .Concat(Directory.GetFiles(directory, "*.tsv"))
             .Order(StringComparer.Ordinal)
-            .SelectMany(File.ReadLines)
-            .Select(line => line.Split('\t', 3))
-            .Where(fields => fields.Length == 3)
-            .Select(fields => fields[2])
+            .SelectMany(Switchboard.Server.Insights.SentimentEvaluation.Load)
+            .Select(sentence => sentence.Text)
             .ToList();
 }

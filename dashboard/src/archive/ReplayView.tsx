@@ -7,7 +7,7 @@ import { toLiveEvent, type LiveEvent } from "../live/callLog";
 import { onLinkClick } from "../shell/router";
 import { adjacentMark, buildReplay, clock, itemsAt, lastWhere, stateAt, type Replay } from "./replayModel";
 import { DispositionPanel } from "./DispositionPanel";
-import { formatSeconds } from "./format";
+import { formatSeconds, tone } from "./format";
 import { RecordingAudio } from "./RecordingAudio";
 
 // The first page is small so the first screen comes quickly; the rest comes in large pages.
@@ -194,7 +194,7 @@ export function ReplayView({ callId, canAct }: { callId: string; canAct: boolean
             {clock(t)} / {clock(replay.duration)}
           </output>
           <span className="pill">{state ? `Agent ${state}` : "Agent not yet reporting"}</span>
-          {sentiment && <span className={`pill tone tone-${sentiment.score <= -0.05 ? "negative" : sentiment.score >= 0.05 ? "positive" : "neutral"}`}>Customer {sentiment.score.toFixed(2)}</span>}
+          {sentiment && <span className={`pill tone tone-${tone(sentiment.score)}`}>Customer {sentiment.score.toFixed(2)}</span>}
         </div>
         <RecordingAudio recording={summary?.recording} callStart={replay.start} t={t} playing={play.playing} speed={play.speed} />
         <Track replay={replay} t={t} onSeek={seek} />

@@ -1,5 +1,6 @@
 // How the archive's figures read: durations, rates, money, sentiment.
 import { num } from "../api/types";
+import { labelOf } from "../wallboard/attention";
 
 type Figure = number | string | null | undefined;
 
@@ -30,8 +31,7 @@ export function formatMs(value: Figure): string {
 
 /** The customer's sentiment band, as the wallboard names it. */
 export function tone(score: Figure): "negative" | "neutral" | "positive" {
-  const v = num(score);
-  return v <= -0.05 ? "negative" : v >= 0.05 ? "positive" : "neutral";
+  return labelOf(num(score));
 }
 
 /** A date field's value (yyyy-mm-dd, local) as the instant of that day's start. */

@@ -26,11 +26,19 @@ export function orderByAttention(calls: readonly WallboardCall[], now: number): 
 
 export type SentimentTone = "negative" | "neutral" | "positive" | "unknown";
 
-/** VADER's thresholds, as the server labels scores (Insights/SentimentLabel). */
+/**
+ * The band on a call's (averaged) sentiment that the server's attention score and archive use
+ * (Insights/SentimentLabel.Threshold, Archive/CallRollup.SentimentBand). A single line's label is
+ * the model's own.
+ */
 const threshold = 0.05;
 
 export function labelOf(score: number): Exclude<SentimentTone, "unknown"> {
   return score >= threshold ? "positive" : score <= -threshold ? "negative" : "neutral";
+}
+
+function isLabel(value: unknown): value is Exclude<SentimentTone, "unknown"> {
+  return value === "negative" || value === "neutral" || value === "positive";
 }
 
 export interface SentimentFigure {
@@ -48,7 +56,8 @@ export function sentimentOf(call: WallboardCall): { call: (SentimentFigure & { d
   const last = call.sentiment;
   return {
     call: rolling ? { label: labelOf(num(rolling.score)), score: num(rolling.score), direction: rolling.direction } : null,
-    lastLine: last ? { label: labelOf(num(last.score)), score: num(last.score) } : null,
+    // The line's label is the model's own (a configured model labels by its classes, not by the band).
+    lastLine: last ? { label: isLabel(last.label) ? last.label : labelOf(num(last.score)), score: num(last.score) } : null,
   };
 }
 

@@ -8,7 +8,7 @@ namespace Switchboard.Server.Insights;
 /// <summary>
 /// Sentiment from a chat model behind any OpenAI-compatible endpoint. Whatever goes wrong — a
 /// timeout, an error, an answer that is not the JSON asked for, too many requests in flight —
-/// the utterance is scored by VADER instead, so a <c>sentiment.scored</c> always follows.
+/// the utterance is scored by the embedded default instead, so a <c>sentiment.scored</c> always follows.
 /// </summary>
 public sealed partial class ChatSentimentClassifier : ISentimentClassifier, IDisposable
 {
@@ -33,7 +33,7 @@ public sealed partial class ChatSentimentClassifier : ISentimentClassifier, IDis
         _fallback = fallback;
         _logger = logger;
         _slots = new SemaphoreSlim(llm.MaxConcurrency);
-        // The timeout decides; a retry would only arrive after VADER has answered.
+        // The timeout decides; a retry would only arrive after the embedded default has answered.
         _chat = llm.CreateChatClient(_timeout);
         _completion = new ChatCompletionOptions
         {
@@ -113,15 +113,15 @@ public sealed partial class ChatSentimentClassifier : ISentimentClassifier, IDis
         return true;
     }
 
-    [LoggerMessage(EventId = 6021, Level = LogLevel.Warning, Message = "The sentiment model did not answer within {Milliseconds} ms; VADER scored the utterance")]
+    [LoggerMessage(EventId = 6021, Level = LogLevel.Warning, Message = "The sentiment model did not answer within {Milliseconds} ms; the embedded model scored the utterance")]
     private partial void LogTimedOut(double milliseconds);
 
-    [LoggerMessage(EventId = 6022, Level = LogLevel.Warning, Message = "The sentiment model failed ({Error}: {Message}); VADER scored the utterance")]
+    [LoggerMessage(EventId = 6022, Level = LogLevel.Warning, Message = "The sentiment model failed ({Error}: {Message}); the embedded model scored the utterance")]
     private partial void LogFailed(string error, string message);
 
-    [LoggerMessage(EventId = 6023, Level = LogLevel.Warning, Message = "The sentiment model's answer ({Length} characters) was not the JSON asked for; VADER scored the utterance")]
+    [LoggerMessage(EventId = 6023, Level = LogLevel.Warning, Message = "The sentiment model's answer ({Length} characters) was not the JSON asked for; the embedded model scored the utterance")]
     private partial void LogUnreadable(int length);
 
-    [LoggerMessage(EventId = 6024, Level = LogLevel.Debug, Message = "Too many sentiment requests in flight; VADER scored the utterance")]
+    [LoggerMessage(EventId = 6024, Level = LogLevel.Debug, Message = "Too many sentiment requests in flight; the embedded model scored the utterance")]
     private partial void LogBusy();
 }

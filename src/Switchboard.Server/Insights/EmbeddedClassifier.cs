@@ -1,16 +1,16 @@
 namespace Switchboard.Server.Insights;
 
-/// <summary>The default classifier: VADER, in process, in microseconds.</summary>
-public sealed class EmbeddedClassifier(VaderSentiment vader) : ISentimentClassifier
+/// <summary>The default classifier: <see cref="ServiceSentiment"/>, in process, in microseconds.</summary>
+public sealed class EmbeddedClassifier(ServiceSentiment model) : ISentimentClassifier
 {
     /// <summary>The model name recorded on <c>sentiment.scored</c> events.</summary>
-    public const string ModelName = "vader-3.3.2";
+    public const string ModelName = ServiceSentiment.ModelName;
 
     /// <summary>Scores synchronously.</summary>
     public SentimentResult Classify(string text)
     {
-        var scores = vader.Score(text);
-        return new SentimentResult(scores.Label, scores.Compound, ModelName);
+        var compound = model.Score(text).Compound;
+        return new SentimentResult(ServiceSentiment.Label(compound), compound, ModelName);
     }
 
     /// <inheritdoc />

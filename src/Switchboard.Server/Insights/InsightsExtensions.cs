@@ -11,6 +11,7 @@ public static class InsightsExtensions
         builder.Services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<InsightsOptions>, InsightsOptionsValidator>();
         builder.Services.AddSingleton(_ => new VaderSentiment());
+        builder.Services.AddSingleton(sp => new ServiceSentiment(sp.GetRequiredService<VaderSentiment>(), ServiceCues.Default));
         builder.Services.AddSingleton<EmbeddedClassifier>();
         builder.Services.AddSingleton<ISentimentClassifier>(sp =>
         {

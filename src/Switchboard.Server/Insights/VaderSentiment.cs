@@ -27,14 +27,27 @@ public sealed class VaderSentiment(VaderLexicon lexicon)
     {
     }
 
+    /// <summary>The lexicon this instance reads.</summary>
+    public VaderLexicon Lexicon => lexicon;
+
     /// <summary>Scores one text.</summary>
     public SentimentScores Score(string text)
+    {
+        var (parsed, valences) = WordValences(text);
+        return valences.Length == 0 ? SentimentScores.Empty : Combine(valences, parsed.Text);
+    }
+
+    /// <summary>
+    /// The text's words and each one's valence after every rule but the final sum (the "but" weighting
+    /// included): what models built on VADER adjust before <see cref="Combine(double[], string, double)"/>.
+    /// </summary>
+    internal (VaderText Text, double[] Valences) WordValences(string text)
     {
         var parsed = VaderText.Parse(text, lexicon);
         var lower = parsed.Lower;
         if (lower.Length == 0)
         {
-            return SentimentScores.Empty;
+            return (parsed, []);
         }
 
         var valences = new double[lower.Length];
@@ -50,7 +63,7 @@ public sealed class VaderSentiment(VaderLexicon lexicon)
         }
 
         WeighAroundBut(lower, valences);
-        return Combine(valences, parsed.Text);
+        return (parsed, valences);
     }
 
     private double Valence(VaderText text, int i)
@@ -226,9 +239,15 @@ public sealed class VaderSentiment(VaderLexicon lexicon)
         }
     }
 
-    private static SentimentScores Combine(double[] valences, string text)
+    private static SentimentScores Combine(double[] valences, string text) => Combine(valences, text, 0);
+
+    /// <summary>
+    /// VADER's last step: the valences summed (with <paramref name="extra"/>, valence found outside single
+    /// words), amplified by the text's "!" and "?", normalised to the compound, and the proportions.
+    /// </summary>
+    internal static SentimentScores Combine(double[] valences, string text, double extra)
     {
-        var sum = 0.0;
+        var sum = extra;
         foreach (var v in valences)
         {
             sum += v;

@@ -76,7 +76,7 @@ public sealed class LiveSentimentTests : IDisposable
         Assert.Equal("seg-1", data.GetProperty("segmentId").GetString());
         Assert.Equal("negative", data.GetProperty("label").GetString());
         Assert.True(data.GetProperty("score").GetDouble() < -0.05);
-        Assert.Equal("vader-3.3.2", data.GetProperty("model").GetString());
+        Assert.Equal("switchboard-service-1", data.GetProperty("model").GetString());
 
         var alert = Data(await NextAsync(callStream, f => f.Event == EventTypes.AlertRaised)).GetProperty("data");
         Assert.True(alert.GetProperty("score").GetDouble() >= 50);

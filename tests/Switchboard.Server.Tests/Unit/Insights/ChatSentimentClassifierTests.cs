@@ -5,7 +5,7 @@ using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Unit.Insights;
 
-/// <summary>The model classifier against a local chat-completions double, and its fallback to VADER.</summary>
+/// <summary>The model classifier against a local chat-completions double, and its fallback to the embedded default.</summary>
 public sealed class ChatSentimentClassifierTests : IAsyncLifetime
 {
     private ChatCompletionsDouble _model = null!;
@@ -19,7 +19,7 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
         {
             Llm = new LlmClassifierOptions { Enabled = true, BaseUrl = _model.BaseUrl, Model = "sentiment-test", TimeoutMilliseconds = timeoutMilliseconds },
         }),
-        new EmbeddedClassifier(new VaderSentiment()),
+        new EmbeddedClassifier(new ServiceSentiment()),
         NullLogger<ChatSentimentClassifier>.Instance);
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_model_slower_than_the_timeout_is_replaced_by_VADER()
+    public async Task A_model_slower_than_the_timeout_is_replaced_by_the_embedded_default()
     {
         _model.Delay = TimeSpan.FromSeconds(20);
         using var classifier = Classifier(timeoutMilliseconds: 100);
@@ -48,21 +48,22 @@ public sealed class ChatSentimentClassifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_model_is_replaced_by_VADER()
+    public async Task A_failing_model_is_replaced_by_the_embedded_default()
     {
         _model.Status = 500;
         using var classifier = Classifier();
 
         var result = await classifier.ClassifyAsync("The book was not good.", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new SentimentResult("negative", -0.3412, EmbeddedClassifier.ModelName), result);
+        Assert.Equal(new EmbeddedClassifier(new ServiceSentiment()).Classify("The book was not good."), result);
+        Assert.Equal(new SentimentResult("negative", -0.6604, "switchboard-service-1"), result);
         Assert.Single(_model.Requests); // no retries
     }
 
     [Theory]
     [InlineData("not json at all")]
     [InlineData("""{"label":"angry"}""")]
-    public async Task An_answer_that_is_not_the_JSON_asked_for_is_replaced_by_VADER(string content)
+    public async Task An_answer_that_is_not_the_JSON_asked_for_is_replaced_by_the_embedded_default(string content)
     {
         _model.Content = content;
         using var classifier = Classifier();

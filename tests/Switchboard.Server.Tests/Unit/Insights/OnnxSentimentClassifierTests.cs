@@ -22,7 +22,7 @@ public sealed class OnnxSentimentClassifierTests : IDisposable
     }
 
     private OnnxSentimentClassifier Create(string model, IEnumerable<string>? labels = null, int batchSize = 16, int maxTokens = 128) =>
-        new(new OnnxClassifierOptions { ModelPath = model, Labels = [.. labels ?? TinySentimentModel.Outputs], BatchSize = batchSize, MaxTokens = maxTokens }, new EmbeddedClassifier(new VaderSentiment()), NullLogger.Instance);
+        new(new OnnxClassifierOptions { ModelPath = model, Labels = [.. labels ?? TinySentimentModel.Outputs], BatchSize = batchSize, MaxTokens = maxTokens }, new EmbeddedClassifier(new ServiceSentiment()), NullLogger.Instance);
 
     [Fact]
     public void Robertas_byte_level_tokenizer_is_read_from_its_files_and_wraps_the_text_in_start_and_end_tokens()
