@@ -551,6 +551,80 @@ public sealed class MultiNodeTests : IDisposable
         await reading;
     }
 
+    [Fact]
+    public async Task Outbound_delivery_passes_to_another_node_when_its_holder_is_killed_and_every_event_still_arrives_in_per_call_order()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var (receiver, setSecret) = await OutboundReceiving.StartReceiverAsync();
+        await using var _ = receiver;
+        // Slow answers keep deliveries in flight when the holder dies.
+        receiver.Respond = _ => new(204, TimeSpan.FromMilliseconds(30));
+        string[] calls = ["OUT_N1", "OUT_N2", "OUT_N3"];
+        using var cluster = await StartNodesAsync(["a", "b"], cts.Token, "--Outbound:InitialBackoffMilliseconds=100", "--Outbound:MaxBackoffSeconds=2", "--Outbound:AttemptTimeoutSeconds=2");
+        var nodes = cluster.Processes;
+        var bootstrap = await nodes["a"].BootstrapPasswordAsync(cts.Token);
+        using (var admin = await ApiSession.SignInAsync(nodes["a"].BaseAddress, "admin", bootstrap, cts.Token))
+        {
+            await admin.PostAsync("/api/v1/auth/password", new { currentPassword = bootstrap, newPassword = "multi-node outbound admin" }, cts.Token);
+            var created = await admin.PostAsync("/api/v1/admin/outbound/subscriptions", new { name = "crm", url = receiver.Url.ToString() }, cts.Token);
+            setSecret(created.GetProperty("secret").GetString());
+        }
+
+        async Task PostAsync(string node, int from, int to)
+        {
+            using var agent = new HttpClient { BaseAddress = nodes[node].BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            agent.DefaultRequestHeaders.Authorization = new("Bearer", cluster.AgentKey);
+            for (var i = from; i < to; i += 5)
+            {
+                foreach (var call in calls)
+                {
+                    var batch = Enumerable.Range(i, 5).Select(n => Events.Line(call, $"l{n}", $"line {n}")).ToList();
+                    if (i == 0)
+                    {
+                        batch.Insert(0, Events.Started(call));
+                    }
+
+                    await Events.PostAsync(agent, [.. batch]);
+                }
+            }
+        }
+
+        // Events go in through both nodes; one node delivers.
+        await PostAsync("a", 0, 20);
+        await PostAsync("b", 20, 40);
+        await receiver.WaitUntilAsync(r => r.Count(x => x.Answered is 204) >= 20, TimeSpan.FromSeconds(60), cts.Token);
+        var holder = await LeaseHolderAsync(cluster.Database, Switchboard.Server.Outbound.OutboundDelivery.LeaseName, cts.Token);
+        Assert.Contains(holder, nodes.Keys);
+        var survivor = nodes.Keys.Single(n => n != holder);
+        nodes[holder].Kill();
+        var beforeKill = receiver.Acknowledged.Count;
+        Assert.True(beforeKill < calls.Length * 41, $"all {beforeKill} were delivered before the kill");
+
+        // The survivor takes the lease over and goes on from the stored cursors, with new events too.
+        await PostAsync(survivor, 40, 60);
+        using var viewer = new HttpClient { BaseAddress = nodes[survivor].BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", cluster.ViewerKey);
+        var expected = new Dictionary<string, long[]>();
+        foreach (var call in calls)
+        {
+            var log = await Events.ReadAllAsync(viewer, call);
+            Assert.True(log.Count >= 61, $"{call} has {log.Count} events");
+            expected[call] = [.. log.Select(e => e.Seq)];
+        }
+
+        try
+        {
+            await receiver.WaitUntilAsync(r => OutboundReceiving.AllAcknowledged(r, expected), TimeSpan.FromSeconds(90), cts.Token);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + " Missing: " + OutboundReceiving.Missing(receiver.Received, expected), ex);
+        }
+
+        OutboundReceiving.AssertDeliveredInOrder(receiver.Received, expected);
+        Assert.Equal(survivor, await LeaseHolderAsync(cluster.Database, Switchboard.Server.Outbound.OutboundDelivery.LeaseName, cts.Token));
+    }
+
     /// <summary>Nodes of one test on a new database, started in order, with an agent key and a viewer key made through the first.</summary>
     private async Task<Nodes> StartNodesAsync(string[] names, CancellationToken cancellationToken, params string[] extra)
     {
