@@ -165,6 +165,9 @@ public sealed class WebhookReceiverDouble : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
+                // Cut off: no answer at all. Returning would let Kestrel answer 200 for the handler,
+                // an acknowledgement the receiver never gave.
+                context.Abort();
                 return;
             }
         }

@@ -80,39 +80,52 @@ public sealed class ServiceCues
     public readonly record struct Match(Phrase Phrase, int Start, int End);
 
     /// <summary>
-    /// The constructions in <paramref name="tokens"/> (lower case, apostrophes removed). Within a family,
+    /// The constructions in <paramref name="tokens"/> (lower case, apostrophes removed; empty for what is
+    /// not a word of the text, such as an @-addressee). Within a family,
     /// occurrences do not overlap; the first phrase (in file order) that matches at a token wins.
     /// </summary>
     public List<Match> Find(string[] tokens)
     {
         var found = new List<Match>();
         Span<int> familyEnd = stackalloc int[Families.Count];
-        for (var i = 0; i < tokens.Length; i++)
+        // Empty tokens (an addressee, a link) are outside the text: ^ and $ are its first and last words.
+        var (first, last) = (0, tokens.Length);
+        while (first < last && tokens[first].Length == 0)
+        {
+            first++;
+        }
+
+        while (last > first && tokens[last - 1].Length == 0)
+        {
+            last--;
+        }
+
+        for (var i = first; i < last; i++)
         {
             if (_byFirst.TryGetValue(tokens[i], out var candidates))
             {
-                Try(candidates, tokens, i, familyEnd, found);
+                Try(candidates, tokens, i, first, last, familyEnd, found);
             }
 
             if (_numberFirst.Count > 0 && IsNumber(tokens[i]))
             {
-                Try(_numberFirst, tokens, i, familyEnd, found);
+                Try(_numberFirst, tokens, i, first, last, familyEnd, found);
             }
         }
 
         return found;
     }
 
-    private static void Try(List<Phrase> candidates, string[] tokens, int start, Span<int> familyEnd, List<Match> found)
+    private static void Try(List<Phrase> candidates, string[] tokens, int start, int first, int last, Span<int> familyEnd, List<Match> found)
     {
         foreach (var phrase in candidates)
         {
-            if (start < familyEnd[phrase.Family] || (phrase.AtStart && start != 0))
+            if (start < familyEnd[phrase.Family] || (phrase.AtStart && start != first))
             {
                 continue;
             }
 
-            var end = MatchFrom(phrase, 0, tokens, start, start);
+            var end = MatchFrom(phrase, 0, tokens, start, start, last);
             if (end > start)
             {
                 familyEnd[phrase.Family] = end;
@@ -122,24 +135,24 @@ public sealed class ServiceCues
     }
 
     /// <summary>The token index after the phrase's slots from <paramref name="slot"/> on, matched at <paramref name="at"/>; -1 if they do not match.</summary>
-    private static int MatchFrom(Phrase phrase, int slot, string[] tokens, int at, int start)
+    private static int MatchFrom(Phrase phrase, int slot, string[] tokens, int at, int start, int last)
     {
         if (slot == phrase.Slots.Length)
         {
-            return at > start && (!phrase.AtEnd || at == tokens.Length) ? at : -1;
+            return at > start && (!phrase.AtEnd || at == last) ? at : -1;
         }
 
         var current = phrase.Slots[slot];
-        if (at < tokens.Length && current.Accepts(tokens[at]))
+        if (at < last && current.Accepts(tokens[at]))
         {
-            var end = MatchFrom(phrase, slot + 1, tokens, at + 1, start);
+            var end = MatchFrom(phrase, slot + 1, tokens, at + 1, start, last);
             if (end >= 0)
             {
                 return end;
             }
         }
 
-        return current.Optional ? MatchFrom(phrase, slot + 1, tokens, at, start) : -1;
+        return current.Optional ? MatchFrom(phrase, slot + 1, tokens, at, start, last) : -1;
     }
 
     private static bool IsNumber(string token) => NumberWords.Contains(token) || (token.Length > 0 && token.All(char.IsAsciiDigit));

@@ -71,6 +71,20 @@ public sealed class ServiceSentiment(VaderSentiment vader, ServiceCues cues)
             tokens[i] = ServiceCues.Normalise(lower[i]);
         }
 
+        // An @-addressee or a link is not a word of the text ("@united" is not "united", +1.8).
+        if (text.Contains('@') || text.Contains("://", StringComparison.Ordinal))
+        {
+            var raw = parsed.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < raw.Length && i < valences.Length; i++)
+            {
+                if (raw[i].StartsWith('@') || raw[i].Contains("://", StringComparison.Ordinal))
+                {
+                    valences[i] = 0;
+                    tokens[i] = string.Empty;
+                }
+            }
+        }
+
         var found = cues.Find(tokens);
         var complaint = false;
         var request = text.Contains('?');

@@ -21,6 +21,8 @@ public sealed class ServiceSentimentTests
     [InlineData("yeah that's fine, go ahead", "neutral", "positive")]
     [InlineData("That fixed it, thank you so much!", "positive", "positive")]
     [InlineData("The agent was not very helpful.", "negative", "negative")]
+    [InlineData("@united where's my bag? it's been 3 days", "negative", "positive")]
+    [InlineData("@united can you help me change my flight?", "neutral", "positive")]
     public void Reads_customer_service_constructions_where_vader_alone_does_not(string text, string expected, string vader)
     {
         Assert.Equal(vader, Vader.Score(text).Label);
@@ -53,6 +55,9 @@ public sealed class ServiceSentimentTests
         Assert.Empty(cues.Find(["how", "can", "you"]));
         Assert.Single(cues.Find(["still", "nothing"]));
         Assert.Empty(cues.Find(["nothing", "yet"]));
+        // An addressee or a link (an empty token) is outside the text's start and end.
+        Assert.Single(cues.Find(["", "can", "you", "help"]));
+        Assert.Single(cues.Find(["still", "nothing", ""]));
     }
 
     [Theory]
