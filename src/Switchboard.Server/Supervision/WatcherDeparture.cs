@@ -51,17 +51,29 @@ public sealed partial class WatcherDeparture(
         var cut = clock.GetUtcNow() - sync.StaleAfter;
         var stale = rows.Where(r => r.SeenAt < cut).ToList();
         var ended = 0;
+        var unsettled = new HashSet<(string, string)>();
         foreach (var (userId, callId) in stale.Where(r => r.CallId.Length > 0).Select(r => (r.UserId, r.CallId)).Distinct())
         {
             var watchedStill = rows.Any(r => r.SeenAt >= cut && r.UserId == userId && r.CallId == callId)
                 || online.LocalStreams.Contains((userId, callId));
-            if (!watchedStill && await LeaveIfListeningAsync(userId, callId))
+            if (watchedStill)
             {
-                ended++;
+                continue;
+            }
+
+            switch (await LeaveIfListeningAsync(userId, callId))
+            {
+                case true:
+                    ended++;
+                    break;
+                case null:
+                    // The leave could not be recorded: the rows stay, so the next sweep tries again.
+                    unsettled.Add((userId, callId));
+                    break;
             }
         }
 
-        await presence.ForgetAsync(stale, cancellationToken);
+        await presence.ForgetAsync([.. stale.Where(r => !unsettled.Contains((r.UserId, r.CallId)))], cancellationToken);
         return ended;
     }
 
@@ -100,7 +112,8 @@ public sealed partial class WatcherDeparture(
         }
     }
 
-    private async Task<bool> LeaveIfListeningAsync(string userId, string callId)
+    /// <summary>Ends a listen: true when it was ended, false when there was none to end, null when recording it failed.</summary>
+    private async Task<bool?> LeaveIfListeningAsync(string userId, string callId)
     {
         if (await users.FindAsync(userId, CancellationToken.None) is not { } user || live.Find(callId)?.Supervisors.GetValueOrDefault(user.Username) != "listen")
         {
@@ -116,7 +129,7 @@ public sealed partial class WatcherDeparture(
         catch (Exception ex) when (ex is Storage.EventStoreUnavailableException or InvalidOperationException)
         {
             LogFailed(ex, actor.Name, callId);
-            return false;
+            return null;
         }
     }
 
