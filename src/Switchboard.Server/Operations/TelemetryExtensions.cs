@@ -36,6 +36,14 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService(options.ServiceName, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()))
             .WithMetrics(metrics =>
             {
+                // Meters are matched by name across the whole process: a second host in it (tests,
+                // an embedding application) would otherwise have its per-host instruments collected
+                // here too, and its figures reported as this host's.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
+                {
+                    var own = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Scope is System.Diagnostics.Metrics.IMeterFactory scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
+                });
                 metrics.AddMeter(SwitchboardMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()

@@ -243,6 +243,26 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_hosts_in_one_process_each_report_their_own_figures()
+    {
+        // Meters are matched by name across a process; without scoping to the host's own meter
+        // factory, the host started last answered both hosts' scrapes with its own counts.
+        using var other = new SwitchboardApp();
+        using var otherAgent = other.ClientWithKey(other.CreateKey(ApiKeyScopes.Agent));
+        using var otherViewer = other.ClientWithKey(other.CreateKey(ApiKeyScopes.Viewer));
+        await Events.PostAsync(otherAgent, Events.Started("O1"));
+        for (var i = 0; i < 4; i++)
+        {
+            await Events.PostAsync(_agent, Events.Started("H" + i), Events.Line("H" + i, "h1", "hello"));
+        }
+
+        var mine = Switchboard.Testing.PrometheusText.Parse(await _viewer.GetStringAsync("/metrics"));
+        var theirs = Switchboard.Testing.PrometheusText.Parse(await otherViewer.GetStringAsync("/metrics"));
+        Assert.Equal(8, mine["switchboard_events_committed_total"]);
+        Assert.Equal(1, theirs["switchboard_events_committed_total"]);
+    }
+
+    [Fact]
     public async Task Metrics_can_be_opened_to_anonymous_scrapers_by_setting()
     {
         using var open = new SwitchboardApp();
