@@ -10,5 +10,5 @@ for result in ET.parse(sys.argv[1]).getroot().iter(NS + "UnitTestResult"):
     print("FAILED: " + result.get("testName", "?"))
     message = result.find(f"{NS}Output/{NS}ErrorInfo/{NS}Message")
     lines = (message.text or "").strip().splitlines() if message is not None else []
-    for line in lines[:6]:
+    for line in lines[:25]:
         print("    " + line[:300])

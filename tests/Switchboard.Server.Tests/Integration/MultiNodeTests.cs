@@ -497,7 +497,14 @@ public sealed class MultiNodeTests : IDisposable
         // could know the watch was there.
         await WaitForAsync(() => PresenceRowsAsync(nodes.Database, "a", "watched", cts.Token).GetAwaiter().GetResult() > 0, "node A's presence row of the stream", cts.Token);
         a.Kill();
-        await WaitForAsync(() => LeftAsync().GetAwaiter().GetResult() == 2, "supervisor.left after the node holding the stream died", cts.Token);
+        await WaitForAsync(
+            () => LeftAsync().GetAwaiter().GetResult() == 2,
+            "supervisor.left after the node holding the stream died",
+            cts.Token,
+            () => $"lease holder: {LeaseHolderAsync(nodes.Database, "watcher departure", CancellationToken.None).GetAwaiter().GetResult()}; "
+                + $"node A's presence rows: {PresenceRowsAsync(nodes.Database, "a", "watched", CancellationToken.None).GetAwaiter().GetResult()}; "
+                + $"events: {string.Join(", ", Events.ReadAllAsync(viewer, "watched").GetAwaiter().GetResult().Select(e => e.Type))}\n"
+                + "node B: " + string.Join("\n", b.Output.Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("watch", StringComparison.OrdinalIgnoreCase)).TakeLast(40)));
         await again.Stop.CancelAsync();
         await again.Reading;
         onA.Stop.Dispose();
@@ -714,12 +721,16 @@ public sealed class MultiNodeTests : IDisposable
         return name.StartsWith("switchboard ", StringComparison.Ordinal) ? name["switchboard ".Length..] : name;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
+    private static async Task WaitForAsync(Func<bool> condition, string what, CancellationToken cancellationToken, Func<string>? explain = null)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for " + what);
+            if (clock.Elapsed >= TimeSpan.FromSeconds(30))
+            {
+                Assert.Fail("timed out waiting for " + what + (explain is null ? "" : "; " + explain()));
+            }
+
             await Task.Delay(20, cancellationToken);
         }
     }
