@@ -10,11 +10,13 @@ namespace Switchboard.Bench;
 /// <summary>
 /// Outbound webhooks to a receiver on loopback (the receiver double, verifying every signature):
 /// the rate at which a backlog is delivered, and how long after its send an event reaches the
-/// receiver while agents send at a steady rate.
+/// receiver while agents send at a steady rate. Every event of the log is delivered, those the
+/// server derives too (a <c>sentiment.scored</c> for each line): the rates count them all, and
+/// each phase ends when the subscription is behind by nothing.
 /// </summary>
 internal static partial class OutboundLoad
 {
-    public sealed record Result(int Backlog, double BacklogPerSecond, double OfferedPerSecond, int Received, double ReceivedPerSecond, double LagP50, double LagP99, double LagMax, double ServerCpuPercent, int BadSignatures);
+    public sealed record Result(int Backlog, int BacklogDeliveries, double BacklogPerSecond, double OfferedPerSecond, int Received, int Deliveries, double DeliveriesPerSecond, double LagP50, double LagP99, double LagMax, double ServerCpuPercent, int BadSignatures);
 
     public static async Task<Result> RunAsync(ServerUnderTest server, int calls, int backlogPerCall, int eventsPerSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -60,7 +62,9 @@ internal static partial class OutboundLoad
         var watch = Stopwatch.StartNew();
         await admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/outbound/subscriptions/{id}", new { paused = false }, cancellationToken);
         await receiver.WaitUntilAsync(r => r.Count(x => x.Answered is 204) >= before + backlog, TimeSpan.FromMinutes(5), cancellationToken);
-        var backlogRate = backlog / watch.Elapsed.TotalSeconds;
+        await CaughtUpAsync(admin, id!, cancellationToken);
+        var backlogDeliveries = receiver.Acknowledged.Count - before;
+        var backlogRate = backlogDeliveries / watch.Elapsed.TotalSeconds;
 
         // Steady load: eventsPerSecond over the calls, each line stamped with its send time.
         before = receiver.Acknowledged.Count;
@@ -95,10 +99,27 @@ internal static partial class OutboundLoad
         var offered = sent / watch.Elapsed.TotalSeconds;
         await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         await receiver.WaitUntilAsync(r => r.Count(x => x.Answered is 204) >= before + sent, TimeSpan.FromMinutes(5), cancellationToken);
+        await CaughtUpAsync(admin, id!, cancellationToken);
         var elapsed = watch.Elapsed.TotalSeconds;
         var cpu = (server.CpuTime - cpuBefore).TotalSeconds / elapsed * 100;
+        var deliveries = receiver.Acknowledged.Count - before;
         await agent.DisposeAsync();
-        return new Result(backlog, backlogRate, offered, sent, sent / elapsed, lag.At(50), lag.At(99), lag.At(100), cpu, Volatile.Read(ref bad));
+        return new Result(backlog, backlogDeliveries, backlogRate, offered, sent, deliveries, deliveries / elapsed, lag.At(50), lag.At(99), lag.At(100), cpu, Volatile.Read(ref bad));
+    }
+
+    /// <summary>Waits (at most 5 min) until the subscription is behind by no stored event.</summary>
+    private static async Task CaughtUpAsync(ApiSession admin, string id, CancellationToken cancellationToken)
+    {
+        var limit = Stopwatch.StartNew();
+        while ((await admin.GetAsync($"/api/v1/admin/outbound/subscriptions/{id}", cancellationToken)).GetProperty("eventsBehind").GetInt64() > 0)
+        {
+            if (limit.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("The subscription was still behind after 5 minutes.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     [GeneratedRegex(@"t=(\d{20}) ")]

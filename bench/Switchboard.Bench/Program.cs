@@ -223,8 +223,8 @@ if (only is "outbound")
 {
     using var server = (await StartNodesAsync("outbound", 1))[0];
     var outbound = await OutboundLoad.RunAsync(server, calls: (int)Option("--calls", 100), backlogPerCall: (int)Option("--backlog", 200), rate, TimeSpan.FromSeconds(seconds), cts.Token);
-    Console.WriteLine($"outbound webhooks to a receiver on loopback (signatures verified; {outbound.BadSignatures} refused): a backlog of {outbound.Backlog:N0} events over {Option("--calls", 100):N0} calls delivered at {outbound.BacklogPerSecond:N0}/s");
-    Console.WriteLine($"  at {outbound.OfferedPerSecond:N0} events/s offered for {seconds:N0} s: {outbound.Received:N0} delivered ({outbound.ReceivedPerSecond:N0}/s until the last arrived); lag from the agent's send to the receiver p50 {outbound.LagP50:N1} ms, p99 {outbound.LagP99:N1} ms, max {outbound.LagMax:N1} ms; server CPU {outbound.ServerCpuPercent:N0}% of one core");
+    Console.WriteLine($"outbound webhooks to a receiver on loopback (signatures verified; {outbound.BadSignatures} refused): a backlog of {outbound.Backlog:N0} lines over {Option("--calls", 100):N0} calls, {outbound.BacklogDeliveries:N0} deliveries with the events derived from them, at {outbound.BacklogPerSecond:N0} deliveries/s");
+    Console.WriteLine($"  at {outbound.OfferedPerSecond:N0} lines/s offered for {seconds:N0} s: {outbound.Deliveries:N0} deliveries ({outbound.DeliveriesPerSecond:N0}/s until the subscription was behind by nothing); lag of a line from the agent's send to the receiver p50 {outbound.LagP50:N1} ms, p99 {outbound.LagP99:N1} ms, max {outbound.LagMax:N1} ms; server CPU {outbound.ServerCpuPercent:N0}% of one core");
 }
 
 if (only is null or "memory")

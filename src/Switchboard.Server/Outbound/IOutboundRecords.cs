@@ -29,9 +29,10 @@ public interface IOutboundRecords
 
     /// <summary>
     /// Writes a cursor if its seq is still <paramref name="expectedSeq"/> (a replay moves it
-    /// under the deliverer's feet), with the attempt that moved it; false when it had moved.
+    /// under the deliverer's feet), in one transaction with the attempts that moved it since its
+    /// last write; false (and nothing written) when it had moved.
     /// </summary>
-    Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, DeliveryAttempt? attempt, CancellationToken cancellationToken);
+    Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken);
 
     /// <summary>Sets cursors for a replay (live again, errors cleared) and bumps the revision; returns how many were set.</summary>
     Task<int> ReplayAsync(string subscriptionId, IReadOnlyList<(string CallId, long Seq)> cursors, CancellationToken cancellationToken);

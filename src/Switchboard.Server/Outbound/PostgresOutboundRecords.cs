@@ -180,9 +180,9 @@ public sealed class PostgresOutboundRecords : IOutboundRecords
     }
 
     /// <inheritdoc />
-    public async Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    public async Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
-        // One statement: the attempt is logged only when the cursor moved.
+        // One statement: the attempts are logged only when the cursor moved.
         await using var command = _data.CreateCommand("""
             WITH moved AS (
                 UPDATE outbound_cursors SET delivered_seq = @seq, dead = @dead, failing_since = @failing, last_error = @error, ended = @ended, updated_at = @now
@@ -190,7 +190,9 @@ public sealed class PostgresOutboundRecords : IOutboundRecords
                 RETURNING 1
             ), logged AS (
                 INSERT INTO outbound_attempts (subscription_id, at, delivery_id, call_id, seq, event_type, attempt, status, error, duration_ms)
-                SELECT @sub, @at, @delivery, @call, @aseq, @type, @attempt, @status, @aerror, @duration FROM moved WHERE @log
+                SELECT @sub, a.at, a.delivery, @call, a.seq, a.type, a.attempt, a.status, a.error, a.duration
+                FROM moved, unnest(@ats, @deliveries, @seqs, @types, @attempts, @statuses, @errors, @durations)
+                    AS a(at, delivery, seq, type, attempt, status, error, duration)
             )
             SELECT count(*) FROM moved;
             """);
@@ -203,15 +205,14 @@ public sealed class PostgresOutboundRecords : IOutboundRecords
         command.Parameters.AddWithValue("ended", cursor.Ended);
         command.Parameters.AddWithValue("now", cursor.UpdatedAt.UtcTicks);
         command.Parameters.AddWithValue("expected", expectedSeq);
-        command.Parameters.AddWithValue("log", attempt is not null);
-        command.Parameters.AddWithValue("at", attempt?.At.UtcTicks ?? 0L);
-        command.Parameters.AddWithValue("delivery", attempt?.DeliveryId ?? "");
-        command.Parameters.AddWithValue("aseq", attempt?.Seq ?? 0L);
-        command.Parameters.AddWithValue("type", attempt?.EventType ?? "");
-        command.Parameters.AddWithValue("attempt", attempt?.Attempt ?? 0);
-        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)attempt?.Status ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("aerror", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)attempt?.Error ?? DBNull.Value });
-        command.Parameters.AddWithValue("duration", attempt?.DurationMs ?? 0d);
+        command.Parameters.AddWithValue("ats", attempts.Select(a => a.At.UtcTicks).ToArray());
+        command.Parameters.AddWithValue("deliveries", attempts.Select(a => a.DeliveryId).ToArray());
+        command.Parameters.AddWithValue("seqs", attempts.Select(a => a.Seq).ToArray());
+        command.Parameters.AddWithValue("types", attempts.Select(a => a.EventType).ToArray());
+        command.Parameters.AddWithValue("attempts", attempts.Select(a => a.Attempt).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer) { Value = attempts.Select(a => a.Status).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = attempts.Select(a => a.Error).ToArray() });
+        command.Parameters.AddWithValue("durations", attempts.Select(a => a.DurationMs).ToArray());
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 

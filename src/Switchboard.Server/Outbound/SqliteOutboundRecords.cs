@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Switchboard.Server.Storage;
 
@@ -8,7 +9,7 @@ namespace Switchboard.Server.Outbound;
 /// Subscriptions, cursors and the delivery log in <c>outbound.db</c> beside the log: a cursor
 /// moves with every delivery, and in its own file those writes never wait for the log's writer.
 /// </summary>
-public sealed class SqliteOutboundRecords(SqliteConnectionFactory log) : IOutboundRecords
+public sealed class SqliteOutboundRecords(SqliteConnectionFactory log) : IOutboundRecords, IDisposable
 {
     /// <summary>The file's name in the data directory.</summary>
     public const string FileName = "outbound.db";
@@ -61,7 +62,11 @@ public sealed class SqliteOutboundRecords(SqliteConnectionFactory log) : IOutbou
 
     private const string Columns = "id, name, url, secret, previous_secret, previous_until, event_types, call_id, paused, created_at, calls_mark, revision";
 
+    private const int MaxSavesPerTransaction = 256;
     private readonly SqliteConnectionFactory _connections = log.Sibling(FileName, "NORMAL", Migrations);
+    private readonly Channel<PendingSave> _saves = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _saver;
+    private SqliteConnection? _writer;
 
     /// <inheritdoc />
     public async Task AddAsync(OutboundSubscription subscription, IReadOnlyList<(string CallId, long Seq)> cursors, CancellationToken cancellationToken)
@@ -191,54 +196,156 @@ public sealed class SqliteOutboundRecords(SqliteConnectionFactory log) : IOutbou
     }
 
     /// <inheritdoc />
-    public async Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Saves made at the same time (the calls delivered at once) are written by one writer in one
+    /// transaction, each still only if its cursor had not moved.
+    /// </remarks>
+    public Task<bool> SaveAsync(OutboundCursor cursor, long expectedSeq, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
-        await using var connection = _connections.Open();
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var update = connection.CreateCommand())
+        var save = new PendingSave(cursor, expectedSeq, [.. attempts]);
+        if (!_saves.Writer.TryWrite(save))
         {
+            throw new ObjectDisposedException(nameof(SqliteOutboundRecords));
+        }
+
+        lock (_saves)
+        {
+            _saver ??= Task.Factory.StartNew(SaveLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        return save.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops the writer of saves once those queued are written.</summary>
+    public void Dispose()
+    {
+        _saves.Writer.TryComplete();
+        Task? saver;
+        lock (_saves)
+        {
+            saver = _saver;
+        }
+
+        saver?.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed record PendingSave(OutboundCursor Cursor, long ExpectedSeq, DeliveryAttempt[] Attempts)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private void SaveLoop()
+    {
+        var reader = _saves.Reader;
+        var group = new List<PendingSave>();
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                group.Clear();
+                while (group.Count < MaxSavesPerTransaction && reader.TryRead(out var save))
+                {
+                    group.Add(save);
+                }
+
+                if (!TryWrite(group))
+                {
+                    // The group rolled back: each save alone, so one that fails fails by itself.
+                    foreach (var save in group)
+                    {
+                        TryWrite([save]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _writer?.Dispose();
+        }
+    }
+
+    /// <summary>Writes the saves in one transaction and answers each; false (none answered when several) when it failed.</summary>
+    private bool TryWrite(List<PendingSave> group)
+    {
+        var written = new bool[group.Count];
+        try
+        {
+            var connection = _writer ??= _connections.Open();
+            using var tx = connection.BeginTransaction();
+            using var update = connection.CreateCommand();
             update.Transaction = tx;
             update.CommandText = """
                 UPDATE outbound_cursors SET delivered_seq = $seq, dead = $dead, failing_since = $failing, last_error = $error, ended = $ended, updated_at = $now
                 WHERE subscription_id = $sub AND call_id = $call AND delivered_seq = $expected AND dead = 0;
                 """;
-            update.Parameters.AddWithValue("$sub", cursor.SubscriptionId);
-            update.Parameters.AddWithValue("$call", cursor.CallId);
-            update.Parameters.AddWithValue("$seq", cursor.DeliveredSeq);
-            update.Parameters.AddWithValue("$dead", cursor.DeadLettered ? 1 : 0);
-            update.Parameters.AddWithValue("$failing", (object?)cursor.FailingSince?.UtcTicks ?? DBNull.Value);
-            update.Parameters.AddWithValue("$error", (object?)cursor.LastError ?? DBNull.Value);
-            update.Parameters.AddWithValue("$ended", cursor.Ended ? 1 : 0);
-            update.Parameters.AddWithValue("$now", cursor.UpdatedAt.UtcTicks);
-            update.Parameters.AddWithValue("$expected", expectedSeq);
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                return false;
-            }
-        }
-
-        if (attempt is not null)
-        {
-            await using var insert = connection.CreateCommand();
+            var u = new[] { "$sub", "$call", "$seq", "$dead", "$failing", "$error", "$ended", "$now", "$expected" }
+                .Select(name => update.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            using var insert = connection.CreateCommand();
             insert.Transaction = tx;
             insert.CommandText = """
                 INSERT INTO outbound_attempts (subscription_id, at, delivery_id, call_id, seq, event_type, attempt, status, error, duration_ms)
                 VALUES ($sub, $at, $delivery, $call, $seq, $type, $attempt, $status, $error, $duration);
                 """;
-            insert.Parameters.AddWithValue("$sub", attempt.SubscriptionId);
-            insert.Parameters.AddWithValue("$at", attempt.At.UtcTicks);
-            insert.Parameters.AddWithValue("$delivery", attempt.DeliveryId);
-            insert.Parameters.AddWithValue("$call", attempt.CallId);
-            insert.Parameters.AddWithValue("$seq", attempt.Seq);
-            insert.Parameters.AddWithValue("$type", attempt.EventType);
-            insert.Parameters.AddWithValue("$attempt", attempt.Attempt);
-            insert.Parameters.AddWithValue("$status", (object?)attempt.Status ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$error", (object?)attempt.Error ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$duration", attempt.DurationMs);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var a = new[] { "$sub", "$at", "$delivery", "$call", "$seq", "$type", "$attempt", "$status", "$error", "$duration" }
+                .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            for (var i = 0; i < group.Count; i++)
+            {
+                var (cursor, expected, attempts) = (group[i].Cursor, group[i].ExpectedSeq, group[i].Attempts);
+                u[0].Value = cursor.SubscriptionId;
+                u[1].Value = cursor.CallId;
+                u[2].Value = cursor.DeliveredSeq;
+                u[3].Value = cursor.DeadLettered ? 1 : 0;
+                u[4].Value = (object?)cursor.FailingSince?.UtcTicks ?? DBNull.Value;
+                u[5].Value = (object?)cursor.LastError ?? DBNull.Value;
+                u[6].Value = cursor.Ended ? 1 : 0;
+                u[7].Value = cursor.UpdatedAt.UtcTicks;
+                u[8].Value = expected;
+                written[i] = update.ExecuteNonQuery() == 1;
+                if (!written[i])
+                {
+                    // Moved by a replay: nothing of this save is written.
+                    continue;
+                }
+
+                foreach (var attempt in attempts)
+                {
+                    a[0].Value = attempt.SubscriptionId;
+                    a[1].Value = attempt.At.UtcTicks;
+                    a[2].Value = attempt.DeliveryId;
+                    a[3].Value = attempt.CallId;
+                    a[4].Value = attempt.Seq;
+                    a[5].Value = attempt.EventType;
+                    a[6].Value = attempt.Attempt;
+                    a[7].Value = (object?)attempt.Status ?? DBNull.Value;
+                    a[8].Value = (object?)attempt.Error ?? DBNull.Value;
+                    a[9].Value = attempt.DurationMs;
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            tx.Commit();
+        }
+#pragma warning disable CA1031 // Whatever failed the transaction, every save is answered.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // The connection starts afresh for the next transaction.
+            _writer?.Dispose();
+            _writer = null;
+            if (group.Count > 1)
+            {
+                return false;
+            }
+
+            group[0].Done.TrySetException(ex);
+            return true;
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Done.TrySetResult(written[i]);
+        }
+
         return true;
     }
 

@@ -50,6 +50,11 @@ internal sealed class SubscriptionDelivery(
         }
 
         var running = new Dictionary<string, Task<OutboundCursor?>>(StringComparer.Ordinal);
+        var lastStarted = new Dictionary<string, long>(StringComparer.Ordinal);
+        var started = 0L;
+        var due = new Queue<CallProgress>();
+        var needPass = true;
+        var lastPass = 0L;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -73,46 +78,33 @@ internal sealed class SubscriptionDelivery(
                     }
                 }
 
-                var follow = TimeSpan.FromMinutes(options.FollowEndedCallsMinutes);
-                var now = clock.GetUtcNow();
-                var watched = cursors.Values.Where(c => !c.DeadLettered && (!c.Ended || now - c.UpdatedAt < follow)).Select(c => c.CallId).ToHashSet(StringComparer.Ordinal);
-                foreach (var callId in _touched.Keys)
+                if (needPass && (lastPass == 0 || clock.GetElapsedTime(lastPass) >= MinPassInterval))
                 {
-                    _touched.TryRemove(callId, out _);
-                    watched.Add(callId);
+                    needPass = false;
+                    lastPass = clock.GetTimestamp();
+                    mark = await PassAsync(cursors, mark, running, lastStarted, due, cancellationToken).ConfigureAwait(false);
                 }
 
-                var progress = await log.CallProgressAsync(subscription.CallId is null ? mark : long.MaxValue, watched, cancellationToken).ConfigureAwait(false);
-                var found = progress.Where(p => !cursors.ContainsKey(p.CallId) && (subscription.CallId is null || subscription.CallId == p.CallId)).ToList();
-                if (found.Count > 0)
+                // A slot that frees is filled at once from what the last pass found due.
+                while (running.Count < options.ConcurrentCalls && due.TryDequeue(out var p))
                 {
-                    var newMark = Math.Max(mark, found.Max(p => p.Mark));
-                    await records.TrackAsync(subscription.Id, found.Select(p => p.CallId).ToList(), newMark, cancellationToken).ConfigureAwait(false);
-                    foreach (var p in found)
+                    var cursor = cursors[p.CallId];
+                    if (cursor.DeadLettered || p.LastSeq <= cursor.DeliveredSeq || running.ContainsKey(p.CallId))
                     {
-                        cursors[p.CallId] = new OutboundCursor(subscription.Id, p.CallId, 0, false, null, null, false, now);
+                        continue;
                     }
 
-                    mark = newMark;
+                    var delivery = callDelivery(subscription);
+                    lastStarted[p.CallId] = ++started;
+                    running[p.CallId] = Task.Run(() => delivery.RunAsync(cursor, p.LastSeq, stop.Token), CancellationToken.None);
                 }
 
-                foreach (var p in progress)
+                var wait = needPass ? MinPassInterval - clock.GetElapsedTime(lastPass) : PollInterval;
+                if (await WaitAsync(running.Values, wait, watchWake: !needPass, cancellationToken).ConfigureAwait(false) || due.Count == 0)
                 {
-                    if (running.Count >= options.ConcurrentCalls)
-                    {
-                        // The rest waits for a slot; the next pass finds it again.
-                        _wake.Writer.TryWrite(true);
-                        break;
-                    }
-
-                    if (cursors.TryGetValue(p.CallId, out var cursor) && !cursor.DeadLettered && p.LastSeq > cursor.DeliveredSeq && !running.ContainsKey(p.CallId))
-                    {
-                        var delivery = callDelivery(subscription);
-                        running[p.CallId] = Task.Run(() => delivery.RunAsync(cursor, stop.Token), CancellationToken.None);
-                    }
+                    // Woken by new events or the poll, or a call finished with nothing else known to be due: look again.
+                    needPass = true;
                 }
-
-                await WaitAsync(running.Values, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -128,23 +120,81 @@ internal sealed class SubscriptionDelivery(
         }
     }
 
-    private async Task WaitAsync(IEnumerable<Task> running, CancellationToken cancellationToken)
+    /// <summary>
+    /// One look at the calls' progress: tracks the calls that are new to the subscription and
+    /// queues those with events past their cursor, the ones that waited longest first (with more
+    /// calls to send than slots, the busiest must not keep the slots while the others starve).
+    /// </summary>
+    private async Task<long> PassAsync(
+        Dictionary<string, OutboundCursor> cursors, long mark, Dictionary<string, Task<OutboundCursor?>> running, Dictionary<string, long> lastStarted, Queue<CallProgress> due, CancellationToken cancellationToken)
     {
-        await Task.Delay(MinPassInterval, clock, cancellationToken).ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PollInterval);
-        var wake = _wake.Reader.WaitToReadAsync(timeout.Token).AsTask();
-        await Task.WhenAny([wake, .. running]).ConfigureAwait(false);
-        _wake.Reader.TryRead(out _);
-        await timeout.CancelAsync().ConfigureAwait(false);
+        var follow = TimeSpan.FromMinutes(options.FollowEndedCallsMinutes);
+        var now = clock.GetUtcNow();
+        var watched = cursors.Values.Where(c => !c.DeadLettered && (!c.Ended || now - c.UpdatedAt < follow)).Select(c => c.CallId).ToHashSet(StringComparer.Ordinal);
+        foreach (var callId in _touched.Keys)
+        {
+            _touched.TryRemove(callId, out _);
+            watched.Add(callId);
+        }
+
+        var progress = await log.CallProgressAsync(subscription.CallId is null ? mark : long.MaxValue, watched, cancellationToken).ConfigureAwait(false);
+        var found = progress.Where(p => !cursors.ContainsKey(p.CallId) && (subscription.CallId is null || subscription.CallId == p.CallId)).ToList();
+        if (found.Count > 0)
+        {
+            var newMark = Math.Max(mark, found.Max(p => p.Mark));
+            await records.TrackAsync(subscription.Id, found.Select(p => p.CallId).ToList(), newMark, cancellationToken).ConfigureAwait(false);
+            foreach (var p in found)
+            {
+                cursors[p.CallId] = new OutboundCursor(subscription.Id, p.CallId, 0, false, null, null, false, now);
+            }
+
+            mark = newMark;
+        }
+
+        foreach (var gone in lastStarted.Keys.Where(k => !watched.Contains(k) && !running.ContainsKey(k)).ToList())
+        {
+            lastStarted.Remove(gone);
+        }
+
+        due.Clear();
+        foreach (var p in progress
+            .Where(p => cursors.TryGetValue(p.CallId, out var c) && !c.DeadLettered && p.LastSeq > c.DeliveredSeq && !running.ContainsKey(p.CallId))
+            .OrderBy(p => lastStarted.GetValueOrDefault(p.CallId)))
+        {
+            due.Enqueue(p);
+        }
+
+        return mark;
+    }
+
+    /// <summary>
+    /// Waits for a call's delivery to finish, or (when <paramref name="watchWake"/>) for new
+    /// events, or for <paramref name="timeout"/>; true unless a delivery finished first.
+    /// </summary>
+    private async Task<bool> WaitAsync(IEnumerable<Task> running, TimeSpan timeout, bool watchWake, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = watchWake
+            ? _wake.Reader.WaitToReadAsync(timer.Token).AsTask()
+            : Task.Delay(Timeout.InfiniteTimeSpan, clock, timer.Token);
+        var timedOut = timeout > TimeSpan.Zero ? Task.Delay(timeout, clock, timer.Token) : Task.CompletedTask;
+        var first = await Task.WhenAny([signal, timedOut, .. running]).ConfigureAwait(false);
+        var woke = first == signal || first == timedOut;
+        if (first == signal)
+        {
+            _wake.Reader.TryRead(out _);
+        }
+
+        await timer.CancelAsync().ConfigureAwait(false);
         try
         {
-            await wake.ConfigureAwait(false);
+            await Task.WhenAll(signal, timedOut).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        return woke;
     }
 }

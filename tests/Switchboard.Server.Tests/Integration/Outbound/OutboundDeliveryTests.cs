@@ -37,6 +37,46 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_that_keeps_sending_does_not_keep_its_slot_from_a_call_that_waits()
+    {
+        // One slot; call BUSY sends faster than the receiver takes its events, so it always has
+        // more. Call QUIET's one line must still arrive while BUSY goes on, not after it stops.
+        using var app = new SwitchboardApp();
+        app.Settings["Outbound:ConcurrentCalls"] = "1";
+        var (receiver, setSecret) = await OutboundReceiving.StartReceiverAsync();
+        await using var _ = receiver;
+        receiver.Respond = r => r.CallId == "BUSY" ? new WebhookReceiverDouble.Reply(204, TimeSpan.FromMilliseconds(30)) : WebhookReceiverDouble.Reply.Ok;
+        using var admin = await app.SignInAsync(Roles.Admin);
+        using var agent = app.ClientWithKey(app.CreateKey(ApiKeyScopes.Agent));
+        var (_, secret) = await OutboundReceiving.SubscribeAsync(admin, receiver.Url);
+        setSecret(secret);
+
+        await Events.PostAsync(agent, Events.Started("BUSY"));
+        await receiver.WaitUntilAsync(r => r.Any(x => x.CallId == "BUSY"), Patience);
+        var line = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            await Events.PostAsync(agent, [.. Enumerable.Range(0, 5).Select(_ => Events.Line("BUSY", $"b{++line}", "more"))]);
+            await Task.Delay(100);
+        }
+
+        await Events.PostAsync(agent, Events.Started("QUIET"), Events.Line("QUIET", "q1", "hello"));
+        for (var i = 0; i < 20; i++)
+        {
+            await Events.PostAsync(agent, [.. Enumerable.Range(0, 5).Select(_ => Events.Line("BUSY", $"b{++line}", "more"))]);
+            await Task.Delay(100);
+        }
+
+        var expected = new Dictionary<string, long[]> { ["QUIET"] = [1, 2] };
+        await receiver.WaitUntilAsync(r => OutboundReceiving.AllAcknowledged(r, expected), Patience);
+        var received = receiver.Received;
+        var quietAt = received.ToList().FindIndex(r => r is { CallId: "QUIET", Seq: 2 });
+        var busyAfter = received.Skip(quietAt).Count(r => r.CallId == "BUSY");
+        // BUSY had 150 lines and takes about 33 a second: QUIET arrives long before the end of them.
+        Assert.True(busyAfter >= 30, $"only {busyAfter} of BUSY's events came after QUIET's line");
+    }
+
+    [Fact]
     public async Task Each_call_arrives_in_order_and_a_retried_event_carries_its_first_delivery_id()
     {
         var (_, secret) = await OutboundReceiving.SubscribeAsync(_admin, _receiver.Url);
