@@ -54,7 +54,7 @@ public sealed class CallInterventions(
                 return done;
             }
 
-            outcome = live.Find(callId) is { } call
+            outcome = await CurrentAsync(callId, cancellationToken) is { } call
                 ? await act(call)
                 : InterventionOutcome.Problem(404, "No such active call", $"No active call has id '{callId}'; it may have ended.");
             await ledger.RememberAsync(callId, action + "\n" + actor.Id, requestId, outcome, CancellationToken.None);
@@ -74,6 +74,41 @@ public sealed class CallInterventions(
         Operations.SwitchboardMetrics.Interventions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("outcome", outcome.AuditOutcome));
         await audit.RecordAsync(actor, "call." + action, outcome.AuditOutcome, callId, callId, new { requestId, outcome.Result?.CommandId, problem = outcome.Detail });
         return outcome;
+    }
+
+    /// <summary>
+    /// The state of an active call as of its last stored event. This node's live view folds
+    /// another node's commits a moment after they are made, and a decision taken on it (is this
+    /// supervisor already watching, who holds the call) could undo what another node just did:
+    /// leave on one node and listen again at once on another, and the listen found the supervisor
+    /// still watching and wrote nothing. So the events the view has not folded yet are read from
+    /// the log and folded into a copy here; null when the call is not active.
+    /// </summary>
+    public async Task<CallState?> CurrentAsync(string callId, CancellationToken cancellationToken)
+    {
+        if (live.Find(callId) is not { } call)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            var unseen = await store.ReadAsync(callId, call.LastSeq, 1_000, cancellationToken);
+            foreach (var e in unseen)
+            {
+                call = CallProjection.Apply(call, e);
+            }
+
+            if (call.Status == "ended")
+            {
+                return null;
+            }
+
+            if (unseen.Count < 1_000)
+            {
+                return call;
+            }
+        }
     }
 
     /// <summary>Watch the call: a hidden, subscribe-only LiveKit token, or transcript-only without LiveKit.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Switchboard.Server.Calls;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Operations;
 
@@ -15,7 +14,6 @@ namespace Switchboard.Server.Supervision;
 public sealed partial class WatcherDeparture(
     OnlineSupervisors online,
     UserStore users,
-    LiveCalls live,
     CallInterventions interventions,
     ISupervisorPresence presence,
     IJobLeases leases,
@@ -115,7 +113,8 @@ public sealed partial class WatcherDeparture(
     /// <summary>Ends a listen: true when it was ended, false when there was none to end, null when recording it failed.</summary>
     private async Task<bool?> LeaveIfListeningAsync(string userId, string callId)
     {
-        if (await users.FindAsync(userId, CancellationToken.None) is not { } user || live.Find(callId)?.Supervisors.GetValueOrDefault(user.Username) != "listen")
+        if (await users.FindAsync(userId, CancellationToken.None) is not { } user
+            || (await interventions.CurrentAsync(callId, CancellationToken.None))?.Supervisors.GetValueOrDefault(user.Username) != "listen")
         {
             return false;
         }

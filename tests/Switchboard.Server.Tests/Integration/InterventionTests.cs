@@ -60,6 +60,33 @@ public sealed class InterventionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_intervention_decides_on_the_calls_log_even_where_the_live_view_has_not_folded_the_last_commit_yet()
+    {
+        // Alice listens, then leaves: on another node, whose live view has folded the listen but
+        // not yet the leave (it reads other nodes' commits a moment later), she listens again.
+        await PostAsync(_alice, "listen", new { });
+        var store = _app.Services.GetRequiredService<Switchboard.Server.Storage.IEventStore>();
+        var listened = await store.ReadAsync(_callId, 0, 1_000, CancellationToken.None);
+        await PostAsync(_alice, "leave", new { });
+        Assert.False(State().Supervisors.ContainsKey("alice"));
+
+        var behind = new LiveCalls(new Switchboard.Server.Streaming.EventHub(), ActivatorUtilities.CreateInstance<WallboardFeed>(_app.Services), TimeProvider.System);
+        behind.OnCommitted(new Switchboard.Server.Storage.CommittedBatch(listened, new HashSet<string>()));
+        Assert.Equal("listen", behind.Find(_callId)!.Supervisors["alice"]);
+        var otherNode = ActivatorUtilities.CreateInstance<Switchboard.Server.Supervision.CallInterventions>(_app.Services, behind);
+        var alice = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("alice", CancellationToken.None))!;
+        var actor = new Actor(alice.Id, alice.Username, "user", alice.Role, null);
+
+        var outcome = await otherNode.RunAsync(_callId, "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
+
+        Assert.Equal(200, outcome.Status);
+        // The log, and every view folded from it, has her watching again.
+        Assert.Equal("listen", State().Supervisors["alice"]);
+        var joined = (await store.ReadAsync(_callId, 0, 1_000, CancellationToken.None)).Count(e => e.Type == Contracts.Events.EventTypes.SupervisorJoined);
+        Assert.Equal(2, joined);
+    }
+
+    [Fact]
     public async Task A_listener_whose_call_stream_closes_stops_being_shown_as_watching()
     {
         var stream = await LiveStream.OpenAsync(_alice, $"/api/v1/calls/{_callId}/stream", "caught-up");
