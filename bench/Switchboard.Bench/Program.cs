@@ -227,6 +227,33 @@ if (only is "outbound")
     Console.WriteLine($"  at {outbound.OfferedPerSecond:N0} lines/s offered for {seconds:N0} s: {outbound.Deliveries:N0} deliveries ({outbound.DeliveriesPerSecond:N0}/s until the subscription was behind by nothing); lag of a line from the agent's send to the receiver p50 {outbound.LagP50:N1} ms, p99 {outbound.LagP99:N1} ms, max {outbound.LagMax:N1} ms; server CPU {outbound.ServerCpuPercent:N0}% of one core");
 }
 
+if (only is "failover")
+{
+    // Two nodes on one PostgreSQL; node 1 is killed with SIGKILL in each round (--rounds, default 3).
+    if (postgres is null)
+    {
+        throw new ArgumentException("--only failover needs --store postgres: two nodes on one database");
+    }
+
+    var rounds = (int)Option("--rounds", 3);
+    var calls = (int)Option("--calls", 20);
+    var results = new List<FailoverLoad.Result>();
+    for (var round = 0; round < rounds; round++)
+    {
+        var pair = await StartNodesAsync($"failover-{round}", 2);
+        var r = await FailoverLoad.RunAsync(pair[0], pair[1], calls, rate, TimeSpan.FromSeconds(Option("--before", 5)), TimeSpan.FromSeconds(Option("--after", 5)), cts.Token);
+        results.Add(r);
+        Console.WriteLine($"  round {round + 1}: kill -9 of node 1 at {rate:N0} events/s over {calls} calls; from the kill: agent connected to node 2 {r.ConnectedMs:N0} ms, its first batch there acknowledged {r.FirstAckMs:N0} ms, streams resumed on node 2 with their first event first {r.FirstResumedMs:N0} / median {r.MedianResumedMs:N0} / last {r.LastResumedMs:N0} ms (after the {r.RetryMs:N0} ms retry the server asks for), first event sent after the kill delivered {r.FirstNewMs:N0} ms; {r.Streams} streams: {r.Gaps} gaps, {r.Duplicates} duplicates, {r.Unfinished} short of the log; {r.ResentBatches} batches sent again, {r.Acked:N0} events acknowledged");
+        foreach (var node in pair)
+        {
+            node.Dispose();
+        }
+    }
+
+    double Median(IEnumerable<double> values) => values.Order().ElementAt(rounds / 2);
+    Console.WriteLine($"failover over {rounds} rounds, medians: first acknowledgement on node 2 {Median(results.Select(r => r.FirstAckMs)):N0} ms; first resumed delivery {Median(results.Select(r => r.FirstResumedMs)):N0} ms, every stream resumed by {Median(results.Select(r => r.LastResumedMs)):N0} ms (retry {results[0].RetryMs:N0} ms included); gaps {results.Sum(r => r.Gaps)}, duplicates {results.Sum(r => r.Duplicates)}, streams short of the log {results.Sum(r => r.Unfinished)}");
+}
+
 if (only is null or "memory")
 {
     using var server = (await StartNodesAsync("memory", 1))[0];

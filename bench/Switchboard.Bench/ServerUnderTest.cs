@@ -69,6 +69,9 @@ internal sealed class ServerUnderTest : IDisposable
     public Task<IReadOnlyDictionary<string, double>> MetricsAsync(CancellationToken cancellationToken) =>
         _process.MetricsAsync(ViewerKey, cancellationToken);
 
+    /// <summary>Ends the process at once, as <c>kill -9</c> does.</summary>
+    public void Kill() => _process.Kill();
+
     /// <summary>Resident memory of the server process, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 

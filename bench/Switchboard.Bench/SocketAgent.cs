@@ -87,6 +87,15 @@ internal sealed class SocketAgent : IAsyncDisposable
         catch (WebSocketException)
         {
         }
+        finally
+        {
+            // The connection is gone (its node died, say): no batch still in flight will be
+            // acknowledged on it, so each fails and its sender can send it elsewhere.
+            foreach (var (_, f) in _inFlight)
+            {
+                f.Done.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
