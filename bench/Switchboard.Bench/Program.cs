@@ -14,6 +14,8 @@ var rate = (int)Option("--rate", 5_000);
 // unoptimised (tier-0) code, and the JIT's work competes for the two cores for a few seconds.
 var warmUp = Option("--warmup", 5);
 var only = Text("--only");
+// Seconds of the same ingest load, not counted, before saturation ingest is measured (0: from a cold start).
+var ingestWarmUp = Option("--ingest-warmup", 0);
 // Short calls a second that start and end beside the delivery load, so the archive works meanwhile.
 var churn = Option("--churn", 0);
 // Wallboard streams open during the ingest phase, one run per count: "0,100,500".
@@ -93,6 +95,20 @@ if (only is null or "ingest")
     {
         using var server = (await StartNodesAsync("ingest-" + wallboards, 1))[0];
         await using var viewers = await WallboardViewers.OpenAsync(server.BaseAddress, server.ViewerKey, wallboards, cts.Token);
+        if (ingestWarmUp > 0)
+        {
+            // Steady state: the same load first, uncounted, until every line of it is scored.
+            var warm = await IngestLoad.RunAsync(server, socketAgents: 8, httpAgents: 4, batchSize: 100, window: 4, TimeSpan.FromSeconds(ingestWarmUp), cts.Token, callPrefix: "warm-");
+            var settled = System.Diagnostics.Stopwatch.StartNew();
+            while (settled.Elapsed < TimeSpan.FromSeconds(60)
+                && (await server.MetricsAsync(cts.Token)).TryGetValue("switchboard_sentiment_scored_total", out var warmScored) && warmScored < warm.Events)
+            {
+                await Task.Delay(100, cts.Token);
+            }
+
+            Console.WriteLine($"  warm-up: {ingestWarmUp:N0} s at {warm.EventsPerSecond:N0} events/s, not counted");
+        }
+
         var bytesBefore = viewers.Bytes;
         var updatesBefore = await server.MetricsAsync(cts.Token);
         var ingest = await IngestLoad.RunAsync(server, socketAgents: 8, httpAgents: 4, batchSize: 100, window: 4, TimeSpan.FromSeconds(seconds), cts.Token);
