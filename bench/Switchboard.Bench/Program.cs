@@ -165,6 +165,15 @@ if (only is null or "delivery")
     }
 
     Console.WriteLine($"  p50 {delivery.P50:N2} ms, p99 {delivery.P99:N2} ms, p99.9 {delivery.P999:N2} ms; server CPU: {delivery.ServerCpuPercent:N0}% of one core");
+    // Where the time goes, from the server's own histograms over the whole run (warm-up included).
+    string Over(string histogram)
+    {
+        double Bucket(string le) => followedAfter.GetValueOrDefault($"{histogram}_bucket{{le=\"{le}\"}}") - followedBefore.GetValueOrDefault($"{histogram}_bucket{{le=\"{le}\"}}");
+        var all = followedAfter.GetValueOrDefault(histogram + "_count") - followedBefore.GetValueOrDefault(histogram + "_count");
+        return all == 0 ? "none recorded" : $"{(all - Bucket("0.005")) / all:P1} over 5 ms, {(all - Bucket("0.01")) / all:P2} over 10 ms, {(all - Bucket("0.025")) / all:P2} over 25 ms of {all:N0}";
+    }
+
+    Console.WriteLine($"  on the server (subscribers' node): commits from queueing to durable {Over("switchboard_store_commit_duration_seconds")}; events from receipt to their SSE write {Over("switchboard_stream_delivery_duration_seconds")}");
     if (delivery.ShortCalls > 0)
     {
         Console.WriteLine($"  beside it {delivery.ShortCalls:N0} short calls started and ended ({churn:N1}/s); {await server.ArchivedAsync("churn", delivery.ShortCalls, cts.Token):N0} of them summarised and {await server.ArchivedAsync("churn", delivery.ShortCalls, cts.Token, scored: true):N0} scored by the end");
