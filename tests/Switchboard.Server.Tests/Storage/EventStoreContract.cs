@@ -43,6 +43,28 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task An_appender_resumes_on_the_thread_pool_not_on_the_writer_thread_whether_or_not_its_wait_can_be_cancelled()
+    {
+        var (store, lifetime) = await OpenAsync(new RecordingSink());
+        await using var _ = lifetime;
+        using var cancellable = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        foreach (var (token, i) in new[] { (cancellable.Token, 0), (CancellationToken.None, 1), (cancellable.Token, 2) })
+        {
+            // Without a context to return to, the code after the append runs wherever the append's
+            // task completed: it must not be the writer's own thread, which would then carry out
+            // each caller's follow-up (its acknowledgement and what comes after) before the next commit.
+            var (onPool, thread) = await Task.Run(() => ResumedAsync(store, Event("T", "t" + i), token));
+            Assert.True(onPool, $"append {i} resumed on the writer thread '{thread}'");
+        }
+
+        static async Task<(bool OnPool, string? Thread)> ResumedAsync(IEventStore store, NewEvent e, CancellationToken token)
+        {
+            await store.AppendAsync([e], token).ConfigureAwait(false);
+            return (Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name);
+        }
+    }
+
+    [Fact]
     public async Task A_call_ends_once_and_later_batches_are_told_it_had_ended()
     {
         var sink = new RecordingSink();
