@@ -23,8 +23,10 @@ export function OutboundView() {
   const { notice, setNotice } = banner;
   const load = useCallback(async () => {
     try {
-      setSubscriptions(await getJson<OutboundSubscription[]>("/api/v1/admin/outbound/subscriptions"));
-      if (open) {
+      const listed = await getJson<OutboundSubscription[]>("/api/v1/admin/outbound/subscriptions");
+      setSubscriptions(listed);
+      // The open subscription may just have been deleted (here or by another admin): its calls and log are gone too.
+      if (open && listed.some((s) => s.id === open)) {
         setCalls(await getJson<CallCursor[]>(`/api/v1/admin/outbound/subscriptions/${open}/calls`));
         setLog(await getJson<DeliveryLogEntry[]>(`/api/v1/admin/outbound/subscriptions/${open}/deliveries?limit=50`));
       }
