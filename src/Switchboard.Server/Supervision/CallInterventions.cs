@@ -82,24 +82,21 @@ public sealed class CallInterventions(
     /// supervisor already watching, who holds the call) could undo what another node just did:
     /// leave on one node and listen again at once on another, and the listen found the supervisor
     /// still watching and wrote nothing. So the events the view has not folded yet are read from
-    /// the log and folded into a copy here; null when the call is not active.
+    /// the log and folded into a copy here (the whole call when another node started it a moment
+    /// ago and this view has none of it yet); null when the call is not active.
     /// </summary>
     public async Task<CallState?> CurrentAsync(string callId, CancellationToken cancellationToken)
     {
-        if (live.Find(callId) is not { } call)
-        {
-            return null;
-        }
-
+        var call = live.Find(callId);
         while (true)
         {
-            var unseen = await store.ReadAsync(callId, call.LastSeq, 1_000, cancellationToken);
+            var unseen = await store.ReadAsync(callId, call?.LastSeq ?? 0, 1_000, cancellationToken);
             foreach (var e in unseen)
             {
                 call = CallProjection.Apply(call, e);
             }
 
-            if (call.Status == "ended")
+            if (call is null || call.Status == "ended")
             {
                 return null;
             }

@@ -87,6 +87,23 @@ public sealed class InterventionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_intervention_reaches_a_call_another_node_started_before_this_nodes_live_view_has_any_of_it()
+    {
+        var behind = new LiveCalls(new Switchboard.Server.Streaming.EventHub(), ActivatorUtilities.CreateInstance<WallboardFeed>(_app.Services), TimeProvider.System);
+        Assert.Null(behind.Find(_callId));
+        var otherNode = ActivatorUtilities.CreateInstance<Switchboard.Server.Supervision.CallInterventions>(_app.Services, behind);
+        var alice = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("alice", CancellationToken.None))!;
+        var actor = new Actor(alice.Id, alice.Username, "user", alice.Role, null);
+
+        var outcome = await otherNode.RunAsync(_callId, "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
+
+        Assert.Equal(200, outcome.Status);
+        Assert.Equal("listen", State().Supervisors["alice"]);
+        var unknown = await otherNode.RunAsync("NO_SUCH_CALL", "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
+        Assert.Equal(404, unknown.Status);
+    }
+
+    [Fact]
     public async Task A_listener_whose_call_stream_closes_stops_being_shown_as_watching()
     {
         var stream = await LiveStream.OpenAsync(_alice, $"/api/v1/calls/{_callId}/stream", "caught-up");
