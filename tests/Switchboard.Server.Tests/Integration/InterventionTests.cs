@@ -70,14 +70,10 @@ public sealed class InterventionTests : IAsyncLifetime
         await PostAsync(_alice, "leave", new { });
         Assert.False(State().Supervisors.ContainsKey("alice"));
 
-        var behind = new LiveCalls(new Switchboard.Server.Streaming.EventHub(), ActivatorUtilities.CreateInstance<WallboardFeed>(_app.Services), TimeProvider.System);
-        behind.OnCommitted(new Switchboard.Server.Storage.CommittedBatch(listened, new HashSet<string>()));
+        var (behind, listenOnOtherNode) = await OtherNodeAsync(listened);
         Assert.Equal("listen", behind.Find(_callId)!.Supervisors["alice"]);
-        var otherNode = ActivatorUtilities.CreateInstance<Switchboard.Server.Supervision.CallInterventions>(_app.Services, behind);
-        var alice = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("alice", CancellationToken.None))!;
-        var actor = new Actor(alice.Id, alice.Username, "user", alice.Role, null);
 
-        var outcome = await otherNode.RunAsync(_callId, "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
+        var outcome = await listenOnOtherNode(_callId);
 
         Assert.Equal(200, outcome.Status);
         // The log, and every view folded from it, has her watching again.
@@ -89,18 +85,28 @@ public sealed class InterventionTests : IAsyncLifetime
     [Fact]
     public async Task An_intervention_reaches_a_call_another_node_started_before_this_nodes_live_view_has_any_of_it()
     {
-        var behind = new LiveCalls(new Switchboard.Server.Streaming.EventHub(), ActivatorUtilities.CreateInstance<WallboardFeed>(_app.Services), TimeProvider.System);
+        var (behind, listenOnOtherNode) = await OtherNodeAsync([]);
         Assert.Null(behind.Find(_callId));
-        var otherNode = ActivatorUtilities.CreateInstance<Switchboard.Server.Supervision.CallInterventions>(_app.Services, behind);
-        var alice = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("alice", CancellationToken.None))!;
-        var actor = new Actor(alice.Id, alice.Username, "user", alice.Role, null);
 
-        var outcome = await otherNode.RunAsync(_callId, "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
+        var outcome = await listenOnOtherNode(_callId);
 
         Assert.Equal(200, outcome.Status);
         Assert.Equal("listen", State().Supervisors["alice"]);
-        var unknown = await otherNode.RunAsync("NO_SUCH_CALL", "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None);
-        Assert.Equal(404, unknown.Status);
+        Assert.Equal(404, (await listenOnOtherNode("NO_SUCH_CALL")).Status);
+    }
+
+    /// <summary>
+    /// Another node on the same log, whose live view has folded only <paramref name="folded"/>
+    /// (it reads other nodes' commits a moment later), and Alice listening to a call through it.
+    /// </summary>
+    private async Task<(LiveCalls Behind, Func<string, Task<Switchboard.Server.Supervision.InterventionOutcome>> Listen)> OtherNodeAsync(IReadOnlyList<Contracts.Events.StoredEvent> folded)
+    {
+        var behind = new LiveCalls(new Switchboard.Server.Streaming.EventHub(), ActivatorUtilities.CreateInstance<WallboardFeed>(_app.Services), TimeProvider.System);
+        behind.OnCommitted(new Switchboard.Server.Storage.CommittedBatch(folded, new HashSet<string>()));
+        var otherNode = ActivatorUtilities.CreateInstance<Switchboard.Server.Supervision.CallInterventions>(_app.Services, behind);
+        var alice = (await _app.Services.GetRequiredService<UserStore>().FindByNameAsync("alice", CancellationToken.None))!;
+        var actor = new Actor(alice.Id, alice.Username, "user", alice.Role, null);
+        return (behind, callId => otherNode.RunAsync(callId, "listen", null, actor, call => otherNode.ListenAsync(call, actor, null, CancellationToken.None), CancellationToken.None));
     }
 
     [Fact]
