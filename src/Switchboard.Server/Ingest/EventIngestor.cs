@@ -21,7 +21,10 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
     /// <param name="events">The batch.</param>
     /// <param name="fromAgent">True for agents: server-only event types are refused.</param>
     /// <param name="cancellationToken">Stops waiting (a queued batch still commits).</param>
-    public async Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, CancellationToken cancellationToken) =>
+        IngestAsync(events, fromAgent, derived: false, cancellationToken);
+
+    private async Task<IngestOutcome> IngestAsync(IReadOnlyList<EventEnvelope?> events, bool fromAgent, bool derived, CancellationToken cancellationToken)
     {
         using var span = StartIngest(events);
         if (span is not null)
@@ -73,7 +76,7 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
         using (var commit = SwitchboardTracing.Source.StartActivity("commit"))
         {
             commit?.SetTag(SwitchboardTracing.EventsTag, durable.Count);
-            results = await store.AppendAsync(durable, cancellationToken);
+            results = await (derived ? store.AppendDerivedAsync(durable, cancellationToken) : store.AppendAsync(durable, cancellationToken));
         }
 
         SwitchboardMetrics.ObserveCommitted(durable, results);
@@ -135,9 +138,20 @@ public sealed class EventIngestor(IEventStore store, LiveCalls live, AgentComman
     }
 
     /// <summary>Appends events emitted by the server itself (never refused for being server-only).</summary>
-    public async Task<IReadOnlyList<EventAck>> AppendServerEventsAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EventAck>> AppendServerEventsAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken) =>
+        AppendServerEventsAsync(events, derived: false, cancellationToken);
+
+    /// <summary>
+    /// Appends events the server derived from committed ones (scores, attention changes), which
+    /// the log may commit a few milliseconds later together with the next batch
+    /// (<see cref="IEventStore.AppendDerivedAsync"/>).
+    /// </summary>
+    public Task<IReadOnlyList<EventAck>> AppendDerivedEventsAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken) =>
+        AppendServerEventsAsync(events, derived: true, cancellationToken);
+
+    private async Task<IReadOnlyList<EventAck>> AppendServerEventsAsync(IReadOnlyList<EventEnvelope> events, bool derived, CancellationToken cancellationToken)
     {
-        var outcome = await IngestAsync(events, fromAgent: false, cancellationToken);
+        var outcome = await IngestAsync(events, fromAgent: false, derived, cancellationToken);
         if (outcome.Rejected)
         {
             var first = outcome.Errors![0];

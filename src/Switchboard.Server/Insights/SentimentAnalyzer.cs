@@ -186,7 +186,7 @@ public sealed partial class SentimentAnalyzer(
         try
         {
             // Queued synchronously, so batches are appended in the order they were handled.
-            await ingestor.AppendServerEventsAsync(derived, cancellationToken);
+            await ingestor.AppendDerivedEventsAsync(derived, cancellationToken);
             Interlocked.Add(ref _scored, derived.Count(d => d.Type == EventTypes.SentimentScored));
         }
         catch (Exception ex) when (ex is EventStoreUnavailableException or InvalidOperationException)

@@ -15,10 +15,14 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
     private readonly IEventWriter _writer;
     private readonly Action<CommittedBatch> _committed;
     private readonly ILogger _logger;
+    /// <summary>Derived events that are committed without waiting for a batch to join.</summary>
+    internal const int DerivedEventsWorthACommit = 256;
+
     private readonly Channel<AppendRequest> _queue;
     private readonly Task _writerLoop;
     private readonly int _maxEventsPerCommit;
     private readonly TimeSpan _slowCommit;
+    private readonly long _derivedDelayTicks;
     private readonly Lock _writing = new();
     private readonly SemaphoreSlim _queued = new(0);
     private int _disposed;
@@ -37,6 +41,7 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
         _logger = logger;
         _maxEventsPerCommit = options.MaxEventsPerCommit;
         _slowCommit = options.SlowCommitWarningMilliseconds > 0 ? TimeSpan.FromMilliseconds(options.SlowCommitWarningMilliseconds) : TimeSpan.MaxValue;
+        _derivedDelayTicks = options.DerivedCommitDelayMilliseconds * Stopwatch.Frequency / 1000;
         _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -60,14 +65,17 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
     public bool IsRunning => !_writerLoop.IsCompleted;
 
     /// <summary>Queues the events and waits for their commit.</summary>
-    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    /// <param name="events">The events, committed together.</param>
+    /// <param name="derived">True for events the server derived from committed ones: they may wait for the next batch to commit with (<see cref="StorageOptions.DerivedCommitDelayMilliseconds"/>).</param>
+    /// <param name="cancellationToken">Stops the wait; once queued, the events are committed or failed as a whole.</param>
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, bool derived, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
             return [];
         }
 
-        var request = new AppendRequest(events);
+        var request = new AppendRequest(events, derived);
         await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
         _queued.Release();
         // Once queued the request is committed or failed as a whole; cancellation only stops the wait.
@@ -117,10 +125,19 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
             _queued.Wait();
             pending.Clear();
             var count = 0;
-            while (count < _maxEventsPerCommit && reader.TryRead(out var request))
+            var awaited = Take(reader, pending, ref count);
+            if (!awaited && pending.Count > 0 && count < DerivedEventsWorthACommit)
             {
-                pending.Add(request);
-                count += request.Events.Count;
+                // Only a few derived events so far: give the next batch a moment to arrive and
+                // commit them in its transaction, where they touch the same calls' pages once.
+                // A larger group of them (the analyzer catching up) is worth a commit of its own.
+                var until = pending[0].QueuedAt + _derivedDelayTicks;
+                while (!awaited && count < DerivedEventsWorthACommit && Volatile.Read(ref _disposed) == 0
+                    && Stopwatch.GetTimestamp() is var now && now < until
+                    && _queued.Wait(TimeSpan.FromTicks((until - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency + 1)))
+                {
+                    awaited = Take(reader, pending, ref count);
+                }
             }
 
             if (pending.Count > 0)
@@ -132,6 +149,20 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Takes queued requests into the group, up to the group's size; true when one of them is not derived.</summary>
+    private bool Take(ChannelReader<AppendRequest> reader, List<AppendRequest> pending, ref int count)
+    {
+        var awaited = false;
+        while (count < _maxEventsPerCommit && reader.TryRead(out var request))
+        {
+            pending.Add(request);
+            count += request.Events.Count;
+            awaited |= !request.Derived;
+        }
+
+        return awaited;
     }
 
     private void CommitGroup(List<AppendRequest> group)

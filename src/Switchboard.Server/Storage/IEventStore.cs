@@ -15,6 +15,15 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends events the server derived from committed ones, which nobody waits on as they would
+    /// on an agent's acknowledgement: the writer may hold them up to
+    /// <see cref="StorageOptions.DerivedCommitDelayMilliseconds"/> to commit them in one
+    /// transaction with the next batch that arrives, instead of in a commit of their own.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendDerivedAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        AppendAsync(events, cancellationToken);
+
     /// <summary>Reads a call's events with seq greater than <paramref name="afterSeq"/>, in order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken);
 

@@ -33,7 +33,11 @@ public sealed class SqliteEventStore : IEventStore, IStoreStatistics, IAsyncDisp
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
-        _queue.AppendAsync(events, cancellationToken);
+        _queue.AppendAsync(events, derived: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AppendResult>> AppendDerivedAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        _queue.AppendAsync(events, derived: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)

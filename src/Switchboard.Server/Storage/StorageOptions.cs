@@ -71,10 +71,22 @@ public sealed class StorageOptions
     /// <summary>
     /// The writer's page cache. It holds the pages every commit touches (the last page of each
     /// active call in the two per-call indexes, and the levels above them): with 1 KB pages a few
-    /// megabytes cover thousands of active calls.
+    /// megabytes cover thousands of active calls, and pages outside it are read from the
+    /// memory-mapped file. A larger cache costs every commit more: SQLite moves pages to a
+    /// temporary number beyond the end of the file while it splits a b-tree page, and at the
+    /// commit scans the whole cache to drop pages beyond the end (docs/ARCHITECTURE.md).
     /// </summary>
     [Range(2, 4096)]
-    public int WriterCacheMegabytes { get; set; } = 16;
+    public int WriterCacheMegabytes { get; set; } = 4;
+
+    /// <summary>
+    /// How long the writer may hold events the server derived from committed ones (sentiment
+    /// scores, attention changes) to commit them together with the next batch that arrives. Each
+    /// such commit would otherwise touch the same calls' pages a second time, and an agent's batch
+    /// arriving meanwhile would wait behind it. 0 commits them at once.
+    /// </summary>
+    [Range(0, 1000)]
+    public int DerivedCommitDelayMilliseconds { get; set; } = 20;
 
     /// <summary>How often the background checkpoint copies the WAL into the database file.</summary>
     [Range(50, 60_000)]

@@ -159,7 +159,7 @@ public sealed class SqliteStoreTests : IDisposable
         using var reader = factory.Open();
         Assert.Equal(-24 * 1024L, CacheSize(writer));
         Assert.Equal(-2000L, CacheSize(reader));
-        Assert.Equal(16, new StorageOptions().WriterCacheMegabytes);
+        Assert.Equal(4, new StorageOptions().WriterCacheMegabytes);
 
         static long CacheSize(Microsoft.Data.Sqlite.SqliteConnection connection)
         {

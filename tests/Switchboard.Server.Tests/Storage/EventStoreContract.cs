@@ -17,7 +17,7 @@ public abstract class EventStoreContract
     private static readonly DateTimeOffset T0 = StoreEvents.T0;
 
     /// <summary>Opens a store on a database of its own; a second call with the same key opens another store (node) on the same database.</summary>
-    protected abstract Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main");
+    protected abstract Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main", int derivedDelayMilliseconds = 20);
 
     private static NewEvent Event(string callId, string id, string type = "x-note", int second = 0, string data = """{"note":"n"}""") =>
         StoreEvents.Event(callId, id, type, second, data);
@@ -62,6 +62,48 @@ public abstract class EventStoreContract
             await store.AppendAsync([e], token).ConfigureAwait(false);
             return (Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name);
         }
+    }
+
+    [Fact]
+    public async Task Derived_events_wait_for_the_next_batch_and_commit_in_its_transaction()
+    {
+        var sink = new RecordingSink();
+        // A delay far longer than the test: the derived events can only be committed by the batch that joins them.
+        var (store, lifetime) = await OpenAsync(sink, derivedDelayMilliseconds: 600_000);
+        await using var _ = lifetime;
+        await store.AppendAsync([Event("J", "start", EventTypes.CallStarted)], CancellationToken.None);
+
+        var derived = store.AppendDerivedAsync([Event("J", "score-1"), Event("K", "score-1")], CancellationToken.None);
+        // Time for the writer to take the derived group and, were it not held, commit it alone.
+        await Task.Delay(300);
+        Assert.False(derived.IsCompleted, "the derived events committed without a batch to join");
+        var agent = await store.AppendAsync([Event("J", "line-2")], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var scores = await derived.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([2L, 1L], scores.Select(r => r.Seq));
+        Assert.Equal(3L, agent[0].Seq);
+        // One transaction for both, in the order they were queued.
+        Assert.Equal(["start"], sink.Batches[0].Events.Select(e => e.Id));
+        Assert.Equal(2, sink.Batches.Count);
+        Assert.Equal([("J", "score-1"), ("K", "score-1"), ("J", "line-2")], sink.Batches[1].Events.Select(e => (e.CallId, e.Id)));
+    }
+
+    [Fact]
+    public async Task Derived_events_commit_on_their_own_after_the_delay_or_at_once_when_there_are_many()
+    {
+        var sink = new RecordingSink();
+        var (store, lifetime) = await OpenAsync(sink, derivedDelayMilliseconds: 50);
+        await using var _ = lifetime;
+        var alone = await store.AppendDerivedAsync([Event("L", "score-1")], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1L, alone[0].Seq);
+
+        var (patient, patientLifetime) = await OpenAsync(new RecordingSink(), "patient", derivedDelayMilliseconds: 600_000);
+        await using var __ = patientLifetime;
+        // A group as large as a commit is worth is not held back for a batch to join it.
+        var many = Enumerable.Range(0, GroupCommitQueue.DerivedEventsWorthACommit).Select(i => Event("M" + (i % 8), "score-" + i)).ToList();
+        var committed = await patient.AppendDerivedAsync(many, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(many.Count, committed.Count(r => !r.Duplicate));
+        Assert.Single(sink.Batches);
     }
 
     [Fact]
@@ -211,9 +253,10 @@ public sealed class SqliteEventStoreContract : EventStoreContract, IDisposable
 
     public void Dispose() => _sqlite.Dispose();
 
-    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main")
+    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main", int derivedDelayMilliseconds = 20)
     {
         var options = _sqlite.Options(database);
+        options.Value.DerivedCommitDelayMilliseconds = derivedDelayMilliseconds;
         var store = new SqliteEventStore(new SqliteConnectionFactory(options), sink, options, NullLogger<SqliteEventStore>.Instance);
         return Task.FromResult<(IEventStore, IAsyncDisposable)>((store, store));
     }
@@ -223,9 +266,9 @@ public sealed class PostgresEventStoreContract : EventStoreContract
 {
     private readonly PostgresStores _stores = new();
 
-    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main")
+    protected override Task<(IEventStore Store, IAsyncDisposable Lifetime)> OpenAsync(ICommitSink sink, string database = "main", int derivedDelayMilliseconds = 20)
     {
-        var store = _stores.Open(sink, database, node: null);
+        var store = _stores.Open(sink, database, node: null, derivedDelayMilliseconds: derivedDelayMilliseconds);
         return Task.FromResult<(IEventStore, IAsyncDisposable)>((store, store));
     }
 }
@@ -237,7 +280,7 @@ public sealed class PostgresStores
 
     public string DatabaseOf(string database) => _databases[database];
 
-    public PostgresEventStore Open(ICommitSink sink, string database, string? node, int catchUpSeconds = 5)
+    public PostgresEventStore Open(ICommitSink sink, string database, string? node, int catchUpSeconds = 5, int derivedDelayMilliseconds = 20)
     {
         if (!_databases.TryGetValue(database, out var connectionString))
         {
@@ -247,7 +290,7 @@ public sealed class PostgresStores
 
         return new PostgresEventStore(
             sink,
-            Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = connectionString, NodeId = node ?? "", FeedCatchUpSeconds = catchUpSeconds }),
+            Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = connectionString, NodeId = node ?? "", FeedCatchUpSeconds = catchUpSeconds, DerivedCommitDelayMilliseconds = derivedDelayMilliseconds }),
             NullLogger<PostgresEventStore>.Instance);
     }
 }

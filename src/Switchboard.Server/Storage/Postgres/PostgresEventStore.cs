@@ -105,7 +105,11 @@ public sealed partial class PostgresEventStore : IEventStore, IStoreStatistics, 
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
-        _queue.AppendAsync(events, cancellationToken);
+        _queue.AppendAsync(events, derived: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AppendResult>> AppendDerivedAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        _queue.AppendAsync(events, derived: true, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string callId, long afterSeq, int limit, CancellationToken cancellationToken)
