@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Switchboard.Contracts.Events;
 
 namespace Switchboard.Server.Storage;
@@ -9,11 +12,15 @@ namespace Switchboard.Server.Storage;
 /// </summary>
 internal sealed class SqliteEventWriter : IEventWriter
 {
+    // Positional parameters, bound through SQLite's own API: the insert runs once per event on the
+    // writer's thread, and binding by name through ADO.NET cost it about a tenth of its time.
     private const string InsertSql = """
         INSERT INTO events (call_id, seq, event_id, type, at, received_at, data, traceparent)
-        VALUES ($call, $seq, $id, $type, $at, $received, $data, $trace)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
         ON CONFLICT (call_id, event_id) DO NOTHING;
         """;
+
+    private static ReadOnlySpan<byte> EmptyObject => "{}"u8;
 
     private const string FindSql = "SELECT seq FROM events WHERE call_id = $call AND event_id = $id;";
 
@@ -32,7 +39,8 @@ internal sealed class SqliteEventWriter : IEventWriter
         """;
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
+    private readonly sqlite3_stmt _insert;
+    private byte[] _text = new byte[256];
     private readonly SqliteCommand _find;
     private readonly SqliteCommand _cursor;
     private readonly SqliteCommand _findEnd;
@@ -42,7 +50,8 @@ internal sealed class SqliteEventWriter : IEventWriter
     public SqliteEventWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _insert = Prepare(InsertSql, "$call", "$seq", "$id", "$type", "$at", "$received", "$data", "$trace");
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, InsertSql, out _insert);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         _find = Prepare(FindSql, "$call", "$id");
         _cursor = Prepare(CursorSql, "$call");
         _findEnd = Prepare(FindEndSql, "$call");
@@ -176,16 +185,57 @@ internal sealed class SqliteEventWriter : IEventWriter
 
     private bool Insert(NewEvent e, long seq)
     {
-        var p = _insert.Parameters;
-        p["$call"].Value = e.CallId;
-        p["$seq"].Value = seq;
-        p["$id"].Value = e.Id;
-        p["$type"].Value = e.Type;
-        p["$at"].Value = e.At.UtcTicks;
-        p["$received"].Value = e.ReceivedAt.UtcTicks;
-        p["$data"].Value = e.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "{}" : e.Data.GetRawText();
-        p["$trace"].Value = (object?)e.Traceparent ?? DBNull.Value;
-        return _insert.ExecuteNonQuery() == 1;
+        var db = _connection.Handle!;
+        try
+        {
+            Check(BindText(1, e.CallId), db);
+            Check(raw.sqlite3_bind_int64(_insert, 2, seq), db);
+            Check(BindText(3, e.Id), db);
+            Check(BindText(4, e.Type), db);
+            Check(raw.sqlite3_bind_int64(_insert, 5, e.At.UtcTicks), db);
+            Check(raw.sqlite3_bind_int64(_insert, 6, e.ReceivedAt.UtcTicks), db);
+            // The data's JSON as it arrived, without a string in between.
+            var data = e.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? EmptyObject : JsonMarshal.GetRawUtf8Value(e.Data);
+            if (!System.Text.Unicode.Utf8.IsValid(data))
+            {
+                throw new InvalidOperationException($"The data of event {e.Id} is not valid UTF-8.");
+            }
+
+            Check(raw.sqlite3_bind_text(_insert, 7, data), db);
+            Check(e.Traceparent is { } trace ? BindText(8, trace) : raw.sqlite3_bind_null(_insert, 8), db);
+            var step = raw.sqlite3_step(_insert);
+            if (step != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(step, db);
+            }
+
+            return raw.sqlite3_changes(db) == 1;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_insert);
+        }
+    }
+
+    /// <summary>Binds a string as UTF-8 through a buffer the writer keeps (SQLite copies bound text).</summary>
+    private int BindText(int index, string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_text.Length < length)
+        {
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        }
+
+        var written = Encoding.UTF8.GetBytes(value, _text);
+        return raw.sqlite3_bind_text(_insert, index, _text.AsSpan(0, written));
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
     }
 
     private long? FindEnd(string callId)
@@ -232,7 +282,6 @@ internal sealed class SqliteEventWriter : IEventWriter
 
     private void SetTransaction(SqliteTransaction? tx)
     {
-        _insert.Transaction = tx;
         _find.Transaction = tx;
         _cursor.Transaction = tx;
         _findEnd.Transaction = tx;
