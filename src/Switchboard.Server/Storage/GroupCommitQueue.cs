@@ -138,6 +138,18 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
                 {
                     awaited = Take(reader, pending, ref count);
                 }
+
+                if (awaited && !SameCalls(pending))
+                {
+                    // The batch that came is for other calls: joined, its commit would also write
+                    // the derived events' pages, which it is not waiting for. It commits first,
+                    // and the derived events right after it.
+                    var derived = pending.FindAll(r => r.Derived);
+                    pending.RemoveAll(r => r.Derived);
+                    CommitGroup(pending);
+                    pending.Clear();
+                    pending.AddRange(derived);
+                }
             }
 
             if (pending.Count > 0)
@@ -149,6 +161,38 @@ internal sealed partial class GroupCommitQueue : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>True when every call the group's derived events are for also has events of a batch in it.</summary>
+    private static bool SameCalls(List<AppendRequest> group)
+    {
+        var calls = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in group)
+        {
+            if (!request.Derived)
+            {
+                foreach (var e in request.Events)
+                {
+                    calls.Add(e.CallId);
+                }
+            }
+        }
+
+        foreach (var request in group)
+        {
+            if (request.Derived)
+            {
+                foreach (var e in request.Events)
+                {
+                    if (!calls.Contains(e.CallId))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Takes queued requests into the group, up to the group's size; true when one of them is not derived.</summary>
